@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Start PostgreSQL and Redis on 127.0.0.1 without systemd when they are not running, and make
+# the test role and database. Safe to run again. Used by `make test`.
+set -euo pipefail
+PG_VERSION="${PG_VERSION:-15}"
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+
+if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
+  if ! pg_lsclusters -h 2>/dev/null | grep -q "^${PG_VERSION} main"; then
+    $SUDO pg_createcluster "$PG_VERSION" main >/dev/null
+  fi
+  $SUDO pg_ctlcluster "$PG_VERSION" main start || true
+  for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
+fi
+pg_isready -h 127.0.0.1 -p 5432 -q || { echo "PostgreSQL did not start" >&2; exit 1; }
+
+psql_admin() { if [ "$(id -u)" = 0 ]; then su postgres -c "psql -qtA -c \"$1\""; else sudo -u postgres psql -qtA -c "$1"; fi; }
+if [ "$(psql_admin "SELECT 1 FROM pg_roles WHERE rolname='smartbank'")" != "1" ]; then
+  psql_admin "CREATE ROLE smartbank LOGIN PASSWORD 'smartbank' CREATEDB" >/dev/null
+fi
+if [ "$(psql_admin "SELECT 1 FROM pg_database WHERE datname='smartbank'")" != "1" ]; then
+  psql_admin "CREATE DATABASE smartbank OWNER smartbank" >/dev/null
+fi
+
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no >/dev/null
+  for _ in $(seq 1 20); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.5; done
+fi
+redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null || { echo "Redis did not start" >&2; exit 1; }
+echo "PostgreSQL and Redis are up on 127.0.0.1"

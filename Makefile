@@ -1,0 +1,61 @@
+# SmartBank: `make run` serves the portal with a Celery worker; `make test` runs the whole suite
+# on PostgreSQL and Redis. Both install what they need first and are safe to re-run.
+SHELL := /bin/bash
+PY_SYS ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+APT_PACKAGES := tesseract-ocr tesseract-ocr-eng fonts-dejavu-core libmagic1 postgresql redis-server chromium chromium-driver
+PG_VERSION ?= 15
+TEST_DATABASE_URL ?= postgres://smartbank:smartbank@127.0.0.1:5432/smartbank
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export OMP_THREAD_LIMIT := 1
+
+.PHONY: run test system-deps venv services migrate demo lint clean
+
+## Install system packages from apt (only those missing).
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing system packages:$$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+## Python packages into .venv, re-installed only when the requirements change.
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt requirements-nodeps.txt
+	test -x $(PY) || $(PY_SYS) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements.txt
+	$(PIP) install -q --no-deps -r requirements-nodeps.txt
+	touch $@
+
+## PostgreSQL and Redis on 127.0.0.1, started without systemd when not running.
+services: system-deps
+	@bash .ci/services.sh
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py create_demo_data
+
+run: system-deps venv demo
+	@mkdir -p var
+	@echo "Starting Celery worker (log: var/celery-worker.log) and web server on http://$(HOST):$(PORT)/"
+	@$(VENV)/bin/celery -A smartbank worker --loglevel=INFO --concurrency=2 --pool=prefork > var/celery-worker.log 2>&1 & \
+	worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: system-deps venv services
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
+		$(PY) -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf var .pytest_cache

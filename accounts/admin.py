@@ -1,0 +1,28 @@
+"""Staff console for customers and staff users."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from .models import CustomerProfile, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ("email",)
+    list_display = ("email", "full_name", "is_staff", "is_active", "date_joined")
+    search_fields = ("email", "full_name")
+    fieldsets = (
+        (None, {"fields": ("email", "password", "full_name")}),
+        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups",
+                                    "user_permissions")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",),
+                             "fields": ("email", "full_name", "password1", "password2")}),)
+    readonly_fields = ("date_joined",)
+
+
+@admin.register(CustomerProfile)
+class CustomerProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "phone", "created_at")
+    search_fields = ("user__email", "user__full_name")
+    readonly_fields = ("user", "created_at")

@@ -1,0 +1,121 @@
+"""Integrator API for registrations (issue #2 §4)."""
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from phonenumber_field.serializerfields import PhoneNumberField
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from kyc.models import IdType
+from kyc.services import UploadedDocument
+from smartbank.forms import read_upload
+
+from ..selectors import registration_get, registration_kyc_case
+from ..services import customer_register
+
+ERROR_SCHEMA = inline_serializer(
+    "Error",
+    {
+        "detail": serializers.CharField(),
+        "code": serializers.CharField(),
+        "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+    },
+)
+
+
+class RegistrationCreateApi(APIView):
+    """Register a customer with their ID card and selfie; KYC runs in the background."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    parser_classes = [MultiPartParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        email = serializers.EmailField()
+        password = serializers.CharField(write_only=True, style={"input_type": "password"})
+        full_name = serializers.CharField(min_length=3, max_length=150)
+        date_of_birth = serializers.DateField(input_formats=["%Y-%m-%d"])
+        phone = PhoneNumberField(region="IN")
+        id_type = serializers.ChoiceField(choices=IdType.choices)
+        id_number = serializers.CharField(max_length=20)
+        id_document = serializers.FileField()
+        selfie = serializers.FileField()
+
+    class OutputSerializer(serializers.Serializer):
+        registration_id = serializers.UUIDField()
+        status = serializers.CharField()
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            202: OutputSerializer,
+            400: OpenApiResponse(ERROR_SCHEMA, description="Invalid fields or files."),
+            409: OpenApiResponse(ERROR_SCHEMA, description="Email or ID number already registered."),
+        },
+        auth=[],
+    )
+    def post(self, request):  # noqa: ANN001, ANN201
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        limit = settings.KYC_MAX_UPLOAD_BYTES
+        profile, case = customer_register(
+            email=data["email"],
+            password=data["password"],
+            full_name=data["full_name"],
+            phone=data["phone"],
+            date_of_birth=data["date_of_birth"],
+            id_type=data["id_type"],
+            id_number=data["id_number"],
+            id_document=UploadedDocument(
+                read_upload(data["id_document"], field="id_document", max_bytes=limit)
+            ),
+            selfie=UploadedDocument(read_upload(data["selfie"], field="selfie", max_bytes=limit)),
+        )
+        body = {"registration_id": profile.id, "status": case.status if case else "PENDING"}
+        return Response(self.OutputSerializer(body).data, status=status.HTTP_202_ACCEPTED)
+
+
+class RegistrationDetailApi(APIView):
+    """A registration's KYC status, reasons and checks (the owner's JWT, or staff)."""
+
+    class OutputSerializer(serializers.Serializer):
+        class ReasonSerializer(serializers.Serializer):
+            code = serializers.CharField()
+            message = serializers.CharField()
+
+        class CheckSerializer(serializers.Serializer):
+            name = serializers.CharField()
+            status = serializers.CharField()
+            detail = serializers.CharField()
+
+        registration_id = serializers.UUIDField()
+        status = serializers.ChoiceField(
+            choices=["PENDING", "PROCESSING", "VERIFIED", "MANUAL_REVIEW", "REJECTED"]
+        )
+        reasons = ReasonSerializer(many=True)
+        checks = CheckSerializer(many=True)
+        submitted_at = serializers.DateTimeField(allow_null=True)
+        decided_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema(responses={200: OutputSerializer, 404: OpenApiResponse(description="Not yours")})
+    def get(self, request, registration_id):  # noqa: ANN001, ANN201
+        profile = registration_get(registration_id=registration_id, viewer=request.user)
+        if profile is None:
+            return Response({"detail": "Not found.", "code": "not_found"}, status=404)
+        case = registration_kyc_case(profile=profile)
+        body = {
+            "registration_id": profile.id,
+            "status": case.status if case else "PENDING",
+            "reasons": case.reasons if case else [],
+            "checks": [
+                {"name": c.name, "status": c.status, "detail": c.detail}
+                for c in (case.checks.all() if case else [])
+            ],
+            "submitted_at": case.created_at if case else None,
+            "decided_at": case.decided_at if case else None,
+        }
+        return Response(self.OutputSerializer(body).data)

@@ -1,0 +1,28 @@
+"""Customer web forms: registration and login (email as the login name)."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from phonenumber_field.formfields import PhoneNumberField
+
+
+class RegistrationForm(forms.Form):
+    """Full name, email, phone, date of birth and a password checked by Django's validators."""
+
+    full_name = forms.CharField(min_length=3, max_length=150)
+    email = forms.EmailField()
+    phone = PhoneNumberField(region="IN", help_text="Indian mobile, e.g. 98765 43210")
+    date_of_birth = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    password1 = forms.CharField(label="Password", widget=forms.PasswordInput,
+                                strip=False)
+    password2 = forms.CharField(label="Password again", widget=forms.PasswordInput,
+                                strip=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", "The two passwords differ.")
+        return data
+
+
+class EmailLoginForm(AuthenticationForm):
+    username = forms.EmailField(label="Email", widget=forms.EmailInput(attrs={"autofocus": True}))

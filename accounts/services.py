@@ -1,0 +1,81 @@
+"""Writes for customers: registration (user + profile + first KYC case in one transaction)."""
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from kyc.models import KycCase
+from kyc.services import UploadedDocument, kyc_case_submit
+from smartbank.errors import ApplicationError, ConflictError
+
+from .models import CustomerProfile, User
+
+
+def _check_password(password: str, *, email: str, full_name: str) -> None:
+    try:
+        validate_password(password, user=User(email=email, full_name=full_name))
+    except ValidationError as exc:
+        raise ApplicationError(" ".join(exc.messages), code="password_invalid",
+                               field="password") from exc
+
+
+@transaction.atomic
+def customer_register(
+    *,
+    email: str,
+    password: str,
+    full_name: str,
+    phone: Any,
+    date_of_birth: datetime.date,
+    id_type: str | None = None,
+    id_number: str | None = None,
+    id_document: UploadedDocument | None = None,
+    selfie: UploadedDocument | None = None,
+) -> tuple[CustomerProfile, KycCase | None]:
+    """Create a customer and, when ID data is given, their first KYC case.
+
+    ``phone`` is a ``phonenumbers.PhoneNumber`` or E.164 string. Everything happens in one
+    transaction; verification is enqueued after commit by :func:`kyc.services.kyc_case_submit`.
+    Raises :class:`ConflictError` (code ``EMAIL_TAKEN`` or ``DUPLICATE_ID``) and
+    :class:`ApplicationError` for invalid input (password validators, ID format, files).
+    """
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ConflictError("An account with this email already exists.", code="EMAIL_TAKEN",
+                            field="email")
+    _check_password(password, email=email, full_name=full_name)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email=email, password=password,
+                                            full_name=full_name.strip())
+    except IntegrityError as exc:  # a concurrent registration with the same email
+        raise ConflictError("An account with this email already exists.", code="EMAIL_TAKEN",
+                            field="email") from exc
+    profile = CustomerProfile.objects.create(user=user, phone=phone, date_of_birth=date_of_birth)
+    case = None
+    if id_type and id_number and id_document is not None and selfie is not None:
+        case = kyc_case_submit(
+            user=user,
+            id_type=id_type,
+            id_number=id_number,
+            full_name=user.full_name,
+            date_of_birth=date_of_birth,
+            id_document=id_document,
+            selfie=selfie,
+        )
+    return profile, case
+
+
+def demo_staff_ensure(*, email: str, password: str) -> User:
+    """Create (or reset the password of) the demo staff superuser used by ``make run``."""
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        return User.objects.create_superuser(email=email, password=password,
+                                             full_name="Demo Reviewer")
+    user.set_password(password)
+    user.is_staff = user.is_superuser = True
+    user.save(update_fields=["password", "is_staff", "is_superuser"])
+    return user

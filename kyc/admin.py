@@ -1,0 +1,190 @@
+"""The staff console for KYC: review queue, case page with evidence, review actions."""
+
+import json
+
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
+
+from smartbank.crypto import decrypt_text
+from smartbank.errors import ApplicationError
+
+from .models import KycCase, KycCaseEvent, KycCheck, KycDocument, OcrFlow, OcrFlowTask
+from .selectors import kyc_review_queue
+from .services import kyc_case_approve, kyc_case_reject, kyc_case_request_resubmission
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class KycDocumentInline(ReadOnlyInline):
+    model = KycDocument
+    fields = ("kind", "preview", "content_type", "size_bytes", "sha256")
+    readonly_fields = fields
+
+    @admin.display(description="File")
+    def preview(self, obj: KycDocument) -> str:
+        url = reverse("kyc:document", args=[obj.id])
+        if obj.content_type.startswith("image/"):
+            return format_html(
+                '<a href="{}" target="_blank"><img src="{}" style="max-height:260px;'
+                'max-width:420px;border:1px solid #ccc" alt="{}"></a>',
+                url, url, obj.get_kind_display(),
+            )
+        return format_html('<a href="{}" target="_blank">Open {}</a>', url, obj.content_type)
+
+
+class KycCheckInline(ReadOnlyInline):
+    model = KycCheck
+    fields = ("name", "status", "code", "detail")
+    readonly_fields = fields
+
+
+class KycCaseEventInline(ReadOnlyInline):
+    model = KycCaseEvent
+    fields = ("created_at", "type", "actor", "data")
+    readonly_fields = fields
+    ordering = ("created_at", "id")
+
+
+@admin.register(KycCase)
+class KycCaseAdmin(admin.ModelAdmin):
+    """Review queue (MANUAL_REVIEW, then PENDING, first) and the case page.
+
+    Every field is read-only; decisions go through the review form on the case page, which
+    calls :mod:`kyc.services`.
+    """
+
+    list_display = ("created_at", "customer_email", "full_name", "id_type", "id_number_masked",
+                    "status", "face_distance", "attempt")
+    list_filter = ("status", "id_type", ("created_at", admin.DateFieldListFilter))
+    search_fields = ("user__email", "full_name", "user__full_name")
+    list_select_related = ("user",)
+    change_form_template = "admin/kyc/kyccase/change_form.html"
+    inlines = [KycDocumentInline, KycCheckInline, KycCaseEventInline]
+    fieldsets = (
+        ("Case", {"fields": ("status", "customer_email", "attempt", "id_type", "id_number_masked",
+                             "created_at", "decided_at", "decided_by", "review_note",
+                             "resubmission_allowed", "last_error")}),
+        ("Evidence", {"fields": ("comparison", "face_distance", "ocr_confidence", "reasons_list",
+                                 "ocr_text")}),
+    )
+    readonly_fields = ("status", "customer_email", "attempt", "id_type", "id_number_masked",
+                       "created_at", "decided_at", "decided_by", "review_note",
+                       "resubmission_allowed", "last_error", "comparison", "face_distance",
+                       "ocr_confidence", "reasons_list", "ocr_text")
+
+    def get_queryset(self, request: HttpRequest):  # noqa: ANN201
+        return kyc_review_queue()
+
+    def get_ordering(self, request: HttpRequest) -> tuple[str, ...]:
+        return ("queue_rank", "-created_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description="Customer", ordering="user__email")
+    def customer_email(self, obj: KycCase) -> str:
+        return obj.user.email
+
+    @admin.display(description="Entered vs read from the card")
+    def comparison(self, obj: KycCase) -> str:
+        extracted = obj.extracted or {}
+        rows = [
+            ("Name", obj.full_name, extracted.get("name")),
+            ("Date of birth", obj.date_of_birth.strftime("%d/%m/%Y"),
+             extracted.get("date_of_birth")),
+            ("ID number", obj.id_number_masked, extracted.get("id_number")),
+            ("Father's name", "", extracted.get("father_name")),
+            ("Gender", "", extracted.get("gender")),
+        ]
+        body = format_html_join(
+            "", "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
+            ((label, entered or "—", read or "—") for label, entered, read in rows),
+        )
+        return format_html(
+            '<table><tr><th></th><th>Entered</th><th>Read from card</th></tr>{}</table>', body
+        )
+
+    @admin.display(description="Reasons")
+    def reasons_list(self, obj: KycCase) -> str:
+        return format_html_join(
+            "", "<div><code>{}</code> {}</div>", ((r["code"], r["message"]) for r in obj.reasons)
+        ) or "—"
+
+    @admin.display(description="OCR text")
+    def ocr_text(self, obj: KycCase) -> str:
+        if not obj.ocr_encrypted:
+            return "—"
+        ocr = json.loads(decrypt_text(obj.ocr_encrypted))
+        return format_html('<pre style="white-space:pre-wrap">{}</pre>', ocr.get("text", ""))
+
+    def get_urls(self):  # noqa: ANN201
+        review = self.admin_site.admin_view(require_POST(self.review_view))
+        return [
+            path("<uuid:case_id>/review/", review, name="kyc_kyccase_review"),
+            *super().get_urls(),
+        ]
+
+    def review_view(self, request: HttpRequest, case_id: str) -> HttpResponse:
+        """Apply one review action (approve / reject / resubmit) through the services."""
+        case = get_object_or_404(KycCase, pk=case_id)
+        if not self.has_change_permission(request, case):
+            messages.error(request, "You may not review KYC cases.")
+            return HttpResponseRedirect(reverse("admin:kyc_kyccase_change", args=[case.pk]))
+        action = request.POST.get("action")
+        note = request.POST.get("reason", "")
+        try:
+            if action == "approve":
+                kyc_case_approve(case_id=case.pk, reviewer=request.user, note=note)
+                messages.success(request, "Case approved: the customer is VERIFIED.")
+            elif action == "reject":
+                kyc_case_reject(case_id=case.pk, reviewer=request.user, reason_text=note)
+                messages.success(request, "Case rejected.")
+            elif action == "resubmit":
+                kyc_case_request_resubmission(case_id=case.pk, reviewer=request.user,
+                                              reason_text=note)
+                messages.success(request, "The customer may submit their documents again.")
+            else:
+                messages.error(request, "Unknown action.")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("admin:kyc_kyccase_change", args=[case.pk]))
+
+
+class OcrFlowTaskInline(ReadOnlyInline):
+    model = OcrFlowTask
+    fields = ("position", "name", "status", "error", "finished_at")
+    readonly_fields = fields
+
+
+@admin.register(OcrFlow)
+class OcrFlowAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "user", "id_type", "status", "extracted_name",
+                    "extracted_date_of_birth")
+    list_filter = ("status",)
+    inlines = [OcrFlowTaskInline]
+    readonly_fields = ("user", "id_type", "status", "content_type", "extracted_name",
+                       "extracted_date_of_birth", "ocr_confidence", "created_at")
+    exclude = ("file",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -1,0 +1,126 @@
+"""Seed 004's OCR flow as services: upload -> OCR -> extract name and DOB -> save.
+
+Each task of an :class:`~kyc.models.OcrFlow` records its status and error; a failed task
+ends the flow and marks the remaining tasks SKIPPED. The upload check runs in the request
+(it only reads bytes); OCR and extraction run in a Celery task.
+"""
+
+import logging
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from smartbank.errors import ApplicationError
+from smartbank.uploads import UploadRejected, check_upload, load_image
+
+from . import idcards
+from .models import IdType, OcrFlow, OcrFlowTask
+from .ocr import OcrEngineError, ocr_image
+
+logger = logging.getLogger(__name__)
+
+OCR_FLOW_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _task(flow: OcrFlow, name: str) -> OcrFlowTask:
+    return flow.tasks.get(name=name)
+
+
+def _finish(task: OcrFlowTask, status: str, error: str = "") -> None:
+    task.status = status
+    task.error = error[:300]
+    task.finished_at = timezone.now()
+    task.save(update_fields=["status", "error", "finished_at", "updated_at"])
+
+
+def _fail(flow: OcrFlow, task: OcrFlowTask, error: str) -> OcrFlow:
+    _finish(task, OcrFlowTask.Status.FAILED, error)
+    flow.tasks.filter(status=OcrFlowTask.Status.PENDING).update(
+        status=OcrFlowTask.Status.SKIPPED, finished_at=timezone.now()
+    )
+    flow.status = OcrFlow.Status.FAILED
+    flow.save(update_fields=["status", "updated_at"])
+    return flow
+
+
+@transaction.atomic
+def ocr_flow_start(*, user: Any, data: bytes, id_type: str = "") -> OcrFlow:
+    """Create a flow, run its upload task, and enqueue the rest after commit.
+
+    Raises :class:`ApplicationError` (field ``id_type``) for an unknown ID type. A rejected
+    file does not raise: the flow is stored FAILED at UPLOAD_IMAGE with the reason, as seed
+    004 records failures.
+    """
+    if id_type and id_type not in IdType.values:
+        raise ApplicationError("Choose AADHAAR or PAN.", code="invalid_choice", field="id_type")
+    flow = OcrFlow.objects.create(user=user, id_type=id_type)
+    OcrFlowTask.objects.bulk_create(
+        OcrFlowTask(flow=flow, position=i, name=name)
+        for i, name in enumerate(OcrFlowTask.Name.values)
+    )
+    upload = _task(flow, OcrFlowTask.Name.UPLOAD_IMAGE)
+    try:
+        content_type = check_upload(data, max_bytes=OCR_FLOW_MAX_BYTES)
+    except UploadRejected as exc:
+        return _fail(flow, upload, f"{exc.code}: {exc.message}")
+    flow.content_type = content_type
+    flow.file.save("upload", ContentFile(data), save=False)
+    flow.save(update_fields=["content_type", "file", "updated_at"])
+    _finish(upload, OcrFlowTask.Status.SUCCESS)
+
+    from .tasks import ocr_flow_run_task
+
+    transaction.on_commit(lambda: ocr_flow_run_task.delay(str(flow.id)))
+    return flow
+
+
+def ocr_flow_run(*, flow_id: Any) -> OcrFlow:
+    """Run OCR, extraction and save for a flow whose upload succeeded. Idempotent."""
+    flow = OcrFlow.objects.get(pk=flow_id)
+    if flow.status != OcrFlow.Status.RUNNING:
+        return flow
+    ocr_task = _task(flow, OcrFlowTask.Name.PERFORM_OCR)
+    try:
+        with flow.file.open("rb") as fh:
+            image = load_image(fh.read())
+        ocr = ocr_image(image)
+    except (UploadRejected, OcrEngineError, OSError) as exc:
+        return _fail(flow, ocr_task, f"OCR error: {type(exc).__name__}")
+    if not ocr.text.strip():
+        return _fail(flow, ocr_task, "No text found in the image.")
+    _finish(ocr_task, OcrFlowTask.Status.SUCCESS)
+
+    extract_task = _task(flow, OcrFlowTask.Name.EXTRACT_DETAILS)
+    if flow.id_type:
+        candidates = [idcards.extract_aadhaar(ocr) if flow.id_type == IdType.AADHAAR
+                      else idcards.extract_pan(ocr)]
+    else:
+        candidates = [idcards.extract_aadhaar(ocr), idcards.extract_pan(ocr)]
+    found = next((c for c in candidates if c.name and c.date_of_birth), None)
+    if found is None:
+        missing = [f for f in ("name", "date_of_birth") if not any(getattr(c, f) for c in candidates)]
+        return _fail(flow, extract_task, f"Not found on the document: {', '.join(missing) or 'name and date of birth together'}.")
+    _finish(extract_task, OcrFlowTask.Status.SUCCESS)
+
+    save_task = _task(flow, OcrFlowTask.Name.SAVE_RECORD)
+    with transaction.atomic():
+        flow = OcrFlow.objects.select_for_update().get(pk=flow.pk)
+        flow.extracted_name = found.name or ""
+        flow.extracted_date_of_birth = found.date_of_birth
+        flow.ocr_confidence = ocr.mean_confidence
+        flow.id_type = found.id_type
+        flow.status = OcrFlow.Status.COMPLETED
+        flow.save()
+        _finish(save_task, OcrFlowTask.Status.SUCCESS)
+    logger.info("ocr flow %s completed", flow.id)
+    return flow
+
+
+def ocr_flow_error(*, flow_id: Any, error: str) -> None:
+    """Mark the first unfinished task of a flow FAILED after the task's last retry."""
+    flow = OcrFlow.objects.get(pk=flow_id)
+    task = flow.tasks.filter(status=OcrFlowTask.Status.PENDING).first()
+    if flow.status == OcrFlow.Status.RUNNING and task is not None:
+        _fail(flow, task, error)

@@ -1,0 +1,255 @@
+"""KYC cases, their documents, the checks the pipeline ran, the audit events, and OCR flows."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+
+from smartbank.models import TimeStampedModel
+
+
+def _documents_storage():  # noqa: ANN202 - callable storage keeps migrations environment-free
+    return storages["documents"]
+
+
+def _private_name(instance: models.Model, filename: str) -> str:
+    """A random name under ``kyc/``: the customer's file name never reaches storage."""
+    return f"kyc/{secrets.token_hex(2)}/{uuid.uuid4().hex}"
+
+
+class IdType(models.TextChoices):
+    AADHAAR = "AADHAAR", "Aadhaar"
+    PAN = "PAN", "PAN"
+
+
+class KycCase(TimeStampedModel):
+    """One submission of an ID document and a selfie by a customer, and its decision.
+
+    A customer may submit up to ``settings.KYC_MAX_ATTEMPTS`` cases; the latest one is their
+    KYC status. The ID number is stored only encrypted (``id_number_encrypted``), found by
+    ``id_number_hash`` (HMAC-SHA256) and shown as ``id_number_masked``.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", "Pending"
+        PROCESSING = "PROCESSING", "Processing"
+        VERIFIED = "VERIFIED", "Verified"
+        MANUAL_REVIEW = "MANUAL_REVIEW", "Manual review"
+        REJECTED = "REJECTED", "Rejected"
+
+    ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+        Status.PENDING: {Status.PROCESSING, Status.MANUAL_REVIEW},
+        # PROCESSING -> PROCESSING: a redelivered task after a worker crash starts again.
+        Status.PROCESSING: {
+            Status.PROCESSING,
+            Status.VERIFIED,
+            Status.MANUAL_REVIEW,
+            Status.REJECTED,
+        },
+        Status.MANUAL_REVIEW: {Status.VERIFIED, Status.REJECTED},
+        Status.VERIFIED: set(),
+        Status.REJECTED: set(),
+    }
+    OPEN_STATUSES = (Status.PENDING, Status.PROCESSING, Status.MANUAL_REVIEW)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="kyc_cases"
+    )
+    attempt = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    id_type = models.CharField(max_length=10, choices=IdType.choices)
+    id_number_encrypted = models.TextField(editable=False)
+    id_number_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    id_number_masked = models.CharField(max_length=20, editable=False)
+    full_name = models.CharField("name entered", max_length=150)
+    date_of_birth = models.DateField("date of birth entered")
+    ocr_encrypted = models.TextField(blank=True, default="", editable=False)
+    ocr_confidence = models.FloatField(null=True, blank=True)
+    extracted = models.JSONField(default=dict, blank=True)
+    face_distance = models.FloatField(null=True, blank=True)
+    face_encoding = models.JSONField(null=True, blank=True, editable=False)
+    reasons = models.JSONField(default=list, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    review_note = models.TextField(blank=True, default="")
+    resubmission_allowed = models.BooleanField(default=False)
+    last_error = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "KYC case"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "attempt"], name="kyc_case_unique_attempt"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"KYC {self.id_type} {self.id_number_masked} ({self.status})"
+
+    @property
+    def submitted_at(self):  # noqa: ANN201 - a datetime
+        return self.created_at
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class KycDocument(TimeStampedModel):
+    """An uploaded file of a case, kept in private storage under a random name."""
+
+    class Kind(models.TextChoices):
+        ID_DOCUMENT = "ID_DOCUMENT", "ID document"
+        SELFIE = "SELFIE", "Selfie"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(KycCase, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    file = models.FileField(storage=_documents_storage, upload_to=_private_name, max_length=200)
+    content_type = models.CharField(max_length=100)
+    size_bytes = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind"], name="kyc_document_one_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of case {self.case_id}"
+
+
+class KycCheck(TimeStampedModel):
+    """The outcome of one pipeline step for a case (re-running the pipeline replaces them)."""
+
+    class Status(models.TextChoices):
+        PASSED = "PASSED", "Passed"
+        REVIEW = "REVIEW", "Needs review"
+        FAILED = "FAILED", "Failed"
+        ERROR = "ERROR", "Error"
+
+    case = models.ForeignKey(KycCase, on_delete=models.CASCADE, related_name="checks")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=40)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    code = models.CharField(max_length=40, blank=True, default="")
+    detail = models.CharField(max_length=300, blank=True, default="")
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "name"], name="kyc_check_one_per_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.status}"
+
+
+class KycCaseEvent(models.Model):
+    """Append-only audit event of a case (seed 003's KYCEvent). Never updated or deleted."""
+
+    class Type(models.TextChoices):
+        SUBMITTED = "SUBMITTED", "Submitted"
+        PROCESSING_STARTED = "PROCESSING_STARTED", "Processing started"
+        PROCESSING_FAILED = "PROCESSING_FAILED", "Processing failed"
+        KYC_COMPLETED = "KYC_COMPLETED", "Automated decision"
+        REVIEW_APPROVED = "REVIEW_APPROVED", "Approved by staff"
+        REVIEW_REJECTED = "REVIEW_REJECTED", "Rejected by staff"
+        RESUBMISSION_REQUESTED = "RESUBMISSION_REQUESTED", "Resubmission requested"
+        DOCUMENT_VIEWED = "DOCUMENT_VIEWED", "Document viewed"
+
+    case = models.ForeignKey(KycCase, on_delete=models.PROTECT, related_name="events")
+    type = models.CharField(max_length=30, choices=Type.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "KYC event"
+
+    def __str__(self) -> str:
+        return f"{self.type} at {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise ValueError("KYC events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object):  # noqa: ANN201
+        raise ValueError("KYC events are append-only.")
+
+
+class OcrFlow(TimeStampedModel):
+    """Seed 004's flow: upload -> OCR -> extract name and DOB -> save, task by task."""
+
+    class Status(models.TextChoices):
+        RUNNING = "RUNNING", "Running"
+        COMPLETED = "COMPLETED", "Completed"
+        FAILED = "FAILED", "Failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ocr_flows"
+    )
+    id_type = models.CharField(max_length=10, choices=IdType.choices, blank=True, default="")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    file = models.FileField(
+        storage=_documents_storage, upload_to=_private_name, max_length=200, blank=True
+    )
+    content_type = models.CharField(max_length=100, blank=True, default="")
+    extracted_name = models.CharField(max_length=150, blank=True, default="")
+    extracted_date_of_birth = models.DateField(null=True, blank=True)
+    ocr_confidence = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "OCR flow"
+
+    def __str__(self) -> str:
+        return f"OCR flow {self.id} ({self.status})"
+
+
+class OcrFlowTask(TimeStampedModel):
+    """One task of an :class:`OcrFlow`, with its status and error."""
+
+    class Name(models.TextChoices):
+        UPLOAD_IMAGE = "UPLOAD_IMAGE", "Upload image"
+        PERFORM_OCR = "PERFORM_OCR", "Perform OCR"
+        EXTRACT_DETAILS = "EXTRACT_DETAILS", "Extract details"
+        SAVE_RECORD = "SAVE_RECORD", "Save record"
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", "Pending"
+        SUCCESS = "SUCCESS", "Success"
+        FAILED = "FAILED", "Failed"
+        SKIPPED = "SKIPPED", "Skipped"
+
+    flow = models.ForeignKey(OcrFlow, on_delete=models.CASCADE, related_name="tasks")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=20, choices=Name.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    error = models.CharField(max_length=300, blank=True, default="")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["flow", "name"], name="ocr_flow_task_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.status}"

@@ -1,0 +1,183 @@
+"""Optical character recognition of ID documents with Tesseract (via pytesseract), no ORM.
+
+Preprocessing (measured on this machine with Tesseract 5.3, see shared MACHINE-NOTES):
+grayscale, scale to a working width (small images up, huge ones down), autocontrast, then
+a *local* mean threshold. A global (Otsu) threshold turns a saturated colour band black
+together with the dark text printed on it, e.g. "Government of India" on the Aadhaar's
+orange header; the local threshold keeps it. The threshold also turns photos into sparse
+specks that Tesseract's page segmentation drops.
+
+Tesseract uses OpenMP threads; set ``OMP_THREAD_LIMIT=1`` in the environment of worker
+processes (and tests) so several workers do not oversubscribe the cores.
+
+OCR text is personal data: never log it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+import pytesseract
+from PIL import Image, ImageFilter, ImageOps
+
+OCR_TIMEOUT_SECONDS: Final = 30
+"""Wall-clock limit for one Tesseract run, in seconds."""
+
+OCR_LANGUAGE: Final = "eng"
+"""Tesseract language pack(s), e.g. "eng" or "eng+hin" (Hindi is ~25 % slower)."""
+
+TESSERACT_CONFIG: Final = "--oem 1 --psm 3"
+"""LSTM engine, fully automatic page segmentation (keeps label/value lines apart)."""
+
+MIN_WORKING_WIDTH: Final = 1600
+"""Images narrower than this (pixels) are upscaled: card text then sits at ~30–60 px."""
+
+MAX_WORKING_WIDTH: Final = 3200
+"""Images wider than this (pixels) are downscaled to bound Tesseract's run time."""
+
+THRESHOLD_OFFSET: Final = 20
+"""A pixel is ink when darker than its neighbourhood mean by more than this (0–255)."""
+
+
+class OcrEngineError(Exception):
+    """Tesseract is missing, failed, or timed out. The message holds no OCR text."""
+
+
+@dataclass(frozen=True)
+class OcrWord:
+    """One recognised word.
+
+    Attributes:
+        text: the word, no whitespace inside.
+        confidence: Tesseract's word confidence, 0–100.
+    """
+
+    text: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class OcrResult:
+    """Recognised text of one image.
+
+    Attributes:
+        text: the words of each line joined by single spaces, lines joined by "\\n", in
+            Tesseract's reading order. Splitting ``text`` on whitespace yields exactly
+            ``words`` in order.
+        words: every recognised word with its confidence.
+        mean_confidence: mean word confidence, 0–100 (0.0 when no words).
+    """
+
+    text: str
+    words: tuple[OcrWord, ...]
+    mean_confidence: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form: ``{"text": str, "mean_confidence": float,
+        "words": [[text, confidence], ...]}``."""
+        return {
+            "text": self.text,
+            "mean_confidence": self.mean_confidence,
+            "words": [[word.text, word.confidence] for word in self.words],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> OcrResult:
+        """Inverse of :meth:`to_dict`. Raises KeyError/TypeError/ValueError on bad input."""
+        words = tuple(OcrWord(str(text), float(conf)) for text, conf in data["words"])
+        return cls(
+            text=str(data["text"]),
+            words=words,
+            mean_confidence=float(data["mean_confidence"]),
+        )
+
+    @classmethod
+    def from_text(cls, text: str, confidence: float = 100.0) -> OcrResult:
+        """Build a result from plain text, every word at ``confidence`` (for tests)."""
+        lines = [" ".join(line.split()) for line in text.splitlines()]
+        lines = [line for line in lines if line]
+        words = tuple(OcrWord(token, confidence) for line in lines for token in line.split())
+        return cls(text="\n".join(lines), words=words, mean_confidence=confidence if words else 0.0)
+
+
+def preprocess(image: Image.Image) -> Image.Image:
+    """Return the black-on-white ("L" mode, 0/255) image that is given to Tesseract.
+
+    Steps: grayscale; resize to between MIN_WORKING_WIDTH and MAX_WORKING_WIDTH pixels wide
+    (Lanczos, aspect kept); autocontrast clipping 1 % at each end; local mean threshold with
+    a box window of width/40 pixels radius and offset THRESHOLD_OFFSET.
+    """
+    gray = ImageOps.grayscale(image)
+    width, height = gray.size
+    if width < MIN_WORKING_WIDTH or width > MAX_WORKING_WIDTH:
+        target = MIN_WORKING_WIDTH if width < MIN_WORKING_WIDTH else MAX_WORKING_WIDTH
+        scale = target / width
+        gray = gray.resize(
+            (target, max(1, round(height * scale))), Image.Resampling.LANCZOS
+        )
+    gray = ImageOps.autocontrast(gray, cutoff=1)
+    radius = max(10, gray.width // 40)
+    pixels = np.asarray(gray, dtype=np.int16)
+    local_mean = np.asarray(gray.filter(ImageFilter.BoxBlur(radius)), dtype=np.int16)
+    ink = pixels < local_mean - THRESHOLD_OFFSET
+    return Image.fromarray(np.where(ink, 0, 255).astype(np.uint8), "L")
+
+
+def _result_from_data(data: dict[str, list[Any]]) -> OcrResult:
+    """Turn pytesseract's image_to_data dict into lines of words."""
+    lines: list[list[OcrWord]] = []
+    current_key: tuple[int, int, int] | None = None
+    for index, raw_text in enumerate(data["text"]):
+        text = str(raw_text).strip()
+        confidence = float(data["conf"][index])
+        if not text or confidence < 0:
+            continue
+        key = (int(data["block_num"][index]), int(data["par_num"][index]), int(data["line_num"][index]))
+        if key != current_key:
+            lines.append([])
+            current_key = key
+        # Tesseract words never hold spaces; split defensively to keep text/words aligned.
+        for token in text.split():
+            lines[-1].append(OcrWord(token, max(0.0, min(100.0, confidence))))
+    words = tuple(word for line in lines for word in line)
+    text = "\n".join(" ".join(word.text for word in line) for line in lines)
+    mean = sum(word.confidence for word in words) / len(words) if words else 0.0
+    return OcrResult(text=text, words=words, mean_confidence=round(mean, 2))
+
+
+def ocr_image(image: Image.Image) -> OcrResult:
+    """Recognise the text of a document image.
+
+    Args:
+        image: any Pillow image, ideally upright (EXIF-transposed); a few degrees of
+            rotation, mild blur and JPEG artefacts are tolerated.
+
+    Returns:
+        OcrResult with line structure and per-word confidences. Takes ~0.2–0.9 s for a
+        1000×630 card on one core.
+
+    Raises:
+        OcrEngineError: Tesseract not installed, failed, or ran over OCR_TIMEOUT_SECONDS.
+    """
+    prepared = preprocess(image)
+    try:
+        data = pytesseract.image_to_data(
+            prepared,
+            lang=OCR_LANGUAGE,
+            config=TESSERACT_CONFIG,
+            output_type=pytesseract.Output.DICT,
+            timeout=OCR_TIMEOUT_SECONDS,
+        )
+    except pytesseract.TesseractNotFoundError as exc:
+        raise OcrEngineError("Tesseract is not installed or not on PATH") from exc
+    except pytesseract.TesseractError as exc:
+        raise OcrEngineError(f"Tesseract failed with status {exc.status}") from exc
+    except RuntimeError as exc:
+        # pytesseract signals its timeout as a bare RuntimeError.
+        raise OcrEngineError(f"Tesseract did not finish within {OCR_TIMEOUT_SECONDS} s") from exc
+    except OSError as exc:
+        raise OcrEngineError(f"Tesseract could not be run: {exc.strerror}") from exc
+    return _result_from_data(data)
+

@@ -1,0 +1,85 @@
+"""Reads of KYC data for views, the API, the admin and other apps."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import QuerySet
+
+from smartbank.crypto import keyed_hash
+
+from .models import KycCase
+
+ID_HASH_PURPOSE = "kyc-id-number"
+
+
+def id_number_hash(*, id_type: str, id_number: str) -> str:
+    """Keyed hash of a normalised ID number, the only way ID numbers are compared."""
+    return keyed_hash(f"{id_type}:{id_number}", purpose=ID_HASH_PURPOSE)
+
+
+def kyc_case_latest(*, user: Any) -> KycCase | None:
+    """The customer's most recent KYC case (their current KYC status), or ``None``."""
+    return KycCase.objects.filter(user=user).order_by("-attempt").first()
+
+
+def kyc_is_verified(*, user: Any) -> bool:
+    """True when the customer's latest KYC case is VERIFIED (gate for accounts and loans)."""
+    case = kyc_case_latest(user=user)
+    return case is not None and case.status == KycCase.Status.VERIFIED
+
+
+def kyc_case_list_for_user(*, user: Any) -> QuerySet[KycCase]:
+    """Every case of the customer, newest first."""
+    return KycCase.objects.filter(user=user).order_by("-attempt")
+
+
+def id_number_registered_to_other(*, id_type: str, id_number: str, user: Any = None) -> bool:
+    """True when another customer holds a case with this ID number that was not rejected."""
+    qs = KycCase.objects.filter(
+        id_number_hash=id_number_hash(id_type=id_type, id_number=id_number)
+    ).exclude(status=KycCase.Status.REJECTED)
+    if user is not None and user.pk is not None:
+        qs = qs.exclude(user=user)
+    return qs.exists()
+
+
+def id_number_verified_for_other(*, case: KycCase) -> bool:
+    """True when the case's ID number is already VERIFIED for another customer."""
+    return (
+        KycCase.objects.filter(
+            id_number_hash=case.id_number_hash, status=KycCase.Status.VERIFIED
+        )
+        .exclude(user_id=case.user_id)
+        .exists()
+    )
+
+
+def face_encodings_of_others(*, case: KycCase) -> Sequence[Sequence[float]]:
+    """Face encodings (128 floats each) of other customers' verified or pending-review cases."""
+    return list(
+        KycCase.objects.filter(
+            face_encoding__isnull=False,
+            status__in=[KycCase.Status.VERIFIED, KycCase.Status.MANUAL_REVIEW],
+        )
+        .exclude(user_id=case.user_id)
+        .values_list("face_encoding", flat=True)
+    )
+
+
+def kyc_review_queue() -> QuerySet[KycCase]:
+    """Cases for staff, MANUAL_REVIEW and PENDING first, then newest first."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    return (
+        KycCase.objects.select_related("user")
+        .annotate(
+            queue_rank=Case(
+                When(status=KycCase.Status.MANUAL_REVIEW, then=Value(0)),
+                When(status=KycCase.Status.PENDING, then=Value(1)),
+                When(status=KycCase.Status.PROCESSING, then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("queue_rank", "-created_at")
+    )

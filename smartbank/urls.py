@@ -1,0 +1,21 @@
+"""Top-level URLs: customer pages, the staff console (admin) and the integrator API."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+admin.site.site_header = "SmartBank staff console"
+admin.site.site_title = "SmartBank staff"
+admin.site.index_title = "Manual review and operations"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="kyc:status", permanent=False), name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("kyc/", include("kyc.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("accounts.api.urls")),
+    path("api/v1/", include("kyc.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
