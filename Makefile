@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng fonts-dejavu-core libmagic1 postgresql redis-server chromium chromium-driver
 PG_VERSION ?= 15
 TEST_DATABASE_URL ?= postgres://smartbank:smartbank@127.0.0.1:5432/smartbank
-TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export OMP_THREAD_LIMIT := 1
@@ -52,7 +52,7 @@ run: system-deps venv demo
 
 test: system-deps venv services
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
-		$(PY) -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
+		PRIVATE_STORAGE_ROOT=$(CURDIR)/var/test-private $(PY) -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 
 lint: venv
 	$(VENV)/bin/ruff check .

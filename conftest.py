@@ -30,5 +30,29 @@ def customer(db):
 @pytest.fixture
 def reviewer(db):
     """A staff member allowed to review KYC cases (superuser for simplicity)."""
-    return UserFactory(email="reviewer@smartbank.test", full_name="Rita Reviewer",
-                       is_staff=True, is_superuser=True)
+    return UserFactory(
+        email="reviewer@smartbank.test", full_name="Rita Reviewer", is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture(scope="session")
+def astronaut_card_png() -> bytes:
+    """A rendered Aadhaar card of Neil Armstrong (born 1990-08-05, 2345 6789 0124), PNG bytes."""
+    from kyc.tests import cards
+
+    card = cards.render_aadhaar(
+        name="Neil Armstrong",
+        dob=datetime.date(1990, 8, 5),
+        gender="Male",
+        number=cards.VALID_AADHAAR,
+        photo=cards.face_photo("astronaut"),
+    )
+    return cards.to_bytes(card, "PNG")
+
+
+@pytest.fixture(scope="session")
+def astronaut_selfie_jpg() -> bytes:
+    """A selfie of the astronaut (same person as the card's photo), JPEG bytes."""
+    from kyc.tests import cards
+
+    return cards.to_bytes(cards.selfie_of("astronaut"))

@@ -12,10 +12,8 @@ class RegistrationForm(forms.Form):
     email = forms.EmailField()
     phone = PhoneNumberField(region="IN", help_text="Indian mobile, e.g. 98765 43210")
     date_of_birth = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    password1 = forms.CharField(label="Password", widget=forms.PasswordInput,
-                                strip=False)
-    password2 = forms.CharField(label="Password again", widget=forms.PasswordInput,
-                                strip=False)
+    password1 = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label="Password again", widget=forms.PasswordInput, strip=False)
 
     def clean(self) -> dict:
         data = super().clean()

@@ -18,8 +18,9 @@ def _check_password(password: str, *, email: str, full_name: str) -> None:
     try:
         validate_password(password, user=User(email=email, full_name=full_name))
     except ValidationError as exc:
-        raise ApplicationError(" ".join(exc.messages), code="password_invalid",
-                               field="password") from exc
+        raise ApplicationError(
+            " ".join(exc.messages), code="password_invalid", field="password"
+        ) from exc
 
 
 @transaction.atomic
@@ -44,16 +45,19 @@ def customer_register(
     """
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email).exists():
-        raise ConflictError("An account with this email already exists.", code="EMAIL_TAKEN",
-                            field="email")
+        raise ConflictError(
+            "An account with this email already exists.", code="EMAIL_TAKEN", field="email"
+        )
     _check_password(password, email=email, full_name=full_name)
     try:
         with transaction.atomic():
-            user = User.objects.create_user(email=email, password=password,
-                                            full_name=full_name.strip())
+            user = User.objects.create_user(
+                email=email, password=password, full_name=full_name.strip()
+            )
     except IntegrityError as exc:  # a concurrent registration with the same email
-        raise ConflictError("An account with this email already exists.", code="EMAIL_TAKEN",
-                            field="email") from exc
+        raise ConflictError(
+            "An account with this email already exists.", code="EMAIL_TAKEN", field="email"
+        ) from exc
     profile = CustomerProfile.objects.create(user=user, phone=phone, date_of_birth=date_of_birth)
     case = None
     if id_type and id_number and id_document is not None and selfie is not None:
@@ -73,8 +77,9 @@ def demo_staff_ensure(*, email: str, password: str) -> User:
     """Create (or reset the password of) the demo staff superuser used by ``make run``."""
     user = User.objects.filter(email=email).first()
     if user is None:
-        return User.objects.create_superuser(email=email, password=password,
-                                             full_name="Demo Reviewer")
+        return User.objects.create_superuser(
+            email=email, password=password, full_name="Demo Reviewer"
+        )
     user.set_password(password)
     user.is_staff = user.is_superuser = True
     user.save(update_fields=["password", "is_staff", "is_superuser"])

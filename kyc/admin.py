@@ -44,7 +44,9 @@ class KycDocumentInline(ReadOnlyInline):
             return format_html(
                 '<a href="{}" target="_blank"><img src="{}" style="max-height:260px;'
                 'max-width:420px;border:1px solid #ccc" alt="{}"></a>',
-                url, url, obj.get_kind_display(),
+                url,
+                url,
+                obj.get_kind_display(),
             )
         return format_html('<a href="{}" target="_blank">Open {}</a>', url, obj.content_type)
 
@@ -70,24 +72,71 @@ class KycCaseAdmin(admin.ModelAdmin):
     calls :mod:`kyc.services`.
     """
 
-    list_display = ("created_at", "customer_email", "full_name", "id_type", "id_number_masked",
-                    "status", "face_distance", "attempt")
+    list_display = (
+        "created_at",
+        "customer_email",
+        "full_name",
+        "id_type",
+        "id_number_masked",
+        "status",
+        "face_distance",
+        "attempt",
+    )
     list_filter = ("status", "id_type", ("created_at", admin.DateFieldListFilter))
     search_fields = ("user__email", "full_name", "user__full_name")
     list_select_related = ("user",)
     change_form_template = "admin/kyc/kyccase/change_form.html"
     inlines = [KycDocumentInline, KycCheckInline, KycCaseEventInline]
     fieldsets = (
-        ("Case", {"fields": ("status", "customer_email", "attempt", "id_type", "id_number_masked",
-                             "created_at", "decided_at", "decided_by", "review_note",
-                             "resubmission_allowed", "last_error")}),
-        ("Evidence", {"fields": ("comparison", "face_distance", "ocr_confidence", "reasons_list",
-                                 "ocr_text")}),
+        (
+            "Case",
+            {
+                "fields": (
+                    "status",
+                    "customer_email",
+                    "attempt",
+                    "id_type",
+                    "id_number_masked",
+                    "created_at",
+                    "decided_at",
+                    "decided_by",
+                    "review_note",
+                    "resubmission_allowed",
+                    "last_error",
+                )
+            },
+        ),
+        (
+            "Evidence",
+            {
+                "fields": (
+                    "comparison",
+                    "face_distance",
+                    "ocr_confidence",
+                    "reasons_list",
+                    "ocr_text",
+                )
+            },
+        ),
     )
-    readonly_fields = ("status", "customer_email", "attempt", "id_type", "id_number_masked",
-                       "created_at", "decided_at", "decided_by", "review_note",
-                       "resubmission_allowed", "last_error", "comparison", "face_distance",
-                       "ocr_confidence", "reasons_list", "ocr_text")
+    readonly_fields = (
+        "status",
+        "customer_email",
+        "attempt",
+        "id_type",
+        "id_number_masked",
+        "created_at",
+        "decided_at",
+        "decided_by",
+        "review_note",
+        "resubmission_allowed",
+        "last_error",
+        "comparison",
+        "face_distance",
+        "ocr_confidence",
+        "reasons_list",
+        "ocr_text",
+    )
 
     def get_queryset(self, request: HttpRequest):  # noqa: ANN201
         return kyc_review_queue()
@@ -110,25 +159,34 @@ class KycCaseAdmin(admin.ModelAdmin):
         extracted = obj.extracted or {}
         rows = [
             ("Name", obj.full_name, extracted.get("name")),
-            ("Date of birth", obj.date_of_birth.strftime("%d/%m/%Y"),
-             extracted.get("date_of_birth")),
+            (
+                "Date of birth",
+                obj.date_of_birth.strftime("%d/%m/%Y"),
+                extracted.get("date_of_birth"),
+            ),
             ("ID number", obj.id_number_masked, extracted.get("id_number")),
             ("Father's name", "", extracted.get("father_name")),
             ("Gender", "", extracted.get("gender")),
         ]
         body = format_html_join(
-            "", "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
+            "",
+            "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
             ((label, entered or "—", read or "—") for label, entered, read in rows),
         )
         return format_html(
-            '<table><tr><th></th><th>Entered</th><th>Read from card</th></tr>{}</table>', body
+            "<table><tr><th></th><th>Entered</th><th>Read from card</th></tr>{}</table>", body
         )
 
     @admin.display(description="Reasons")
     def reasons_list(self, obj: KycCase) -> str:
-        return format_html_join(
-            "", "<div><code>{}</code> {}</div>", ((r["code"], r["message"]) for r in obj.reasons)
-        ) or "—"
+        return (
+            format_html_join(
+                "",
+                "<div><code>{}</code> {}</div>",
+                ((r["code"], r["message"]) for r in obj.reasons),
+            )
+            or "—"
+        )
 
     @admin.display(description="OCR text")
     def ocr_text(self, obj: KycCase) -> str:
@@ -160,8 +218,9 @@ class KycCaseAdmin(admin.ModelAdmin):
                 kyc_case_reject(case_id=case.pk, reviewer=request.user, reason_text=note)
                 messages.success(request, "Case rejected.")
             elif action == "resubmit":
-                kyc_case_request_resubmission(case_id=case.pk, reviewer=request.user,
-                                              reason_text=note)
+                kyc_case_request_resubmission(
+                    case_id=case.pk, reviewer=request.user, reason_text=note
+                )
                 messages.success(request, "The customer may submit their documents again.")
             else:
                 messages.error(request, "Unknown action.")
@@ -178,12 +237,26 @@ class OcrFlowTaskInline(ReadOnlyInline):
 
 @admin.register(OcrFlow)
 class OcrFlowAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "user", "id_type", "status", "extracted_name",
-                    "extracted_date_of_birth")
+    list_display = (
+        "created_at",
+        "user",
+        "id_type",
+        "status",
+        "extracted_name",
+        "extracted_date_of_birth",
+    )
     list_filter = ("status",)
     inlines = [OcrFlowTaskInline]
-    readonly_fields = ("user", "id_type", "status", "content_type", "extracted_name",
-                       "extracted_date_of_birth", "ocr_confidence", "created_at")
+    readonly_fields = (
+        "user",
+        "id_type",
+        "status",
+        "content_type",
+        "extracted_name",
+        "extracted_date_of_birth",
+        "ocr_confidence",
+        "created_at",
+    )
     exclude = ("file",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -94,14 +94,23 @@ def ocr_flow_run(*, flow_id: Any) -> OcrFlow:
 
     extract_task = _task(flow, OcrFlowTask.Name.EXTRACT_DETAILS)
     if flow.id_type:
-        candidates = [idcards.extract_aadhaar(ocr) if flow.id_type == IdType.AADHAAR
-                      else idcards.extract_pan(ocr)]
+        candidates = [
+            idcards.extract_aadhaar(ocr)
+            if flow.id_type == IdType.AADHAAR
+            else idcards.extract_pan(ocr)
+        ]
     else:
         candidates = [idcards.extract_aadhaar(ocr), idcards.extract_pan(ocr)]
     found = next((c for c in candidates if c.name and c.date_of_birth), None)
     if found is None:
-        missing = [f for f in ("name", "date_of_birth") if not any(getattr(c, f) for c in candidates)]
-        return _fail(flow, extract_task, f"Not found on the document: {', '.join(missing) or 'name and date of birth together'}.")
+        missing = [
+            f for f in ("name", "date_of_birth") if not any(getattr(c, f) for c in candidates)
+        ]
+        return _fail(
+            flow,
+            extract_task,
+            f"Not found on the document: {', '.join(missing) or 'name and date of birth together'}.",
+        )
     _finish(extract_task, OcrFlowTask.Status.SUCCESS)
 
     save_task = _task(flow, OcrFlowTask.Name.SAVE_RECORD)

@@ -13,13 +13,12 @@ from .services import check_document, validate_id_number
 class KycSubmitForm(forms.Form):
     """Checks formats and files up front so errors show next to the fields."""
 
-    id_type = forms.ChoiceField(choices=IdType.choices, widget=forms.RadioSelect,
-                                label="ID type")
-    id_number = forms.CharField(max_length=20, label="ID number",
-                                help_text="Aadhaar: 12 digits. PAN: e.g. ABCPE1234F.")
+    id_type = forms.ChoiceField(choices=IdType.choices, widget=forms.RadioSelect, label="ID type")
+    id_number = forms.CharField(
+        max_length=20, label="ID number", help_text="Aadhaar: 12 digits. PAN: e.g. ABCPE1234F."
+    )
     date_of_birth = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    id_document = forms.FileField(label="ID card image",
-                                  help_text="JPG, PNG or PDF, up to 10 MB.")
+    id_document = forms.FileField(label="ID card image", help_text="JPG, PNG or PDF, up to 10 MB.")
     selfie = forms.FileField(label="Selfie", help_text="A clear photo of your face, JPG or PNG.")
 
     def _file(self, field: str) -> bytes:

@@ -55,32 +55,47 @@ def _document_checks(
     checks: list[CheckResult] = []
 
     if ocr.mean_confidence < low:
-        checks.append(CheckResult(
-            "OCR", REVIEW, "OCR_LOW_CONFIDENCE", f"mean confidence {ocr.mean_confidence:.0f}"
-        ))
+        checks.append(
+            CheckResult(
+                "OCR", REVIEW, "OCR_LOW_CONFIDENCE", f"mean confidence {ocr.mean_confidence:.0f}"
+            )
+        )
     else:
         checks.append(CheckResult("OCR", PASSED, "", f"mean confidence {ocr.mean_confidence:.0f}"))
 
     valid, code = idcards.validate_id_number(case.id_type, entered_number)
     if not valid:
         label = "Verhoeff checksum" if case.id_type == IdType.AADHAAR else "format/holder type"
-        checks.append(CheckResult("ID_NUMBER", FAILED, code or "ID_FORMAT_INVALID",
-                                  f"entered number fails the {label} check"))
+        checks.append(
+            CheckResult(
+                "ID_NUMBER",
+                FAILED,
+                code or "ID_FORMAT_INVALID",
+                f"entered number fails the {label} check",
+            )
+        )
     else:
         checks.append(CheckResult("ID_NUMBER", PASSED, "", "valid (python-stdnum)"))
 
     if extracted.id_number is None:
-        checks.append(CheckResult("ID_NUMBER_MATCH", REVIEW, "ID_NUMBER_NOT_READ",
-                                  "no ID number found on the card"))
+        checks.append(
+            CheckResult(
+                "ID_NUMBER_MATCH", REVIEW, "ID_NUMBER_NOT_READ", "no ID number found on the card"
+            )
+        )
     elif extracted.id_number != entered_number:
         card_valid, _ = idcards.validate_id_number(case.id_type, extracted.id_number)
         conf = _field_confidence(extracted, "id_number", ocr)
         status = REVIEW if conf < low else FAILED
-        checks.append(CheckResult(
-            "ID_NUMBER_MATCH", status, "ID_NUMBER_MISMATCH",
-            f"card shows {idcards.mask_id_number(case.id_type, extracted.id_number)}"
-            f" ({'valid' if card_valid else 'invalid'}), confidence {conf:.0f}",
-        ))
+        checks.append(
+            CheckResult(
+                "ID_NUMBER_MATCH",
+                status,
+                "ID_NUMBER_MISMATCH",
+                f"card shows {idcards.mask_id_number(case.id_type, extracted.id_number)}"
+                f" ({'valid' if card_valid else 'invalid'}), confidence {conf:.0f}",
+            )
+        )
     else:
         checks.append(CheckResult("ID_NUMBER_MATCH", PASSED, "", "card number equals entered"))
 
@@ -93,8 +108,14 @@ def _document_checks(
             checks.append(CheckResult("NAME_MATCH", PASSED, "", f"edit distance {distance}"))
         else:
             status = REVIEW if conf < low else FAILED
-            checks.append(CheckResult("NAME_MATCH", status, "NAME_MISMATCH",
-                                      f"edit distance {distance}, confidence {conf:.0f}"))
+            checks.append(
+                CheckResult(
+                    "NAME_MATCH",
+                    status,
+                    "NAME_MISMATCH",
+                    f"edit distance {distance}, confidence {conf:.0f}",
+                )
+            )
 
     if extracted.date_of_birth is None:
         checks.append(CheckResult("DOB_MATCH", REVIEW, "DOB_NOT_READ", "no date of birth read"))
@@ -103,15 +124,25 @@ def _document_checks(
     else:
         conf = _field_confidence(extracted, "date_of_birth", ocr)
         if conf < low:
-            checks.append(CheckResult("DOB_MATCH", REVIEW, "DOB_LOW_CONFIDENCE",
-                                      f"differs, confidence {conf:.0f}"))
+            checks.append(
+                CheckResult(
+                    "DOB_MATCH", REVIEW, "DOB_LOW_CONFIDENCE", f"differs, confidence {conf:.0f}"
+                )
+            )
         else:
-            checks.append(CheckResult("DOB_MATCH", FAILED, "DOB_MISMATCH",
-                                      f"differs, confidence {conf:.0f}"))
+            checks.append(
+                CheckResult("DOB_MATCH", FAILED, "DOB_MISMATCH", f"differs, confidence {conf:.0f}")
+            )
 
     if id_number_verified_for_other(case=case):
-        checks.append(CheckResult("DUPLICATE_ID", FAILED, "DUPLICATE_ID",
-                                  "number already verified for another customer"))
+        checks.append(
+            CheckResult(
+                "DUPLICATE_ID",
+                FAILED,
+                "DUPLICATE_ID",
+                "number already verified for another customer",
+            )
+        )
     else:
         checks.append(CheckResult("DUPLICATE_ID", PASSED, "", "number not used by others"))
     return checks
@@ -139,16 +170,24 @@ def _face_checks(
         if distance <= settings.KYC_FACE_MATCH_MAX:
             checks.append(CheckResult("FACE_MATCH", PASSED, "", f"distance {distance:.3f}"))
         elif distance <= settings.KYC_FACE_REVIEW_MAX:
-            checks.append(CheckResult("FACE_MATCH", REVIEW, "FACE_UNCERTAIN",
-                                      f"distance {distance:.3f}"))
+            checks.append(
+                CheckResult("FACE_MATCH", REVIEW, "FACE_UNCERTAIN", f"distance {distance:.3f}")
+            )
         else:
-            checks.append(CheckResult("FACE_MATCH", FAILED, "FACE_MISMATCH",
-                                      f"distance {distance:.3f}"))
+            checks.append(
+                CheckResult("FACE_MATCH", FAILED, "FACE_MISMATCH", f"distance {distance:.3f}")
+            )
 
     nearest = faces.nearest_distance(encoding, face_encodings_of_others(case=case))
     if nearest is not None and nearest <= settings.KYC_FACE_DUPLICATE_MAX:
-        checks.append(CheckResult("DUPLICATE_FACE", REVIEW, "DUPLICATE_FACE",
-                                  f"another customer's face at distance {nearest:.3f}"))
+        checks.append(
+            CheckResult(
+                "DUPLICATE_FACE",
+                REVIEW,
+                "DUPLICATE_FACE",
+                f"another customer's face at distance {nearest:.3f}",
+            )
+        )
     else:
         checks.append(CheckResult("DUPLICATE_FACE", PASSED, "", "no close face among customers"))
     return checks, distance, encoding

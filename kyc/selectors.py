@@ -46,9 +46,7 @@ def id_number_registered_to_other(*, id_type: str, id_number: str, user: Any = N
 def id_number_verified_for_other(*, case: KycCase) -> bool:
     """True when the case's ID number is already VERIFIED for another customer."""
     return (
-        KycCase.objects.filter(
-            id_number_hash=case.id_number_hash, status=KycCase.Status.VERIFIED
-        )
+        KycCase.objects.filter(id_number_hash=case.id_number_hash, status=KycCase.Status.VERIFIED)
         .exclude(user_id=case.user_id)
         .exists()
     )

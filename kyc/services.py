@@ -228,9 +228,7 @@ def _locked(case_id: Any) -> KycCase:
 def _move(case: KycCase, to: str) -> str:
     old = case.status
     if to not in KycCase.ALLOWED_TRANSITIONS[KycCase.Status(old)]:
-        raise InvalidTransition(
-            f"A case in {old} cannot move to {to}.", code="INVALID_TRANSITION"
-        )
+        raise InvalidTransition(f"A case in {old} cannot move to {to}.", code="INVALID_TRANSITION")
     case.status = to
     return old
 
@@ -368,8 +366,9 @@ def kyc_case_approve(*, case_id: Any, reviewer: Any, note: str = "") -> KycCase:
     case.decided_by = reviewer
     case.decided_at = timezone.now()
     case.review_note = note
-    case.save(update_fields=["status", "reasons", "decided_by", "decided_at", "review_note",
-                             "updated_at"])
+    case.save(
+        update_fields=["status", "reasons", "decided_by", "decided_at", "review_note", "updated_at"]
+    )
     kyc_case_event_record(
         case=case,
         type=KycCaseEvent.Type.REVIEW_APPROVED,
@@ -394,8 +393,9 @@ def kyc_case_reject(*, case_id: Any, reviewer: Any, reason_text: str) -> KycCase
     case.decided_by = reviewer
     case.decided_at = timezone.now()
     case.review_note = reason_text.strip()
-    case.save(update_fields=["status", "reasons", "decided_by", "decided_at", "review_note",
-                             "updated_at"])
+    case.save(
+        update_fields=["status", "reasons", "decided_by", "decided_at", "review_note", "updated_at"]
+    )
     kyc_case_event_record(
         case=case,
         type=KycCaseEvent.Type.REVIEW_REJECTED,
@@ -433,8 +433,17 @@ def kyc_case_request_resubmission(*, case_id: Any, reviewer: Any, reason_text: s
     case.decided_by = reviewer
     case.decided_at = timezone.now()
     case.review_note = reason_text.strip()
-    case.save(update_fields=["status", "resubmission_allowed", "reasons", "decided_by",
-                             "decided_at", "review_note", "updated_at"])
+    case.save(
+        update_fields=[
+            "status",
+            "resubmission_allowed",
+            "reasons",
+            "decided_by",
+            "decided_at",
+            "review_note",
+            "updated_at",
+        ]
+    )
     kyc_case_event_record(
         case=case,
         type=KycCaseEvent.Type.RESUBMISSION_REQUESTED,

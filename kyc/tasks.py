@@ -28,12 +28,13 @@ def kyc_case_verify_task(self, case_id: str) -> str:  # noqa: ANN001 - Celery's 
     except Exception as exc:
         final = self.request.retries >= settings.KYC_TASK_MAX_RETRIES
         error = f"{type(exc).__name__}: {str(exc)[:200]}"
-        logger.warning("kyc case %s pipeline error (%s), final=%s", case_id, type(exc).__name__,
-                       final)
+        logger.warning(
+            "kyc case %s pipeline error (%s), final=%s", case_id, type(exc).__name__, final
+        )
         kyc_case_processing_failed(case_id=case_id, error=error, final=final)
         if final:
             return KycCase.Status.MANUAL_REVIEW
-        raise self.retry(exc=exc, countdown=min(2 ** self.request.retries * 5, 300)) from exc
+        raise self.retry(exc=exc, countdown=min(2**self.request.retries * 5, 300)) from exc
     return kyc_case_complete(case_id=case_id, outcome=outcome).status
 
 
@@ -48,4 +49,4 @@ def ocr_flow_run_task(self, flow_id: str) -> str:  # noqa: ANN001 - Celery's bou
         if self.request.retries >= self.max_retries:
             ocr_flow_error(flow_id=flow_id, error=f"{type(exc).__name__}")
             return "FAILED"
-        raise self.retry(exc=exc, countdown=2 ** self.request.retries * 5) from exc
+        raise self.retry(exc=exc, countdown=2**self.request.retries * 5) from exc

@@ -56,12 +56,17 @@ def kyc_submit_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Thank you. We are checking your documents now.")
             return redirect("kyc:status")
     used = latest.attempt if latest else 0
-    return render(request, "kyc/submit.html", {
-        "form": form,
-        "attempts_left": max(settings.KYC_MAX_ATTEMPTS - used, 1 if latest and
-                             latest.resubmission_allowed else 0),
-        "previous": latest,
-    })
+    return render(
+        request,
+        "kyc/submit.html",
+        {
+            "form": form,
+            "attempts_left": max(
+                settings.KYC_MAX_ATTEMPTS - used, 1 if latest and latest.resubmission_allowed else 0
+            ),
+            "previous": latest,
+        },
+    )
 
 
 @login_required
@@ -74,13 +79,17 @@ def kyc_status_view(request: HttpRequest) -> HttpResponse:
     case = kyc_case_latest(user=request.user)
     if case is None:
         return redirect("kyc:submit")
-    return render(request, "kyc/status.html", {
-        "case": case,
-        "checks": case.checks.all(),
-        "refresh": case.status in (KycCase.Status.PENDING, KycCase.Status.PROCESSING),
-        "can_submit": _can_submit(case, settings.KYC_MAX_ATTEMPTS),
-        "messages_by_code": REASON_MESSAGES,
-    })
+    return render(
+        request,
+        "kyc/status.html",
+        {
+            "case": case,
+            "checks": case.checks.all(),
+            "refresh": case.status in (KycCase.Status.PENDING, KycCase.Status.PROCESSING),
+            "can_submit": _can_submit(case, settings.KYC_MAX_ATTEMPTS),
+            "messages_by_code": REASON_MESSAGES,
+        },
+    )
 
 
 @staff_member_required

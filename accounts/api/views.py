@@ -53,7 +53,9 @@ class RegistrationCreateApi(APIView):
         responses={
             202: OutputSerializer,
             400: OpenApiResponse(ERROR_SCHEMA, description="Invalid fields or files."),
-            409: OpenApiResponse(ERROR_SCHEMA, description="Email or ID number already registered."),
+            409: OpenApiResponse(
+                ERROR_SCHEMA, description="Email or ID number already registered."
+            ),
         },
         auth=[],
     )

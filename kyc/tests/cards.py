@@ -263,12 +263,20 @@ def selfie_of(name: str) -> Image.Image:
 
 
 def two_person_selfie() -> Image.Image:
-    """Return astronaut and grace_hopper side by side, both 512 px high (about 1024×512)."""
-    left = face_photo("astronaut")
-    right = face_photo("grace_hopper")
+    """Return two different people side by side with faces of similar size (JPEG q85).
+
+    Left: the astronaut cropped to head and shoulders; right: grace_hopper; both 512 px
+    high (about 880×512). Faces come out ~185 px and ~155 px wide (area ratio ~0.7).
+    """
+    astronaut = face_photo("astronaut").crop((90, 0, 350, 300))
+    hopper = face_photo("grace_hopper")
     height = 512
-    left = left.resize((left.width * height // left.height, height), Image.Resampling.LANCZOS)
-    right = right.resize((right.width * height // right.height, height), Image.Resampling.LANCZOS)
+    left = astronaut.resize(
+        (astronaut.width * height // astronaut.height, height), Image.Resampling.LANCZOS
+    )
+    right = hopper.resize(
+        (hopper.width * height // hopper.height, height), Image.Resampling.LANCZOS
+    )
     canvas = Image.new("RGB", (left.width + right.width, height), "white")
     canvas.paste(left, (0, 0))
     canvas.paste(right, (left.width, 0))

@@ -13,8 +13,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         demo_staff_ensure(email=DEMO_STAFF_EMAIL, password=DEMO_STAFF_PASSWORD)
-        self.stdout.write(self.style.SUCCESS(
-            "\nDemo staff login for the review console http://127.0.0.1:8000/admin/\n"
-            f"  email:    {DEMO_STAFF_EMAIL}\n  password: {DEMO_STAFF_PASSWORD}\n"
-            "Customers register at http://127.0.0.1:8000/accounts/register/\n"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "\nDemo staff login for the review console http://127.0.0.1:8000/admin/\n"
+                f"  email:    {DEMO_STAFF_EMAIL}\n  password: {DEMO_STAFF_PASSWORD}\n"
+                "Customers register at http://127.0.0.1:8000/accounts/register/\n"
+            )
+        )

@@ -1,0 +1,268 @@
+"""Face detection and matching with face_recognition (dlib HOG detector, ResNet encoder).
+
+No ORM. Images are Pillow images; they are converted to RGB ``uint8`` numpy arrays of
+shape (height, width, 3). Face encodings are 128 floats; two encodings of the same
+person are usually at Euclidean distance < 0.6 (face_recognition's documented default
+tolerance; the KYC threshold itself is a business rule kept by the caller).
+
+Measured here (shared MACHINE-NOTES): HOG detection ~80–130 ms at upsample 1 on 512–640 px
+images, one encoding ~75 ms. At upsample 1 HOG also finds small spurious "faces" (the
+astronaut's mission patch), so detections much smaller than the largest are dropped.
+
+Errors from dlib/numpy (and a missing model package) are raised as FaceEngineError.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any, Final
+
+import numpy as np
+from PIL import Image
+
+MAX_DETECTION_SIDE: Final = 1000
+"""Images whose longer side exceeds this (pixels) are downscaled for detection only."""
+
+MIN_RELATIVE_SCORE: Final = 0.4
+"""Detections scoring below this fraction of the best detection's HOG score are dropped.
+Measured: real faces score 0.7–1.7, the astronaut's mission patch 0.1–0.2."""
+
+MULTIPLE_FACES_RELATIVE_AREA: Final = 0.5
+"""A second face at least this fraction of the largest face's area means another person."""
+
+ENCODING_LENGTH: Final = 128
+
+NO_FACE_IN_SELFIE: Final = "NO_FACE_IN_SELFIE"
+MULTIPLE_FACES: Final = "MULTIPLE_FACES"
+
+
+class FaceEngineError(Exception):
+    """dlib or its models failed, or an encoding has the wrong shape."""
+
+
+@dataclass(frozen=True)
+class FaceBox:
+    """A face's bounding box in pixel coordinates of the original image.
+
+    ``top``/``bottom`` are rows, ``left``/``right`` columns (dlib's order: top, right,
+    bottom, left); right and bottom are exclusive. ``score`` is the detector's score.
+    """
+
+    top: int
+    right: int
+    bottom: int
+    left: int
+    score: float = 0.0
+    """dlib HOG detection score: higher is more face-like; dlib's own cut-off is 0."""
+
+    @property
+    def area(self) -> int:
+        """Box area in square pixels."""
+        return max(0, self.right - self.left) * max(0, self.bottom - self.top)
+
+    def as_css(self) -> tuple[int, int, int, int]:
+        """(top, right, bottom, left), the order face_recognition uses."""
+        return (self.top, self.right, self.bottom, self.left)
+
+
+@dataclass(frozen=True)
+class SelfieAnalysis:
+    """Outcome of analyse_selfie().
+
+    Attributes:
+        face_count: faces detected (after dropping small spurious detections).
+        encoding: 128 floats of the largest face, or None when ``code`` is set.
+        code: None when usable, else "NO_FACE_IN_SELFIE" or "MULTIPLE_FACES".
+    """
+
+    face_count: int
+    encoding: tuple[float, ...] | None
+    code: str | None
+
+
+@functools.cache
+def _engine() -> ModuleType:
+    """Import face_recognition lazily: loading its dlib models takes ~0.5 s and memory,
+    which web processes that never match faces should not pay."""
+    try:
+        import face_recognition
+    except (ImportError, SystemExit) as exc:
+        # face_recognition calls quit() when face_recognition_models cannot be imported
+        # (e.g. setuptools >= 82 without pkg_resources).
+        raise FaceEngineError("face_recognition or its models are not installed") from exc
+    return face_recognition
+
+
+def _to_array(image: Image.Image) -> np.ndarray:
+    """RGB uint8 array (height, width, 3), C-contiguous as dlib requires."""
+    return np.ascontiguousarray(np.asarray(image.convert("RGB"), dtype=np.uint8))
+
+
+@functools.cache
+def _detector() -> Any:
+    """dlib's HOG frontal face detector (the one face_recognition's "hog" model uses),
+    called directly because face_recognition hides the detection scores."""
+    _engine()  # same import path and error as the rest of the module
+    import dlib
+
+    return dlib.get_frontal_face_detector()
+
+
+def _locate(array: np.ndarray, upsample: int) -> list[tuple[int, int, int, int, float]]:
+    """(top, right, bottom, left, score) of each detection in array coordinates."""
+    try:
+        rects, scores, _ = _detector().run(array, upsample, 0.0)
+    except (RuntimeError, ValueError, TypeError, MemoryError) as exc:
+        raise FaceEngineError(f"face detection failed: {type(exc).__name__}") from exc
+    return [
+        (rect.top(), rect.right(), rect.bottom(), rect.left(), float(score))
+        for rect, score in zip(rects, scores, strict=True)
+    ]
+
+
+def detect_faces(
+    image: Image.Image, *, upsample: int = 1, min_relative_area: float = 0.25
+) -> list[FaceBox]:
+    """Find faces with dlib's HOG detector, largest first.
+
+    Args:
+        image: any Pillow image. If its longer side exceeds MAX_DETECTION_SIDE it is
+            downscaled for detection; boxes are mapped back to original coordinates.
+        upsample: times dlib doubles the image (1 finds faces down to ~40 px). When
+            nothing is found, one more try runs at ``upsample + 1`` (small card photos).
+        min_relative_area: detections with area below this fraction of the largest are
+            dropped as spurious (a badge, a pattern far away). Detections scoring below
+            MIN_RELATIVE_SCORE of the best score are dropped too (a mission patch can be
+            as large as the face, but scores far lower).
+
+    Returns:
+        FaceBox list sorted by area, largest first; empty when no face.
+
+    Raises:
+        FaceEngineError: dlib failed.
+    """
+    width, height = image.size
+    scale = 1.0
+    working = image
+    if max(width, height) > MAX_DETECTION_SIDE:
+        scale = MAX_DETECTION_SIDE / max(width, height)
+        working = image.resize(
+            (max(1, round(width * scale)), max(1, round(height * scale))),
+            Image.Resampling.BILINEAR,
+        )
+    array = _to_array(working)
+    locations = _locate(array, upsample)
+    if not locations:
+        locations = _locate(array, upsample + 1)
+
+    if not locations:
+        return []
+    best_score = max(location[4] for location in locations)
+    boxes = [
+        FaceBox(
+            top=max(0, math.floor(top / scale)),
+            right=min(width, math.ceil(right / scale)),
+            bottom=min(height, math.ceil(bottom / scale)),
+            left=max(0, math.floor(left / scale)),
+            score=round(score, 3),
+        )
+        for top, right, bottom, left, score in locations
+        if score >= MIN_RELATIVE_SCORE * best_score
+    ]
+    boxes = [box for box in boxes if box.area > 0]
+    boxes.sort(key=lambda box: box.area, reverse=True)
+    if not boxes:
+        return []
+    largest = boxes[0].area
+    return [box for box in boxes if box.area >= min_relative_area * largest]
+
+
+def encode_face(image: Image.Image, box: FaceBox) -> tuple[float, ...]:
+    """Return the 128-float face encoding of the face in ``box`` (num_jitters=1).
+
+    Raises:
+        FaceEngineError: dlib failed or returned no encoding.
+    """
+    array = _to_array(image)
+    try:
+        encodings = _engine().face_encodings(
+            array, known_face_locations=[box.as_css()], num_jitters=1
+        )
+    except (RuntimeError, ValueError, TypeError, MemoryError) as exc:
+        raise FaceEngineError(f"face encoding failed: {type(exc).__name__}") from exc
+    if not encodings:
+        raise FaceEngineError("face encoding returned nothing")
+    return tuple(float(value) for value in encodings[0])
+
+
+def analyse_selfie(image: Image.Image) -> SelfieAnalysis:
+    """Check a selfie shows exactly one person and encode that face.
+
+    Rules: no face → code "NO_FACE_IN_SELFIE"; a second face at least
+    MULTIPLE_FACES_RELATIVE_AREA (0.5) of the largest face's area → "MULTIPLE_FACES"
+    (smaller ones, such as a face on a poster far behind, are ignored); otherwise the
+    encoding of the largest face.
+
+    Raises:
+        FaceEngineError: dlib failed.
+    """
+    boxes = detect_faces(image)
+    if not boxes:
+        return SelfieAnalysis(face_count=0, encoding=None, code=NO_FACE_IN_SELFIE)
+    if len(boxes) > 1 and boxes[1].area >= MULTIPLE_FACES_RELATIVE_AREA * boxes[0].area:
+        return SelfieAnalysis(face_count=len(boxes), encoding=None, code=MULTIPLE_FACES)
+    return SelfieAnalysis(
+        face_count=len(boxes), encoding=encode_face(image, boxes[0]), code=None
+    )
+
+
+def analyse_id_photo(image: Image.Image) -> tuple[float, ...] | None:
+    """Return the encoding of the largest face on an ID card image, or None (the caller
+    reports NO_FACE_ON_ID).
+
+    Raises:
+        FaceEngineError: dlib failed.
+    """
+    boxes = detect_faces(image)
+    if not boxes:
+        return None
+    return encode_face(image, boxes[0])
+
+
+def _vector(encoding: Sequence[float]) -> np.ndarray:
+    try:
+        vector = np.asarray(encoding, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise FaceEngineError("face encoding is not a sequence of numbers") from exc
+    if vector.shape != (ENCODING_LENGTH,) or not np.all(np.isfinite(vector)):
+        raise FaceEngineError(f"face encoding must be {ENCODING_LENGTH} finite numbers")
+    return vector
+
+
+def face_distance(a: Sequence[float], b: Sequence[float]) -> float:
+    """Euclidean distance between two 128-float encodings (0 = identical; same person
+    usually < 0.6).
+
+    Raises:
+        FaceEngineError: an encoding is not 128 finite numbers.
+    """
+    return float(_engine().face_distance(_vector(a)[np.newaxis, :], _vector(b))[0])
+
+
+def nearest_distance(
+    encoding: Sequence[float], others: Sequence[Sequence[float]]
+) -> float | None:
+    """Smallest distance from ``encoding`` to any of ``others``; None when ``others`` is
+    empty (e.g. duplicate-face search with no other customers).
+
+    Raises:
+        FaceEngineError: an encoding is not 128 finite numbers.
+    """
+    if len(others) == 0:
+        return None
+    matrix = np.stack([_vector(other) for other in others])
+    return float(np.min(_engine().face_distance(matrix, _vector(encoding))))

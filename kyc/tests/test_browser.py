@@ -1,0 +1,199 @@
+"""The customer journey and the staff review in a real browser (Debian chromium, Playwright).
+
+Celery runs eagerly (root conftest), so the verification task runs in the live server thread
+right after the KYC form commits and the status page shows the decision. Set SCREENSHOTS_DIR to
+save full-page PNGs of the key pages (register, KYC form, decision, admin case page).
+"""
+
+import datetime
+import hashlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import override_settings
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from accounts.tests.factories import TEST_PASSWORD
+from kyc.models import KycCase, KycDocument
+from kyc.tests import cards
+from kyc.tests.factories import KycCaseFactory
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+DECISION_TIMEOUT_MS = 60_000
+NAME = "Neil Armstrong"
+DOB = datetime.date(1990, 8, 5)
+
+
+@pytest.fixture(scope="module")
+def live_server() -> Iterator[LiveServer]:
+    """pytest-django's live server, started with a MEDIA_URL that no request uses.
+
+    The settings have ``MEDIA_URL = None`` (no public media). Django's live server thread
+    parses MEDIA_URL with ``urlparse()``, which turns None into bytes, and then every request
+    fails with "TypeError: startswith first arg must be str or a tuple of str, not bytes".
+    """
+    with override_settings(MEDIA_URL="/no-public-media/"):
+        server = LiveServer("localhost")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def _allow_orm_beside_event_loop() -> Iterator[None]:
+    """Playwright's sync API keeps an asyncio loop on this thread, so Django would refuse ORM
+    calls (SynchronousOnlyOperation); the ORM calls here are plain synchronous ones.
+
+    Module-scoped so the flag outlives every test's database teardown.
+    """
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="module")
+def browser(_allow_orm_beside_event_loop: None) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Save a full-page PNG as ``$SCREENSHOTS_DIR/<name>.png`` when that variable is set."""
+    folder = os.environ.get("SCREENSHOTS_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def astronaut_card() -> bytes:
+    card = cards.render_aadhaar(name=NAME, dob=DOB, gender="Male", number=cards.VALID_AADHAAR,
+                                photo=cards.face_photo("astronaut"))
+    return cards.to_bytes(card, "PNG")
+
+
+def astronaut_selfie() -> bytes:
+    return cards.to_bytes(cards.selfie_of("astronaut"))
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_customer_registers_submits_kyc_and_sees_verified(live_server, page, tmp_path):
+    # Given an Aadhaar card with the astronaut's photo and a selfie of the astronaut
+    card_file = tmp_path / "aadhaar.png"
+    card_file.write_bytes(astronaut_card())
+    selfie_file = tmp_path / "selfie.jpg"
+    selfie_file.write_bytes(astronaut_selfie())
+
+    # When Neil registers through the form
+    page.goto(f"{live_server.url}/accounts/register/")
+    page.fill("#id_full_name", NAME)
+    page.fill("#id_email", "neil@example.com")
+    page.fill("#id_phone", "98765 43210")
+    page.fill("#id_date_of_birth", DOB.isoformat())
+    page.fill("#id_password1", "Tranquility-Base-1969")
+    page.fill("#id_password2", "Tranquility-Base-1969")
+    screenshot(page, "register")
+    page.get_by_role("button", name="Register").click()
+
+    # Then he is logged in and on the KYC form, his date of birth filled in
+    page.wait_for_url("**/kyc/submit/")
+    expect(page.locator("#id_date_of_birth")).to_have_value(DOB.isoformat())
+
+    # When he types a malformed Aadhaar number, the error shows next to that field
+    page.get_by_label("Aadhaar").check()
+    page.fill("#id_id_number", "12345")
+    page.set_input_files("#id_id_document", card_file)
+    page.set_input_files("#id_selfie", selfie_file)
+    page.get_by_role("button", name="Submit for verification").click()
+    error = page.locator("#id_id_number ~ ul.errorlist, #id_id_number_error").first
+    expect(error).to_have_text("An Aadhaar number has 12 digits and starts with 2-9.")
+    assert not KycCase.objects.exists()
+
+    # When he corrects the number and attaches the files again (browsers never keep them)
+    expect(page.get_by_label("Aadhaar")).to_be_checked()
+    page.fill("#id_id_number", "2345 6789 0124")
+    page.set_input_files("#id_id_document", card_file)
+    page.set_input_files("#id_selfie", selfie_file)
+    screenshot(page, "kyc-submit")
+    page.get_by_role("button", name="Submit for verification").click()
+
+    # Then the status page shows the decision: verified, the faces matched
+    page.wait_for_url("**/kyc/", timeout=DECISION_TIMEOUT_MS)
+    page.wait_for_selector('#kyc-status:text-is("Verified")', timeout=DECISION_TIMEOUT_MS)
+    face_row = page.locator("table tr", has=page.locator('td:text-is("FACE_MATCH")'))
+    expect(face_row.locator("td").nth(1)).to_have_text("Passed")
+    screenshot(page, "kyc-verified")
+    case = KycCase.objects.get(user__email="neil@example.com")
+    assert case.status == KycCase.Status.VERIFIED, case.reasons
+    assert case.checks.get(name="FACE_MATCH").status == "PASSED"
+
+
+def attach_document(case: KycCase, kind: str, data: bytes, content_type: str) -> None:
+    document = KycDocument(case=case, kind=kind, content_type=content_type, size_bytes=len(data),
+                           sha256=hashlib.sha256(data).hexdigest())
+    document.file.save("upload", ContentFile(data), save=False)
+    document.save()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_staff_approves_a_manual_review_case_in_the_console(live_server, page, reviewer):
+    # Given a case waiting for manual review, with the customer's card and selfie
+    case = KycCaseFactory(
+        face_distance=0.53, ocr_confidence=91.0,
+        extracted={"name": NAME, "date_of_birth": "05/08/1990", "id_number": "XXXX XXXX 0124",
+                   "gender": "Male"},
+        reasons=[{"code": "FACE_UNCERTAIN",
+                  "message": "Your selfie and ID photo are similar but not clearly the same "
+                             "person."}],
+    )
+    attach_document(case, KycDocument.Kind.ID_DOCUMENT, astronaut_card(), "image/png")
+    attach_document(case, KycDocument.Kind.SELFIE, astronaut_selfie(), "image/jpeg")
+
+    # When the reviewer logs into the staff console and opens the case from the KYC list
+    page.goto(f"{live_server.url}/admin/")
+    page.fill("#id_username", reviewer.email)
+    page.fill("#id_password", TEST_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="KYC cases").click()
+    page.wait_for_url("**/admin/kyc/kyccase/")
+    row = page.locator("#result_list tbody tr", has_text=case.user.email)
+    expect(row).to_contain_text("Manual review")
+    row.locator("th a").click()
+    page.wait_for_url(f"**/admin/kyc/kyccase/{case.pk}/change/")
+
+    # Then the ID number is masked and the card and selfie are on the page
+    expect(page.locator(".field-id_number_masked .readonly")).to_have_text("XXXX XXXX 0124")
+    assert cards.VALID_AADHAAR not in page.content()
+    for alt in ("ID document", "Selfie"):
+        image = page.get_by_alt_text(alt)
+        expect(image).to_be_visible()
+        assert image.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
+    screenshot(page, "admin-case")
+
+    # When the reviewer approves, a success message shows and the case is VERIFIED
+    page.get_by_role("button", name="Approve (VERIFIED)").click()
+    expect(page.locator(".messagelist .success")).to_have_text(
+        "Case approved: the customer is VERIFIED."
+    )
+    case.refresh_from_db()
+    assert case.status == KycCase.Status.VERIFIED
+    assert case.decided_by == reviewer

@@ -1,0 +1,119 @@
+"""The customer's web journey and private document access, through Django's test client."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.models import User
+from kyc.models import KycCase, KycCaseEvent, KycDocument
+from kyc.tests.factories import KycCaseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(name: str, data: bytes, content_type: str = "image/jpeg") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def test_registration_form_shows_errors_next_to_fields(client):
+    response = client.post("/accounts/register/", {
+        "full_name": "Neil Armstrong", "email": "bad", "phone": "12",
+        "date_of_birth": "1990-08-05", "password1": "password", "password2": "different",
+    })
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert {"email", "phone", "password2"} <= set(form.errors)
+    assert b"errorlist" in response.content
+    assert User.objects.count() == 0
+
+
+def test_register_then_kyc_then_decision_page(
+    client, django_capture_on_commit_callbacks, astronaut_card_png, astronaut_selfie_jpg
+):
+    response = client.post("/accounts/register/", {
+        "full_name": "Neil Armstrong", "email": "neil@example.com", "phone": "98765 43210",
+        "date_of_birth": "1990-08-05", "password1": "Tranquility-Base-1969",
+        "password2": "Tranquility-Base-1969",
+    })
+    assert response.status_code == 302 and response.url == "/kyc/submit/"
+    assert str(User.objects.get().profile.phone) == "+919876543210"
+
+    page = client.get("/kyc/submit/")
+    assert b"Attempts left: 3" in page.content
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/kyc/submit/", {
+            "id_type": "AADHAAR", "id_number": "2345 6789 0124", "date_of_birth": "1990-08-05",
+            "id_document": upload("card.png", astronaut_card_png, "image/png"),
+            "selfie": upload("me.jpg", astronaut_selfie_jpg),
+        })
+    assert response.status_code == 302 and response.url == "/kyc/"
+
+    page = client.get("/kyc/")
+    assert b'id="kyc-status">Verified<' in page.content
+    assert b"http-equiv=\"refresh\"" not in page.content
+    assert b"XXXX XXXX 0124" in page.content
+    assert b"234567890124" not in page.content
+
+
+def test_pending_status_page_refreshes_itself(client):
+    case = KycCaseFactory(status=KycCase.Status.PENDING, reasons=[])
+    client.force_login(case.user)
+    page = client.get("/kyc/")
+    assert b'http-equiv="refresh"' in page.content
+    assert b"Pending" in page.content
+
+
+def test_kyc_form_rejects_text_file_named_jpg_and_bad_number(client, customer):
+    client.force_login(customer)
+    response = client.post("/kyc/submit/", {
+        "id_type": "AADHAAR", "id_number": "12345", "date_of_birth": "1990-08-05",
+        "id_document": upload("card.jpg", b"not an image at all\n" * 20),
+        "selfie": upload("me.jpg", b"also text"),
+    })
+    errors = response.context["form"].errors
+    assert "id_document" in errors and "selfie" in errors and "id_number" in errors
+    assert KycCase.objects.count() == 0
+
+
+def test_rejected_customer_may_retry_until_attempts_run_out(client, customer, settings):
+    settings.KYC_MAX_ATTEMPTS = 2
+    KycCaseFactory(user=customer, status=KycCase.Status.REJECTED, attempt=1)
+    client.force_login(customer)
+    assert client.get("/kyc/submit/").status_code == 200
+    KycCaseFactory(user=customer, status=KycCase.Status.REJECTED, attempt=2)
+    assert client.get("/kyc/submit/").status_code == 302
+
+
+def test_documents_are_private_and_each_staff_view_is_audited(
+    client, reviewer, customer, astronaut_card_png
+):
+    case = KycCaseFactory(user=customer)
+    from kyc.services import _store_document
+
+    document = _store_document(case=case, kind=KycDocument.Kind.ID_DOCUMENT,
+                               data=astronaut_card_png, content_type="image/png")
+    assert "card" not in document.file.name and document.file.name.startswith("kyc/")
+    with pytest.raises(ValueError):
+        document.file.url  # noqa: B018 - no public URL exists
+
+    client.force_login(customer)
+    assert client.get(f"/kyc/documents/{document.id}/").status_code == 302  # to admin login
+
+    client.force_login(reviewer)
+    response = client.get(f"/kyc/documents/{document.id}/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == astronaut_card_png
+    assert response["Cache-Control"] == "private, no-store"
+    assert case.events.filter(type=KycCaseEvent.Type.DOCUMENT_VIEWED, actor=reviewer).exists()
+
+
+def test_file_larger_than_10_mb_is_refused(client, customer):
+    client.force_login(customer)
+    big = io.BytesIO(b"\xff\xd8\xff" + b"0" * (10 * 1024 * 1024 + 1))
+    response = client.post("/kyc/submit/", {
+        "id_type": "AADHAAR", "id_number": "234567890124", "date_of_birth": "1990-08-05",
+        "id_document": upload("big.jpg", big.getvalue()), "selfie": upload("s.jpg", b"x"),
+    })
+    assert "larger than 10 MB" in str(response.context["form"].errors["id_document"])
