@@ -8,6 +8,7 @@ save full-page PNGs of the key pages (register, KYC form, decision, admin case p
 import datetime
 import hashlib
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,7 +69,8 @@ def browser(_allow_orm_beside_event_loop: None) -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-IN",
+                                  timezone_id="Asia/Kolkata")
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
@@ -123,13 +125,17 @@ def test_customer_registers_submits_kyc_and_sees_verified(live_server, page, tmp
     page.set_input_files("#id_id_document", card_file)
     page.set_input_files("#id_selfie", selfie_file)
     page.get_by_role("button", name="Submit for verification").click()
-    error = page.locator("#id_id_number ~ ul.errorlist, #id_id_number_error").first
-    expect(error).to_have_text("An Aadhaar number has 12 digits and starts with 2-9.")
+    number = page.locator("#id_id_number")
+    expect(number).to_have_attribute("aria-invalid", "true")
+    expect(number).to_have_attribute("aria-describedby", re.compile(r"\bid_id_number_error\b"))
+    expect(page.locator("#id_id_number_error")).to_have_text(
+        "An Aadhaar number has 12 digits and starts with 2-9."
+    )
     assert not KycCase.objects.exists()
 
     # When he corrects the number and attaches the files again (browsers never keep them)
     expect(page.get_by_label("Aadhaar")).to_be_checked()
-    page.fill("#id_id_number", "2345 6789 0124")
+    number.fill("2345 6789 0124")
     page.set_input_files("#id_id_document", card_file)
     page.set_input_files("#id_selfie", selfie_file)
     screenshot(page, "kyc-submit")
