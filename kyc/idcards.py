@@ -122,18 +122,39 @@ class _Line:
     confidences: tuple[float, ...] | None
 
     def confidence(self, tokens: Iterable[str] | None = None) -> float | None:
-        """Mean confidence of the line's words, or of those equal to ``tokens``."""
+        """Mean confidence of the line's words, or of those equal to ``tokens`` (all
+        words when none is equal)."""
         if not self.confidences:
             return None
-        if tokens is None:
-            chosen = list(self.confidences)
-        else:
+        chosen = list(self.confidences)
+        if tokens is not None:
             wanted = set(tokens)
             words = self.text.split()
-            chosen = [c for w, c in zip(words, self.confidences, strict=True) if w in wanted]
-            # A token cleaned of OCR punctuation no longer equals its word: use the line.
-            chosen = chosen or list(self.confidences)
+            matching = [
+                conf for word, conf in zip(words, self.confidences, strict=True) if word in wanted
+            ]
+            chosen = matching or chosen
         return round(sum(chosen) / len(chosen), 2)
+
+    def words(self) -> list[tuple[str, float | None]]:
+        """(word, confidence or None) pairs."""
+        words = self.text.split()
+        if self.confidences is None:
+            return [(word, None) for word in words]
+        return list(zip(words, self.confidences, strict=True))
+
+    def after(self, char_offset: int) -> _Line:
+        """The words that start at or after ``char_offset`` of the text."""
+        skipped = len(self.text[:char_offset].split())
+        if char_offset < len(self.text) and char_offset > 0 and not self.text[
+            char_offset - 1
+        ].isspace():
+            skipped -= 1  # the offset falls inside a word: keep its remainder
+            rest_words = [self.text[char_offset:].split()[0], *self.text.split()[skipped + 1 :]]
+        else:
+            rest_words = self.text.split()[skipped:]
+        confidences = self.confidences[skipped:] if self.confidences else None
+        return _Line(" ".join(rest_words), confidences)
 
 
 def _lines(ocr: OcrResult) -> list[_Line]:

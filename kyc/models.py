@@ -62,14 +62,14 @@ class KycCase(TimeStampedModel):
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
     )
-    id_type = models.CharField(max_length=10, choices=IdType.choices)
+    id_type = models.CharField("ID type", max_length=10, choices=IdType.choices)
     id_number_encrypted = models.TextField(editable=False)
     id_number_hash = models.CharField(max_length=64, db_index=True, editable=False)
-    id_number_masked = models.CharField(max_length=20, editable=False)
+    id_number_masked = models.CharField("ID number", max_length=20, editable=False)
     full_name = models.CharField("name entered", max_length=150)
     date_of_birth = models.DateField("date of birth entered")
     ocr_encrypted = models.TextField(blank=True, default="", editable=False)
-    ocr_confidence = models.FloatField(null=True, blank=True)
+    ocr_confidence = models.FloatField("OCR confidence", null=True, blank=True)
     extracted = models.JSONField(default=dict, blank=True)
     face_distance = models.FloatField(null=True, blank=True)
     face_encoding = models.JSONField(null=True, blank=True, editable=False)
@@ -122,6 +122,7 @@ class KycDocument(TimeStampedModel):
     sha256 = models.CharField(max_length=64, db_index=True)
 
     class Meta:
+        verbose_name = "KYC document"
         constraints = [
             models.UniqueConstraint(fields=["case", "kind"], name="kyc_document_one_per_kind"),
         ]
@@ -148,6 +149,7 @@ class KycCheck(TimeStampedModel):
 
     class Meta:
         ordering = ["position"]
+        verbose_name = "KYC check"
         constraints = [
             models.UniqueConstraint(fields=["case", "name"], name="kyc_check_one_per_name"),
         ]

@@ -37,6 +37,9 @@ MIN_WORKING_WIDTH: Final = 1600
 MAX_WORKING_WIDTH: Final = 3200
 """Images wider than this (pixels) are downscaled to bound Tesseract's run time."""
 
+MAX_DESKEW_DEGREES: Final = 10.0
+"""Largest rotation, in degrees either way, that preprocessing corrects."""
+
 THRESHOLD_OFFSET: Final = 20
 """A pixel is ink when darker than its neighbourhood mean by more than this (0–255)."""
 
@@ -102,12 +105,46 @@ class OcrResult:
         return cls(text="\n".join(lines), words=words, mean_confidence=confidence if words else 0.0)
 
 
+def _ink_mask(gray: Image.Image, offset: int) -> np.ndarray:
+    """Boolean array (height, width), True where a pixel is darker than the mean of its
+    neighbourhood (box radius width/40, at least 10 px) by more than ``offset``."""
+    radius = max(10, gray.width // 40)
+    pixels = np.asarray(gray, dtype=np.int16)
+    local_mean = np.asarray(gray.filter(ImageFilter.BoxBlur(radius)), dtype=np.int16)
+    return pixels < local_mean - offset
+
+
+def _profile_sharpness(ink: Image.Image, angle: float) -> float:
+    rotated = ink.rotate(angle, resample=Image.Resampling.NEAREST, fillcolor=0)
+    rows = np.asarray(rotated, dtype=np.float32).sum(axis=1)
+    return float(np.sum(np.diff(rows) ** 2))
+
+
+def estimate_skew(gray: Image.Image) -> float:
+    """Return the rotation in degrees (counter-clockwise, as Image.rotate takes it) that
+    makes the text lines of ``gray`` horizontal, within ±MAX_DESKEW_DEGREES.
+
+    Method: projection profile. Text lines give the sharpest row-sum profile when level;
+    the angle is searched in 0.5° steps, then 0.1° steps, on a 600 px wide ink mask
+    (~50 ms).
+    """
+    scale = 600 / gray.width
+    small = gray.resize((600, max(1, round(gray.height * scale))), Image.Resampling.BILINEAR)
+    ink = Image.fromarray(_ink_mask(small, THRESHOLD_OFFSET).astype(np.uint8) * 255, "L")
+    coarse = np.arange(-MAX_DESKEW_DEGREES, MAX_DESKEW_DEGREES + 0.01, 0.5)
+    best = max(coarse, key=lambda angle: _profile_sharpness(ink, float(angle)))
+    fine = np.arange(best - 0.4, best + 0.41, 0.1)
+    best = max(fine, key=lambda angle: _profile_sharpness(ink, float(angle)))
+    return round(float(best), 1)
+
+
 def preprocess(image: Image.Image) -> Image.Image:
     """Return the black-on-white ("L" mode, 0/255) image that is given to Tesseract.
 
     Steps: grayscale; resize to between MIN_WORKING_WIDTH and MAX_WORKING_WIDTH pixels wide
-    (Lanczos, aspect kept); autocontrast clipping 1 % at each end; local mean threshold with
-    a box window of width/40 pixels radius and offset THRESHOLD_OFFSET.
+    (Lanczos, aspect kept); autocontrast clipping 1 % at each end; deskew by
+    estimate_skew() when off by 0.3° or more (canvas grows, white fill); local mean
+    threshold (see _ink_mask) with offset THRESHOLD_OFFSET.
     """
     gray = ImageOps.grayscale(image)
     width, height = gray.size
@@ -118,10 +155,12 @@ def preprocess(image: Image.Image) -> Image.Image:
             (target, max(1, round(height * scale))), Image.Resampling.LANCZOS
         )
     gray = ImageOps.autocontrast(gray, cutoff=1)
-    radius = max(10, gray.width // 40)
-    pixels = np.asarray(gray, dtype=np.int16)
-    local_mean = np.asarray(gray.filter(ImageFilter.BoxBlur(radius)), dtype=np.int16)
-    ink = pixels < local_mean - THRESHOLD_OFFSET
+    angle = estimate_skew(gray)
+    if abs(angle) >= 0.3:
+        gray = gray.rotate(
+            angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255
+        )
+    ink = _ink_mask(gray, THRESHOLD_OFFSET)
     return Image.fromarray(np.where(ink, 0, 255).astype(np.uint8), "L")
 
 

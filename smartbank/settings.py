@@ -122,10 +122,10 @@ if STORAGE_BACKEND == "s3":
         },
     }
 elif STORAGE_BACKEND == "local":
-    # base_url=None: the files have no URL; staff reach them only through a permission-checked view.
+    # No URL: staff reach files only through a permission-checked view.
     _documents = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(PRIVATE_STORAGE_ROOT), "base_url": None},
+        "BACKEND": "smartbank.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_STORAGE_ROOT)},
     }
 else:
     raise ImproperlyConfigured("STORAGE_BACKEND must be 'local' or 's3'.")
@@ -134,7 +134,8 @@ STORAGES = {
     "documents": _documents,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_URL = None  # no public media: documents are served only by permission-checked views
+# Nothing is served under MEDIA_URL: documents go only through permission-checked views.
+MEDIA_URL = "/media-is-not-served/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 

@@ -14,9 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
-from django.test import override_settings
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from pytest_django.live_server_helper import LiveServer
 
 from accounts.tests.factories import TEST_PASSWORD
 from kyc.models import KycCase, KycDocument
@@ -31,20 +29,6 @@ CHROMIUM_ARGS = [
 DECISION_TIMEOUT_MS = 60_000
 NAME = "Neil Armstrong"
 DOB = datetime.date(1990, 8, 5)
-
-
-@pytest.fixture(scope="module")
-def live_server() -> Iterator[LiveServer]:
-    """pytest-django's live server, started with a MEDIA_URL that no request uses.
-
-    The settings have ``MEDIA_URL = None`` (no public media). Django's live server thread
-    parses MEDIA_URL with ``urlparse()``, which turns None into bytes, and then every request
-    fails with "TypeError: startswith first arg must be str or a tuple of str, not bytes".
-    """
-    with override_settings(MEDIA_URL="/no-public-media/"):
-        server = LiveServer("localhost")
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")
