@@ -19,6 +19,16 @@ def celery_eager():
     app.conf.task_always_eager = old
 
 
+@pytest.fixture(autouse=True)
+def sms_outbox(settings):
+    """SMS go to an in-memory outbox (like Django's locmem email backend), emptied per test."""
+    settings.SMS_BACKEND = "smartbank.sms.LocmemSmsGateway"
+    from smartbank import sms
+
+    sms.outbox.clear()
+    yield sms.outbox
+
+
 @pytest.fixture
 def customer(db):
     """A registered customer (profile included) named Neil Armstrong, born 1990-08-05."""

@@ -29,3 +29,6 @@ class CustomerProfileAdmin(admin.ModelAdmin):
     list_display = ("user", "phone", "created_at")
     search_fields = ("user__email", "user__full_name")
     readonly_fields = ("user", "created_at")
+
+
+from . import admin_banking  # noqa: E402,F401

@@ -1,10 +1,13 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from .views import banking, customers, otp
 
 app_name = "accounts"
 urlpatterns = [
-    path("register/", views.register_view, name="register"),
-    path("login/", views.CustomerLoginView.as_view(), name="login"),
-    path("logout/", views.CustomerLogoutView.as_view(), name="logout"),
+    path("register/", customers.register_view, name="register"),
+    path("login/", customers.CustomerLoginView.as_view(), name="login"),
+    path("logout/", customers.CustomerLogoutView.as_view(), name="logout"),
+    path("verify/", otp.contact_verify_view, name="verify"),
+    path("otp/", otp.otp_view, name="otp"),
+    path("", include(banking.urlpatterns)),
 ]

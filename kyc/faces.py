@@ -22,7 +22,7 @@ from types import ModuleType
 from typing import Any, Final
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFile
 
 MAX_DETECTION_SIDE: Final = 1000
 """Images whose longer side exceeds this (pixels) are downscaled for detection only."""
@@ -88,12 +88,17 @@ class SelfieAnalysis:
 def _engine() -> ModuleType:
     """Import face_recognition lazily: loading its dlib models takes ~0.5 s and memory,
     which web processes that never match faces should not pay."""
+    truncated_flag = ImageFile.LOAD_TRUNCATED_IMAGES
     try:
         import face_recognition
     except (ImportError, SystemExit) as exc:
         # face_recognition calls quit() when face_recognition_models cannot be imported
         # (e.g. setuptools >= 82 without pkg_resources).
         raise FaceEngineError("face_recognition or its models are not installed") from exc
+    finally:
+        # face_recognition sets this process-wide Pillow flag to True on import, which would
+        # make smartbank.uploads accept truncated JPEGs. Put the previous value back.
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated_flag
     return face_recognition
 
 
@@ -215,9 +220,7 @@ def analyse_selfie(image: Image.Image) -> SelfieAnalysis:
         return SelfieAnalysis(face_count=0, encoding=None, code=NO_FACE_IN_SELFIE)
     if len(boxes) > 1 and boxes[1].area >= MULTIPLE_FACES_RELATIVE_AREA * boxes[0].area:
         return SelfieAnalysis(face_count=len(boxes), encoding=None, code=MULTIPLE_FACES)
-    return SelfieAnalysis(
-        face_count=len(boxes), encoding=encode_face(image, boxes[0]), code=None
-    )
+    return SelfieAnalysis(face_count=len(boxes), encoding=encode_face(image, boxes[0]), code=None)
 
 
 def analyse_id_photo(image: Image.Image) -> tuple[float, ...] | None:
@@ -253,9 +256,7 @@ def face_distance(a: Sequence[float], b: Sequence[float]) -> float:
     return float(_engine().face_distance(_vector(a)[np.newaxis, :], _vector(b))[0])
 
 
-def nearest_distance(
-    encoding: Sequence[float], others: Sequence[Sequence[float]]
-) -> float | None:
+def nearest_distance(encoding: Sequence[float], others: Sequence[Sequence[float]]) -> float | None:
     """Smallest distance from ``encoding`` to any of ``others``; None when ``others`` is
     empty (e.g. duplicate-face search with no other customers).
 

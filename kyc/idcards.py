@@ -33,6 +33,9 @@ AADHAAR: Final = "AADHAAR"
 PAN: Final = "PAN"
 ID_TYPES: Final = (AADHAAR, PAN)
 
+NAME_MIN_WORD_CONFIDENCE: Final = 60.0
+"""OCR words below this confidence (0–100) are not taken into a name (photo specks)."""
+
 NAME_DISTANCE_LIMIT: Final = 2
 """Largest Levenshtein distance between normalised names that still counts as a match."""
 
@@ -44,8 +47,38 @@ NOTE_YEAR_OF_BIRTH_ONLY: Final = "YEAR_OF_BIRTH_ONLY"
 # Characters OCR confuses with digits inside a group of digits.
 _TO_DIGIT: Final = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
 # Inverse confusions, for the letter positions of a PAN.
-_TO_LETTER: Final = str.maketrans({"0": "O", "1": "I", "2": "Z", "5": "S", "8": "B"})
-_PAN_TO_DIGIT: Final = str.maketrans({"O": "0", "D": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8"})
+_TO_LETTER: Final = str.maketrans(
+    {
+        "0": "O",
+        "1": "I",
+        "|": "I",
+        "!": "I",
+        "2": "Z",
+        "5": "S",
+        "8": "B",
+        "6": "G",
+        "]": "J",
+        "}": "J",
+        ")": "J",
+        "(": "C",
+    }
+)
+_PAN_TO_DIGIT: Final = str.maketrans(
+    {
+        "O": "0",
+        "D": "0",
+        "Q": "0",
+        "I": "1",
+        "L": "1",
+        "|": "1",
+        "]": "1",
+        "!": "1",
+        "Z": "2",
+        "S": "5",
+        "B": "8",
+        "G": "6",
+    }
+)
 
 _DATE_RE: Final = re.compile(
     r"(?<![0-9A-Za-z])([0-9OIl]{1,2})\s*([/.\-])\s*([0-9OIl]{1,2})\s*\2\s*([0-9OIl]{4})(?![0-9])"
@@ -61,12 +94,11 @@ _NAME_LABEL_RE: Final = re.compile(r"\bname\b\W*", re.IGNORECASE)
 _PAN_HEADER_RE: Final = re.compile(r"permanent\s*account\s*number", re.IGNORECASE)
 # Words on the cards that are never part of a holder's name.
 _NOT_NAME_WORDS: Final = frozenset(
-    {
-        "government", "india", "govt", "income", "tax", "department", "permanent", "account",
-        "number", "card", "name", "father", "fathers", "date", "birth", "dob", "male",
-        "female", "transgender", "aadhaar", "aadhar", "signature", "year", "vid", "address",
-        "enrolment", "unique", "identification", "authority",
-    }
+    (
+        "government india govt income tax department permanent account number card name "
+        "father fathers date birth dob male female transgender aadhaar aadhar signature "
+        "year vid address enrolment unique identification authority"
+    ).split()
 )
 _NAME_TOKEN_RE: Final = re.compile(r"^[A-Za-z][A-Za-z.'\-]*$")
 
@@ -146,9 +178,11 @@ class _Line:
     def after(self, char_offset: int) -> _Line:
         """The words that start at or after ``char_offset`` of the text."""
         skipped = len(self.text[:char_offset].split())
-        if char_offset < len(self.text) and char_offset > 0 and not self.text[
-            char_offset - 1
-        ].isspace():
+        if (
+            char_offset < len(self.text)
+            and char_offset > 0
+            and not self.text[char_offset - 1].isspace()
+        ):
             skipped -= 1  # the offset falls inside a word: keep its remainder
             rest_words = [self.text[char_offset:].split()[0], *self.text.split()[skipped + 1 :]]
         else:
@@ -241,27 +275,76 @@ def name_distance(a: str, b: str) -> int:
     return int(Levenshtein.distance(normalise_name(a), normalise_name(b)))
 
 
-def _clean_name(text: str) -> tuple[str, list[str]] | None:
-    """Return (name, tokens) if ``text`` looks like a person's name, else None.
+def _repair_name_token(token: str) -> str:
+    """Undo OCR confusions typical of printed names (sans-serif I, l, 1, |, ! look alike).
 
-    OCR specks before or after the name (``| Rahul Sharma``) are dropped: the name is the
-    longest run of name-like tokens of at least 2 letters each (initials "R." allowed).
+    "|sha" → "Isha", "lyer" → "Iyer" (names start with a capital, and l before a
+    consonant starts no Indian name), "Pate!" → "Patel", "LAKSHMi" → "LAKSHMI"; other
+    tokens are returned unchanged apart from surrounding punctuation.
     """
-    runs: list[list[str]] = [[]]
-    for token in text.split():
-        stripped = token.strip("|!_~,;:*`'\"()[]{}<>")
-        if _NAME_TOKEN_RE.match(stripped) and stripped.casefold().strip(".") not in _NOT_NAME_WORDS:
-            letters = sum(char.isalpha() for char in stripped)
-            if letters >= 2 or (letters == 1 and stripped.endswith(".")):
-                runs[-1].append(stripped)
+    token = token.strip("_~,;:*`'\"()[{}<>")
+    if token[:1] == "|" and token[1:2].isalpha():
+        token = "I" + token[1:]
+    token = token.lstrip("|!")
+    letters = [char for char in token if char.isalpha()]
+    upper_case = len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.6 * len(letters)
+    repaired = []
+    for index, char in enumerate(token):
+        if char in "|!]1" and index > 0 and token[index - 1].isalpha():
+            char = "I" if upper_case or token[index - 1].isupper() else "l"
+        repaired.append(char)
+    token = "".join(repaired).rstrip("|!]")
+    if upper_case:
+        return token.upper()
+    if token[:1] == "l" and len(token) > 1 and token[1] not in "aeiouy":
+        return "I" + token[1:]
+    if token[:1] == "l" and token[1:2] == "y":
+        return "I" + token[1:]
+    if token[:1].islower() and len(token) >= 4:
+        return token[:1].upper() + token[1:]
+    return token
+
+
+def _is_noise(word: str, confidence: float | None) -> bool:
+    """OCR specks from a photo or border: short all-lower-case words ("es", "ee"), or
+    low-confidence words that are short or lower-case. A capitalised word is kept even at
+    low confidence: Tesseract often under-rates correct upper-case names."""
+    lower = word.isalpha() and word.islower()
+    if lower and len(word) <= 3:
+        return True
+    low_confidence = confidence is not None and confidence < NAME_MIN_WORD_CONFIDENCE
+    return low_confidence and (lower or len(word) <= 2)
+
+
+def _clean_name(line: _Line) -> tuple[str, float | None] | None:
+    """Return (name, mean confidence of its words) if ``line`` holds a person's name.
+
+    OCR specks before or after the name (``| Rahul Sharma``, ``es Priya Nair``) are
+    dropped: the name is the longest run of name-like words (letters, dots, apostrophes,
+    hyphens; at least 2 letters, or an initial "R.") that are not card labels.
+    """
+    runs: list[list[tuple[str, float | None]]] = [[]]
+    for word, confidence in line.words():
+        token = _repair_name_token(word)
+        if (
+            token
+            and not _is_noise(word, confidence)
+            and _NAME_TOKEN_RE.match(token)
+            and token.casefold().strip(".") not in _NOT_NAME_WORDS
+        ):
+            letters = sum(char.isalpha() for char in token)
+            if letters >= 2 or (letters == 1 and token.endswith(".")):
+                runs[-1].append((token, confidence))
                 continue
         runs.append([])
-    best = max(runs, key=lambda run: sum(len(token) for token in run))
-    if not best or sum(len(token) for token in best) < 3:
+    best = max(runs, key=lambda run: sum(len(token) for token, _ in run))
+    if sum(len(token) for token, _ in best) < 3:
         return None
-    if not any(len(token.strip(".")) >= 2 for token in best):
+    if not any(len(token.strip(".")) >= 2 for token, _ in best):
         return None
-    return " ".join(best), best
+    name = " ".join(token for token, _ in best)
+    known = [confidence for _, confidence in best if confidence is not None]
+    return name, (round(sum(known) / len(known), 2) if known else None)
 
 
 # --- Aadhaar -----------------------------------------------------------------------------
@@ -338,18 +421,24 @@ def extract_aadhaar(ocr: OcrResult) -> ExtractedId:
             break
 
     name: str | None = None
-    name_source: list[tuple[_Line, tuple[str, list[str]] | None]] = []
+    # The name sits just above the DOB line (one line of photo noise allowed between),
+    # else just below the "Government of India" header.
+    candidates_index: list[int] = []
     if dob_index is not None:
-        # The name sits just above the DOB line; allow one line of noise in between.
-        name_source += [(lines[i], _clean_name(lines[i].text)) for i in (dob_index - 1, dob_index - 2) if i >= 0]
-    for index, line in enumerate(lines):
-        if _GOVT_HEADER_RE.search(line.text):
-            name_source += [(lines[i], _clean_name(lines[i].text)) for i in (index + 1, index + 2) if i < len(lines)]
-            break
-    for line, cleaned in name_source:
-        if cleaned and not _DATE_RE.search(line.text) and not _aadhaar_candidates(line.text):
-            name, tokens = cleaned
-            _set_confidence(confidence, "name", line.confidence(tokens))
+        candidates_index += [dob_index - 1, dob_index - 2]
+    header = next((i for i, line in enumerate(lines) if _GOVT_HEADER_RE.search(line.text)), None)
+    if header is not None:
+        candidates_index += [header + 1, header + 2]
+    for index in candidates_index:
+        if not 0 <= index < len(lines) or index == dob_index:
+            continue
+        line = lines[index]
+        if _find_date(line.text) or _aadhaar_candidates(line.text) or _GENDER_RE.search(line.text):
+            continue
+        cleaned = _clean_name(line)
+        if cleaned:
+            name = cleaned[0]
+            _set_confidence(confidence, "name", cleaned[1])
             break
 
     return ExtractedId(
@@ -371,9 +460,13 @@ def extract_aadhaar(ocr: OcrResult) -> ExtractedId:
 def _pan_from_token(token: str) -> str | None:
     """Return the PAN a 10-character token spells, correcting OCR letter/digit swaps by
     position (letters at 1–5 and 10, digits at 6–9), or None."""
-    compact = re.sub(r"[^0-9A-Za-z]", "", token).upper()
+    compact = re.sub(r"[^0-9A-Za-z|\]})(!]", "", token)
+    if len(compact) != 10:
+        # Brackets or bars around the PAN are print or border, not characters.
+        compact = compact.strip("|!()[]{}")
     if len(compact) != 10:
         return None
+    compact = compact.upper()
     fixed = (
         compact[:5].translate(_TO_LETTER)
         + compact[5:9].translate(_PAN_TO_DIGIT)
@@ -382,25 +475,42 @@ def _pan_from_token(token: str) -> str | None:
     if not _PAN_RE.match(fixed):
         return None
     # Demand most characters were already right, so ordinary words are not "corrected".
-    if sum(a == b for a, b in zip(compact, fixed, strict=True)) < 8:
+    if sum(a == b for a, b in zip(compact, fixed, strict=True)) < 7:
         return None
     return fixed
 
 
+def _pan_candidates(line: _Line) -> list[tuple[str, float | None]]:
+    """PANs on a line, each with the confidence of the word(s) it was read from. OCR may
+    split a PAN in two ("ABCPE1 234F"), so adjacent word pairs are tried too."""
+    words = line.words()
+    found: list[tuple[str, float | None]] = []
+    for index, (word, confidence) in enumerate(words):
+        pan = _pan_from_token(word)
+        if pan:
+            found.append((pan, confidence))
+            continue
+        if index + 1 < len(words):
+            next_word, next_confidence = words[index + 1]
+            pan = _pan_from_token(word + next_word)
+            if pan and _pan_from_token(next_word) is None:
+                known = [c for c in (confidence, next_confidence) if c is not None]
+                found.append((pan, sum(known) / len(known) if known else None))
+    return found
+
+
 def _value_after_label(
     lines: list[_Line], index: int, label: re.Pattern[str]
-) -> tuple[_Line, tuple[str, list[str]]] | None:
+) -> tuple[str, float | None] | None:
     """The name after ``label`` on line ``index``, or on the next line when the label
     stands alone (as on the card), cleaned by _clean_name(); None when there is none."""
     match = label.search(lines[index].text)
     if match:
-        cleaned = _clean_name(lines[index].text[match.end() :])
+        cleaned = _clean_name(lines[index].after(match.end()))
         if cleaned:
-            return lines[index], cleaned
+            return cleaned
     if index + 1 < len(lines):
-        cleaned = _clean_name(lines[index + 1].text)
-        if cleaned:
-            return lines[index + 1], cleaned
+        return _clean_name(lines[index + 1])
     return None
 
 
@@ -420,17 +530,14 @@ def extract_pan(ocr: OcrResult) -> ExtractedId:
 
     number: str | None = None
     header_index = next((i for i, line in enumerate(lines) if _PAN_HEADER_RE.search(line.text)), -1)
-    # Prefer a PAN after the "Permanent Account Number" header, else the first anywhere.
-    ordered = lines[header_index + 1 :] + lines[: header_index + 1] if header_index >= 0 else lines
-    for line in ordered:
-        for token in line.text.split():
-            pan = _pan_from_token(token)
-            if pan:
-                number = pan
-                _set_confidence(confidence, "id_number", line.confidence([token]))
-                break
-        if number:
-            break
+    # Prefer a PAN after the "Permanent Account Number" header, then one with a known
+    # holder type, else the first anywhere.
+    ordered = lines[header_index + 1 :] + lines[: header_index + 1]
+    candidates = [item for line in ordered for item in _pan_candidates(line)]
+    if candidates:
+        valid = [item for item in candidates if stdnum_pan.is_valid(item[0])]
+        number, number_confidence = (valid or candidates)[0]
+        _set_confidence(confidence, "id_number", number_confidence)
 
     name: str | None = None
     father_name: str | None = None
@@ -438,13 +545,13 @@ def extract_pan(ocr: OcrResult) -> ExtractedId:
         if _FATHER_LABEL_RE.search(line.text):
             found = _value_after_label(lines, index, _FATHER_LABEL_RE)
             if father_name is None and found:
-                father_name = found[1][0]
-                _set_confidence(confidence, "father_name", found[0].confidence(found[1][1]))
+                father_name = found[0]
+                _set_confidence(confidence, "father_name", found[1])
         elif _NAME_LABEL_RE.search(line.text):
             found = _value_after_label(lines, index, _NAME_LABEL_RE)
             if name is None and found:
-                name = found[1][0]
-                _set_confidence(confidence, "name", found[0].confidence(found[1][1]))
+                name = found[0]
+                _set_confidence(confidence, "name", found[1])
 
     date_of_birth: datetime.date | None = None
     for index, line in enumerate(lines):

@@ -131,11 +131,12 @@ def estimate_skew(gray: Image.Image) -> float:
     scale = 600 / gray.width
     small = gray.resize((600, max(1, round(gray.height * scale))), Image.Resampling.BILINEAR)
     ink = Image.fromarray(_ink_mask(small, THRESHOLD_OFFSET).astype(np.uint8) * 255, "L")
-    coarse = np.arange(-MAX_DESKEW_DEGREES, MAX_DESKEW_DEGREES + 0.01, 0.5)
+    # Smallest angles first, so that ties (blank images) resolve to no rotation.
+    coarse = sorted(np.arange(-MAX_DESKEW_DEGREES, MAX_DESKEW_DEGREES + 0.01, 0.5), key=abs)
     best = max(coarse, key=lambda angle: _profile_sharpness(ink, float(angle)))
-    fine = np.arange(best - 0.4, best + 0.41, 0.1)
+    fine = sorted(np.arange(best - 0.4, best + 0.41, 0.1), key=lambda a: abs(a - best))
     best = max(fine, key=lambda angle: _profile_sharpness(ink, float(angle)))
-    return round(float(best), 1)
+    return round(float(best), 1) + 0.0  # never -0.0
 
 
 def preprocess(image: Image.Image) -> Image.Image:
@@ -151,15 +152,11 @@ def preprocess(image: Image.Image) -> Image.Image:
     if width < MIN_WORKING_WIDTH or width > MAX_WORKING_WIDTH:
         target = MIN_WORKING_WIDTH if width < MIN_WORKING_WIDTH else MAX_WORKING_WIDTH
         scale = target / width
-        gray = gray.resize(
-            (target, max(1, round(height * scale))), Image.Resampling.LANCZOS
-        )
+        gray = gray.resize((target, max(1, round(height * scale))), Image.Resampling.LANCZOS)
     gray = ImageOps.autocontrast(gray, cutoff=1)
     angle = estimate_skew(gray)
     if abs(angle) >= 0.3:
-        gray = gray.rotate(
-            angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255
-        )
+        gray = gray.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
     ink = _ink_mask(gray, THRESHOLD_OFFSET)
     return Image.fromarray(np.where(ink, 0, 255).astype(np.uint8), "L")
 
@@ -173,7 +170,11 @@ def _result_from_data(data: dict[str, list[Any]]) -> OcrResult:
         confidence = float(data["conf"][index])
         if not text or confidence < 0:
             continue
-        key = (int(data["block_num"][index]), int(data["par_num"][index]), int(data["line_num"][index]))
+        key = (
+            int(data["block_num"][index]),
+            int(data["par_num"][index]),
+            int(data["line_num"][index]),
+        )
         if key != current_key:
             lines.append([])
             current_key = key
@@ -219,4 +220,3 @@ def ocr_image(image: Image.Image) -> OcrResult:
     except OSError as exc:
         raise OcrEngineError(f"Tesseract could not be run: {exc.strerror}") from exc
     return _result_from_data(data)
-

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from smartbank.crypto import decrypt_text, encrypt_text
 from smartbank.errors import ApplicationError, ConflictError, InvalidTransition
+from smartbank.notifications import notification_send
 from smartbank.uploads import UploadRejected, check_upload
 
 from .events import kyc_case_event_record
@@ -86,6 +87,23 @@ REASON_MESSAGES: dict[str, str] = {
 def reason(code: str, message: str | None = None) -> dict[str, str]:
     """A reason as stored on the case and shown by the API: ``{"code", "message"}``."""
     return {"code": code, "message": message or REASON_MESSAGES.get(code, code)}
+
+
+def _kyc_decision_notify(*, case: KycCase) -> None:
+    """Email the customer their case's decision; sent after the surrounding transaction
+    commits (issue #3: customers hear about every decision that concerns them)."""
+    notification_send(
+        channel="EMAIL",
+        template="kyc_decision",
+        recipient=case.user.email,
+        context={
+            "full_name": case.user.full_name,
+            "status": case.status,
+            "reasons": case.reasons,
+            "can_resubmit": case.resubmission_allowed or case.attempt < settings.KYC_MAX_ATTEMPTS,
+        },
+        user=case.user,
+    )
 
 
 # --- submission ---------------------------------------------------------------------------
@@ -330,6 +348,7 @@ def kyc_case_complete(*, case_id: Any, outcome: PipelineOutcome) -> KycCase:
         },
     )
     logger.info("kyc case %s decided %s", case.id, status)
+    _kyc_decision_notify(case=case)
     return case
 
 
@@ -351,6 +370,8 @@ def kyc_case_processing_failed(*, case_id: Any, error: str, final: bool) -> KycC
         update += ["status", "reasons"]
     case.save(update_fields=update)
     kyc_case_event_record(case=case, type=KycCaseEvent.Type.PROCESSING_FAILED, data=data)
+    if "to" in data:
+        _kyc_decision_notify(case=case)
     return case
 
 
@@ -375,6 +396,7 @@ def kyc_case_approve(*, case_id: Any, reviewer: Any, note: str = "") -> KycCase:
         actor=reviewer,
         data={"from": old, "to": case.status, "note": note},
     )
+    _kyc_decision_notify(case=case)
     return case
 
 
@@ -402,6 +424,7 @@ def kyc_case_reject(*, case_id: Any, reviewer: Any, reason_text: str) -> KycCase
         actor=reviewer,
         data={"from": old, "to": case.status, "reason": reason_text.strip()},
     )
+    _kyc_decision_notify(case=case)
     return case
 
 
@@ -450,6 +473,7 @@ def kyc_case_request_resubmission(*, case_id: Any, reviewer: Any, reason_text: s
         actor=reviewer,
         data={"from": old, "to": case.status, "reason": reason_text.strip()},
     )
+    _kyc_decision_notify(case=case)
     return case
 
 

@@ -1,5 +1,9 @@
-"""Shared model primitives: every model carries ``created_at`` / ``updated_at``."""
+"""Shared model primitives (every model carries ``created_at`` / ``updated_at``) and the
+notifications sent to customers."""
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 
 
@@ -11,3 +15,55 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Notification(TimeStampedModel):
+    """One email or SMS to a customer, from queueing to delivery (issue #3).
+
+    The recipient and the body (which may carry an OTP) are stored only encrypted
+    (:func:`smartbank.crypto.encrypt_text`) and wiped once the notification is SENT or finally
+    FAILED; ``recipient_masked`` (``n***@example.com``, ``+91******3210``) stays for support.
+    ``subject`` is kept in clear, so templates never put codes or ID numbers in it.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "EMAIL", "Email"
+        SMS = "SMS", "SMS"
+
+    class Status(models.TextChoices):
+        QUEUED = "QUEUED", "Queued"
+        SENT = "SENT", "Sent"
+        FAILED = "FAILED", "Failed"
+
+    ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+        Status.QUEUED: {Status.SENT, Status.FAILED},
+        Status.SENT: set(),
+        Status.FAILED: set(),
+    }
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    template = models.CharField(max_length=100)
+    recipient_masked = models.CharField("recipient", max_length=100)
+    recipient_encrypted = models.TextField(blank=True, default="", editable=False)
+    subject = models.CharField(max_length=200, blank=True, default="")
+    body_encrypted = models.TextField(blank=True, default="", editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True, default="")
+    provider_message_id = models.CharField(max_length=100, blank=True, default="")
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.template} to {self.recipient_masked}"

@@ -16,11 +16,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False, parse_comments=True)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
-_DEV_SECRET = "dev-only-insecure-secret-key-change-me-0123456789abcdef"
+_DEV_SECRET = "dev-only-insecure-secret-key-change-me-0123456789abcdef"  # noqa: S105
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=_DEV_SECRET if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "phonenumber_field",
+    "django_otp",
+    "axes",
     "smartbank",
     "kyc",
     "accounts",
@@ -53,8 +55,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.OtpRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # django-axes last: it turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "smartbank.urls"
@@ -82,9 +88,27 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out logins first
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "kyc:status"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# --- Second factor and brute-force protection (issue #3) ------------------------------------
+OTP_VALIDITY_SECONDS = env.int("OTP_VALIDITY_SECONDS", default=600)
+OTP_MAX_FAILED_GUESSES = env.int("OTP_MAX_FAILED_GUESSES", default=5)
+OTP_RESEND_COOLDOWN_SECONDS = env.int("OTP_RESEND_COOLDOWN_SECONDS", default=30)
+OTP_LOGIN_URL = "accounts:otp"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+# Lock the login name (the account, existing or not: the answer reveals nothing) and,
+# separately, an address that fails against many names.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -226,3 +250,33 @@ EMAIL_BACKEND = env.str(
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
+
+# --- Notifications (issue #3): email through Django's backends, SMS through a gateway ------
+# EMAIL_BACKEND (above) defaults to the console; set it to
+# django.core.mail.backends.smtp.EmailBackend and the EMAIL_* variables for real mail.
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SmartBank <no-reply@smartbank.local>")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # seconds; a hung SMTP server frees the worker
+SMS_BACKEND = env.str("SMS_BACKEND", default="smartbank.sms.ConsoleSmsGateway")
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_API_KEY = env.str("SMS_GATEWAY_API_KEY", default="")
+SMS_SENDER_ID = env.str("SMS_SENDER_ID", default="SMTBNK")
+SMS_GATEWAY_TIMEOUT = env.int("SMS_GATEWAY_TIMEOUT", default=10)  # seconds
+NOTIFICATION_MAX_RETRIES = env.int("NOTIFICATION_MAX_RETRIES", default=5)
+if SMS_BACKEND == "smartbank.sms.HttpSmsGateway" and not (SMS_GATEWAY_URL and SMS_GATEWAY_API_KEY):
+    raise ImproperlyConfigured(
+        "SMS_GATEWAY_URL and SMS_GATEWAY_API_KEY must be set when SMS_BACKEND is HttpSmsGateway."
+    )
+# --- end of notifications -------------------------------------------------------------------
+
+# --- Bank accounts (issue #3) ---------------------------------------------------------------
+# Amounts in INR with 2 decimal places, read as strings so they never pass through a float.
+from decimal import Decimal  # noqa: E402 - kept inside this block
+
+ACCOUNT_OPENING_DEPOSIT = Decimal(env.str("ACCOUNT_OPENING_DEPOSIT", default="1000.00"))
+FD_MINIMUM_AMOUNT = Decimal(env.str("FD_MINIMUM_AMOUNT", default="10000.00"))
+# --- end of bank accounts -------------------------------------------------------------------

@@ -19,7 +19,7 @@ from typing import Final
 
 import magic
 import pypdfium2
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES: Final = 10 * 1024 * 1024
 """Largest accepted upload, in bytes (10 MiB)."""
@@ -108,6 +108,9 @@ def _open_image(data: bytes, content_type: str, max_pixels: int) -> Image.Image:
     IMAGE_TOO_LARGE (more than ``max_pixels`` pixels) or IMAGE_UNREADABLE (corrupt,
     truncated, or not the format libmagic announced).
     """
+    # Truncated files must fail. face_recognition sets this process-wide flag to True when
+    # imported (kyc.faces puts it back); whoever flipped it, uploads need Pillow's default.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             # A bomb warning (between 1× and 2× Image.MAX_IMAGE_PIXELS) becomes an error.

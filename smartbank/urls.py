@@ -3,8 +3,11 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
+from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+# Staff log in with a password and an OTP (django-otp's documented way to wrap the admin).
+admin.site.__class__ = OTPAdminSite
 admin.site.site_header = "SmartBank staff console"
 admin.site.site_title = "SmartBank staff"
 admin.site.index_title = "Manual review and operations"

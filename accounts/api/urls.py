@@ -1,6 +1,13 @@
-from django.urls import path
-from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+from django.urls import include, path
+from rest_framework_simplejwt.views import TokenRefreshView
 
+from . import banking
+from .auth import (
+    RegistrationContactVerifyApi,
+    RegistrationOtpResendApi,
+    TokenObtainApi,
+    TokenOtpApi,
+)
 from .views import RegistrationCreateApi, RegistrationDetailApi
 
 urlpatterns = [
@@ -10,6 +17,18 @@ urlpatterns = [
         RegistrationDetailApi.as_view(),
         name="api-registration-detail",
     ),
-    path("auth/token/", TokenObtainPairView.as_view(), name="api-token"),
+    path(
+        "registrations/<uuid:registration_id>/verify-contact/",
+        RegistrationContactVerifyApi.as_view(),
+        name="api-registration-verify-contact",
+    ),
+    path(
+        "registrations/<uuid:registration_id>/resend-otp/",
+        RegistrationOtpResendApi.as_view(),
+        name="api-registration-resend-otp",
+    ),
+    path("auth/token/", TokenObtainApi.as_view(), name="api-token"),
+    path("auth/token/otp/", TokenOtpApi.as_view(), name="api-token-otp"),
     path("auth/token/refresh/", TokenRefreshView.as_view(), name="api-token-refresh"),
+    path("", include(banking.urlpatterns)),
 ]

@@ -1,8 +1,10 @@
 """Integrator API: tokens, registration status, access rules, the OpenAPI schema."""
 
 import pytest
+from django.test import TestCase
 from rest_framework.test import APIClient
 
+from accounts.tests.auth import last_email_code
 from accounts.tests.factories import TEST_PASSWORD, CustomerProfileFactory
 from kyc.models import KycCase, KycCheck
 from kyc.tests.factories import KycCaseFactory
@@ -10,13 +12,26 @@ from kyc.tests.factories import KycCaseFactory
 pytestmark = pytest.mark.django_db
 
 
-def token_for(user) -> str:
-    response = APIClient().post(
-        "/api/v1/auth/token/", {"email": user.email, "password": TEST_PASSWORD}, format="json"
+def jwt_pair(user) -> dict:
+    """Tokens through the two-step exchange: password, then the code emailed to the user."""
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the code email goes after commit
+        step1 = APIClient().post(
+            "/api/v1/auth/token/", {"email": user.email, "password": TEST_PASSWORD}, format="json"
+        )
+    assert step1.status_code == 200, step1.content
+    assert set(step1.json()) == {"mfa_token", "channel", "detail", "expires_in"}
+    step2 = APIClient().post(
+        "/api/v1/auth/token/otp/",
+        {"mfa_token": step1.json()["mfa_token"], "otp": last_email_code(user.email)},
+        format="json",
     )
-    assert response.status_code == 200, response.content
-    assert set(response.json()) == {"access", "refresh"}
-    return response.json()["access"]
+    assert step2.status_code == 200, step2.content
+    assert set(step2.json()) == {"access", "refresh"}
+    return step2.json()
+
+
+def token_for(user) -> str:
+    return jwt_pair(user)["access"]
 
 
 def test_owner_reads_registration_status_with_reasons_and_checks():
@@ -68,10 +83,7 @@ def test_registration_status_needs_authentication():
 
 def test_token_refresh_and_wrong_password():
     profile = CustomerProfileFactory()
-    response = APIClient().post(
-        "/api/v1/auth/token/", {"email": profile.user.email, "password": TEST_PASSWORD}
-    )
-    refresh = response.json()["refresh"]
+    refresh = jwt_pair(profile.user)["refresh"]
     again = APIClient().post("/api/v1/auth/token/refresh/", {"refresh": refresh})
     assert again.status_code == 200 and "access" in again.json()
     wrong = APIClient().post(

@@ -127,7 +127,9 @@ def _paste_photo(card: Image.Image, photo: Image.Image | None, xy: tuple[int, in
     card.paste(picture, xy)
     x, y = xy
     ImageDraw.Draw(card).rectangle(
-        (x - 2, y - 2, x + PHOTO_SIZE[0] + 1, y + PHOTO_SIZE[1] + 1), outline=(120, 120, 120), width=2
+        (x - 2, y - 2, x + PHOTO_SIZE[0] + 1, y + PHOTO_SIZE[1] + 1),
+        outline=(120, 120, 120),
+        width=2,
     )
 
 
@@ -162,14 +164,32 @@ def render_aadhaar(
     draw = ImageDraw.Draw(card)
     draw.rectangle((0, 0, CARD_SIZE[0], 95), fill=_ORANGE)
     draw.rectangle((0, 95, CARD_SIZE[0], 110), fill=_GREEN)
-    draw.text((CARD_SIZE[0] // 2, 48), "Government of India", font=_font(44, bold=True), fill=_INK, anchor="mm")
+    draw.text(
+        (CARD_SIZE[0] // 2, 48),
+        "Government of India",
+        font=_font(44, bold=True),
+        fill=_INK,
+        anchor="mm",
+    )
     _paste_photo(card, photo, (50, 140))
     draw.text((320, 165), name, font=_font(36, bold=True), fill=_INK)
     draw.text((320, 235), f"DOB: {dob:%d/%m/%Y}", font=_font(32), fill=_INK)
     draw.text((320, 295), gender, font=_font(32), fill=_INK)
-    draw.text((CARD_SIZE[0] // 2, 480), _grouped_aadhaar(number), font=_font(60, bold=True), fill=_INK, anchor="mm")
+    draw.text(
+        (CARD_SIZE[0] // 2, 480),
+        _grouped_aadhaar(number),
+        font=_font(60, bold=True),
+        fill=_INK,
+        anchor="mm",
+    )
     draw.line((40, 550, CARD_SIZE[0] - 40, 550), fill=(200, 30, 30), width=4)
-    draw.text((CARD_SIZE[0] // 2, 590), "Aadhaar - Aam Aadmi ka Adhikar", font=_font(30), fill=(200, 30, 30), anchor="mm")
+    draw.text(
+        (CARD_SIZE[0] // 2, 590),
+        "Aadhaar - Aam Aadmi ka Adhikar",
+        font=_font(30),
+        fill=(200, 30, 30),
+        anchor="mm",
+    )
     return card
 
 
@@ -198,8 +218,16 @@ def render_pan(
     card = Image.new("RGB", CARD_SIZE, _PAN_BLUE)
     draw = ImageDraw.Draw(card)
     draw.rectangle((0, 0, CARD_SIZE[0], 80), fill=(235, 243, 252))
-    draw.text((40, 40), "INCOME TAX DEPARTMENT", font=_font(32, bold=True), fill=_PAN_NAVY, anchor="lm")
-    draw.text((CARD_SIZE[0] - 40, 40), "GOVT. OF INDIA", font=_font(32, bold=True), fill=_PAN_NAVY, anchor="rm")
+    draw.text(
+        (40, 40), "INCOME TAX DEPARTMENT", font=_font(32, bold=True), fill=_PAN_NAVY, anchor="lm"
+    )
+    draw.text(
+        (CARD_SIZE[0] - 40, 40),
+        "GOVT. OF INDIA",
+        font=_font(32, bold=True),
+        fill=_PAN_NAVY,
+        anchor="rm",
+    )
     draw.text((40, 100), "Permanent Account Number Card", font=_font(30), fill=_INK)
     draw.text((40, 150), pan, font=_font(48, bold=True), fill=_INK)
     label, value = _font(24), _font(32, bold=True)
@@ -231,7 +259,9 @@ def _jpeg_round_trip(image: Image.Image, quality: int) -> Image.Image:
     return decoded
 
 
-def degrade(image: Image.Image, *, angle: float = 3, blur: float = 1, jpeg_quality: int = 50) -> Image.Image:
+def degrade(
+    image: Image.Image, *, angle: float = 3, blur: float = 1, jpeg_quality: int = 50
+) -> Image.Image:
     """Imitate a phone photo of a card: rotate, blur, JPEG-compress.
 
     Args:

@@ -16,6 +16,8 @@ import pytest
 from django.core.files.base import ContentFile
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from accounts.models import OtpDevice
+from accounts.tests.auth import last_email_code, last_sms_code
 from accounts.tests.factories import TEST_PASSWORD
 from kyc.models import KycCase, KycDocument
 from kyc.tests import cards
@@ -99,7 +101,15 @@ def test_customer_registers_submits_kyc_and_sees_verified(live_server, page, tmp
     screenshot(page, "register")
     page.get_by_role("button", name="Register").click()
 
-    # Then he is logged in and on the KYC form, his date of birth filled in
+    # Then he confirms his email and phone with the codes sent to them
+    page.wait_for_url("**/accounts/verify/**")
+    page.fill("#id_email-otp", last_email_code("neil@example.com"))
+    page.get_by_role("button", name="Confirm email").click()
+    expect(page.locator("#verify-email")).to_contain_text("Verified")
+    page.fill("#id_sms-otp", last_sms_code("+919876543210"))
+    page.get_by_role("button", name="Confirm phone").click()
+
+    # Then he is on the KYC form, his date of birth filled in
     page.wait_for_url("**/kyc/submit/")
     expect(page.locator("#id_date_of_birth")).to_have_value(DOB.isoformat())
 
@@ -158,10 +168,18 @@ def test_staff_approves_a_manual_review_case_in_the_console(live_server, page, r
     attach_document(case, KycDocument.Kind.ID_DOCUMENT, astronaut_card(), "image/png")
     attach_document(case, KycDocument.Kind.SELFIE, astronaut_selfie(), "image/jpeg")
 
-    # When the reviewer logs into the staff console and opens the case from the KYC list
+    # When the reviewer logs into the staff console with password and emailed OTP
+    device = OtpDevice.objects.create(user=reviewer, channel="EMAIL", name="email")
     page.goto(f"{live_server.url}/admin/")
     page.fill("#id_username", reviewer.email)
     page.fill("#id_password", TEST_PASSWORD)
+    page.get_by_role("button", name="Log in").click()  # the password alone is not enough
+    page.fill("#id_password", TEST_PASSWORD)
+    page.select_option("#id_otp_device", device.persistent_id)
+    page.get_by_role("button", name="Get OTP Challenge").click()
+    expect(page.locator("#content")).to_contain_text("We sent a code to")
+    page.fill("#id_password", TEST_PASSWORD)
+    page.fill("#id_otp_token", last_email_code(reviewer.email))
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("link", name="KYC cases").click()
     page.wait_for_url("**/admin/kyc/kyccase/")

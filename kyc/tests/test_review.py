@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
+from accounts.tests.auth import login_verified
 from kyc.models import KycCase, KycCaseEvent
 from kyc.services import kyc_case_approve, kyc_case_reject, kyc_case_request_resubmission
 from kyc.tests.factories import KycCaseFactory
@@ -20,7 +21,7 @@ def review(client, case, action, reason=""):
 
 def test_staff_approve_from_the_case_page_records_reviewer_and_event(client, reviewer):
     case = KycCaseFactory()
-    client.force_login(reviewer)
+    login_verified(client, reviewer)
 
     page = client.get(f"/admin/kyc/kyccase/{case.pk}/change/")
     assert page.status_code == 200
@@ -39,7 +40,7 @@ def test_staff_approve_from_the_case_page_records_reviewer_and_event(client, rev
 
 def test_approving_twice_gives_one_approval_and_a_clear_error(client, reviewer):
     case = KycCaseFactory()
-    client.force_login(reviewer)
+    login_verified(client, reviewer)
     review(client, case, "approve")
     response = review(client, case, "approve")
     assert b"cannot move to VERIFIED" in response.content
@@ -86,7 +87,7 @@ def test_reject_needs_a_reason_and_shows_it_to_the_customer(client, reviewer):
     assert case.status == KycCase.Status.REJECTED
     assert case.reasons == [{"code": "STAFF_REJECTED", "message": "The card is expired."}]
 
-    client.force_login(case.user)
+    login_verified(client, case.user)
     page = client.get("/kyc/")
     assert b"The card is expired." in page.content
 
@@ -101,7 +102,7 @@ def test_request_resubmission_grants_one_more_attempt_once(client, reviewer):
     with pytest.raises(InvalidTransition):
         kyc_case_request_resubmission(case_id=case.pk, reviewer=reviewer, reason_text="again")
 
-    client.force_login(case.user)
+    login_verified(client, case.user)
     assert client.get("/kyc/submit/").status_code == 200
 
 
@@ -119,7 +120,7 @@ def test_events_are_append_only(reviewer):
 def test_review_queue_lists_manual_review_first_and_searches_by_email(client, reviewer):
     verified = KycCaseFactory(status=KycCase.Status.VERIFIED, id_number="987654321014")
     waiting = KycCaseFactory(user__email="waiting@example.com")
-    client.force_login(reviewer)
+    login_verified(client, reviewer)
     page = client.get("/admin/kyc/kyccase/").content.decode()
     assert page.index(waiting.user.email) < page.index(verified.user.email)
     page = client.get("/admin/kyc/kyccase/?q=waiting@").content.decode()
@@ -130,7 +131,7 @@ def test_review_queue_lists_manual_review_first_and_searches_by_email(client, re
 
 def test_customer_cannot_reach_the_review_console(client):
     case = KycCaseFactory()
-    client.force_login(case.user)
+    login_verified(client, case.user)
     response = client.post(f"/admin/kyc/kyccase/{case.pk}/review/", {"action": "approve"})
     assert response.status_code == 302
     case.refresh_from_db()

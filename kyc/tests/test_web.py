@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
+from accounts.tests.auth import last_email_code, login_verified
 from kyc.models import KycCase, KycCaseEvent, KycDocument
 from kyc.tests.factories import KycCaseFactory
 
@@ -31,13 +32,18 @@ def test_registration_form_shows_errors_next_to_fields(client):
 def test_register_then_kyc_then_decision_page(
     client, django_capture_on_commit_callbacks, astronaut_card_png, astronaut_selfie_jpg
 ):
-    response = client.post("/accounts/register/", {
-        "full_name": "Neil Armstrong", "email": "neil@example.com", "phone": "98765 43210",
-        "date_of_birth": "1990-08-05", "password1": "Tranquility-Base-1969",
-        "password2": "Tranquility-Base-1969",
-    })
-    assert response.status_code == 302 and response.url == "/kyc/submit/"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/register/", {
+            "full_name": "Neil Armstrong", "email": "neil@example.com", "phone": "98765 43210",
+            "date_of_birth": "1990-08-05", "password1": "Tranquility-Base-1969",
+            "password2": "Tranquility-Base-1969",
+        })
+    assert response.status_code == 302 and response.url.startswith("/accounts/verify/")
     assert str(User.objects.get().profile.phone) == "+919876543210"
+    response = client.post("/accounts/verify/?next=/kyc/submit/", {
+        "channel": "EMAIL", "action": "verify", "next": "/kyc/submit/",
+        "email-otp": last_email_code("neil@example.com"),
+    })
 
     page = client.get("/kyc/submit/")
     assert b"Attempts left: 3" in page.content
@@ -59,14 +65,14 @@ def test_register_then_kyc_then_decision_page(
 
 def test_pending_status_page_refreshes_itself(client):
     case = KycCaseFactory(status=KycCase.Status.PENDING, reasons=[])
-    client.force_login(case.user)
+    login_verified(client, case.user)
     page = client.get("/kyc/")
     assert b'http-equiv="refresh"' in page.content
     assert b"Pending" in page.content
 
 
 def test_kyc_form_rejects_text_file_named_jpg_and_bad_number(client, customer):
-    client.force_login(customer)
+    login_verified(client, customer)
     response = client.post("/kyc/submit/", {
         "id_type": "AADHAAR", "id_number": "12345", "date_of_birth": "1990-08-05",
         "id_document": upload("card.jpg", b"not an image at all\n" * 20),
@@ -80,7 +86,7 @@ def test_kyc_form_rejects_text_file_named_jpg_and_bad_number(client, customer):
 def test_rejected_customer_may_retry_until_attempts_run_out(client, customer, settings):
     settings.KYC_MAX_ATTEMPTS = 2
     KycCaseFactory(user=customer, status=KycCase.Status.REJECTED, attempt=1)
-    client.force_login(customer)
+    login_verified(client, customer)
     assert client.get("/kyc/submit/").status_code == 200
     KycCaseFactory(user=customer, status=KycCase.Status.REJECTED, attempt=2)
     assert client.get("/kyc/submit/").status_code == 302
@@ -98,10 +104,10 @@ def test_documents_are_private_and_each_staff_view_is_audited(
     with pytest.raises(ValueError):
         document.file.url  # noqa: B018 - no public URL exists
 
-    client.force_login(customer)
+    login_verified(client, customer)
     assert client.get(f"/kyc/documents/{document.id}/").status_code == 302  # to admin login
 
-    client.force_login(reviewer)
+    login_verified(client, reviewer)
     response = client.get(f"/kyc/documents/{document.id}/")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == astronaut_card_png
@@ -110,7 +116,7 @@ def test_documents_are_private_and_each_staff_view_is_audited(
 
 
 def test_file_larger_than_10_mb_is_refused(client, customer):
-    client.force_login(customer)
+    login_verified(client, customer)
     big = io.BytesIO(b"\xff\xd8\xff" + b"0" * (10 * 1024 * 1024 + 1))
     response = client.post("/kyc/submit/", {
         "id_type": "AADHAAR", "id_number": "234567890124", "date_of_birth": "1990-08-05",

@@ -11,7 +11,8 @@ from kyc.models import KycCase
 from kyc.services import UploadedDocument, kyc_case_submit
 from smartbank.errors import ApplicationError, ConflictError
 
-from .models import CustomerProfile, User
+from ..models import CustomerProfile, OtpDevice, User
+from .otp import contact_verification_start
 
 
 def _check_password(password: str, *, email: str, full_name: str) -> None:
@@ -38,6 +39,9 @@ def customer_register(
 ) -> tuple[CustomerProfile, KycCase | None]:
     """Create a customer and, when ID data is given, their first KYC case.
 
+    Verification codes go to the email address and the phone (issue #3); the KYC pipeline
+    runs meanwhile.
+
     ``phone`` is a ``phonenumbers.PhoneNumber`` or E.164 string. Everything happens in one
     transaction; verification is enqueued after commit by :func:`kyc.services.kyc_case_submit`.
     Raises :class:`ConflictError` (code ``EMAIL_TAKEN`` or ``DUPLICATE_ID``) and
@@ -59,6 +63,7 @@ def customer_register(
             "An account with this email already exists.", code="EMAIL_TAKEN", field="email"
         ) from exc
     profile = CustomerProfile.objects.create(user=user, phone=phone, date_of_birth=date_of_birth)
+    contact_verification_start(user=user)
     case = None
     if id_type and id_number and id_document is not None and selfie is not None:
         case = kyc_case_submit(

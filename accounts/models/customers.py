@@ -69,6 +69,8 @@ class CustomerProfile(TimeStampedModel):
     user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="profile")
     phone = PhoneNumberField(region="IN")
     date_of_birth = models.DateField()
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    phone_verified_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Customer {self.user.email}"

@@ -5,11 +5,12 @@ from django.contrib.auth import login
 from django.contrib.auth.views import LoginView, LogoutView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from smartbank.errors import ApplicationError
 
-from .forms import EmailLoginForm, RegistrationForm
-from .services import customer_register
+from ..forms import EmailLoginForm, RegistrationForm
+from ..services import customer_register
 
 
 def register_view(request: HttpRequest) -> HttpResponse:
@@ -34,8 +35,9 @@ def register_view(request: HttpRequest) -> HttpResponse:
             form.add_error(field, exc.message)
         else:
             login(request, profile.user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Welcome to SmartBank. Next, verify your identity.")
-            return redirect("kyc:submit")
+            messages.success(request, "Welcome to SmartBank. We sent codes to your email and "
+                                      "phone: enter them to confirm your contact details.")
+            return redirect(f"{reverse('accounts:verify')}?next={reverse('kyc:submit')}")
     return render(request, "accounts/register.html", {"form": form})
 
 

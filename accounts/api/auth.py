@@ -1,0 +1,161 @@
+"""Integrator API authentication: a JWT in two steps, password then OTP (issue #3)."""
+
+from django.contrib.auth import authenticate
+from django.core import signing
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from smartbank.errors import ApplicationError
+
+from ..lockout import LOCKED_DETAIL
+from ..models import OtpDevice, User
+from ..services.otp import login_channels, otp_device_ensure, otp_send, otp_verify
+
+MFA_SALT = "smartbank.api.mfa"
+MFA_MAX_AGE_SECONDS = 600
+BAD_CREDENTIALS = {"detail": "Invalid email or password.", "code": "invalid_credentials"}
+LOCKED = {"detail": LOCKED_DETAIL, "code": "locked"}
+
+
+class TokenObtainApi(APIView):
+    """Step 1: email and password. Sends a one-time code and answers an ``mfa_token``.
+
+    Wrong credentials and unknown emails get the same 401; after repeated failures the email
+    is locked (django-axes) and the answer is 429 whether or not the email exists.
+    """
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    class InputSerializer(serializers.Serializer):
+        email = serializers.EmailField()
+        password = serializers.CharField(style={"input_type": "password"})
+        channel = serializers.ChoiceField(choices=["EMAIL", "SMS"], default="EMAIL")
+
+    class OutputSerializer(serializers.Serializer):
+        mfa_token = serializers.CharField(help_text="Pass to /api/v1/auth/token/otp/ with the code.")
+        channel = serializers.CharField()
+        detail = serializers.CharField()
+        expires_in = serializers.IntegerField(help_text="Seconds the mfa_token stays valid.")
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: OutputSerializer, 401: OpenApiResponse(description="Bad credentials"),
+                   429: OpenApiResponse(description="Locked after repeated failures")},
+        auth=[],
+    )
+    def post(self, request):  # noqa: ANN001, ANN201
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        # django-axes reads the lockout state from the Django request, not DRF's wrapper.
+        django_request = request._request
+        user = authenticate(django_request, username=data["email"].lower(),
+                            password=data["password"])
+        if getattr(django_request, "axes_locked_out", False):
+            return Response(LOCKED, status=status.HTTP_429_TOO_MANY_REQUESTS)
+        if user is None:
+            return Response(BAD_CREDENTIALS, status=status.HTTP_401_UNAUTHORIZED)
+        channel = data["channel"]
+        if channel not in login_channels(user=user):
+            raise ApplicationError("This channel is not verified for this account.",
+                                   code="CHANNEL_NOT_VERIFIED", field="channel")
+        device = otp_device_ensure(user=user, channel=channel)
+        detail = otp_send(device_id=device.pk, purpose="login")
+        token = signing.dumps({"u": str(user.pk), "c": channel}, salt=MFA_SALT)
+        return Response(self.OutputSerializer({
+            "mfa_token": token, "channel": channel, "detail": detail,
+            "expires_in": MFA_MAX_AGE_SECONDS,
+        }).data)
+
+
+class TokenOtpApi(APIView):
+    """Step 2: the ``mfa_token`` and the code received → ``{access, refresh}`` (simplejwt)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    class InputSerializer(serializers.Serializer):
+        mfa_token = serializers.CharField()
+        otp = serializers.CharField(min_length=6, max_length=7)
+
+    class OutputSerializer(serializers.Serializer):
+        access = serializers.CharField()
+        refresh = serializers.CharField()
+
+    @extend_schema(request=InputSerializer, responses={200: OutputSerializer}, auth=[])
+    def post(self, request):  # noqa: ANN001, ANN201
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            claims = signing.loads(serializer.validated_data["mfa_token"], salt=MFA_SALT,
+                                   max_age=MFA_MAX_AGE_SECONDS)
+        except signing.BadSignature as exc:
+            raise ApplicationError("The login step has expired; start again.",
+                                   code="MFA_TOKEN_INVALID", field="mfa_token") from exc
+        user = User.objects.filter(pk=claims["u"], is_active=True).first()
+        if user is None:
+            return Response(BAD_CREDENTIALS, status=status.HTTP_401_UNAUTHORIZED)
+        otp_verify(user=user, channel=claims["c"], token=serializer.validated_data["otp"])
+        refresh = RefreshToken.for_user(user)
+        return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
+
+
+class RegistrationContactVerifyApi(APIView):
+    """Confirm a registration's email (EMAIL) or phone (SMS) with the code sent to it.
+
+    Keyed by the registration id that only the registrant received; wrong codes count towards
+    the lock like any OTP.
+    """
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    class InputSerializer(serializers.Serializer):
+        channel = serializers.ChoiceField(choices=OtpDevice.Channel.choices)
+        otp = serializers.CharField(min_length=6, max_length=7)
+
+    @extend_schema(request=InputSerializer, responses={200: OpenApiResponse(), 404: None},
+                   auth=[])
+    def post(self, request, registration_id):  # noqa: ANN001, ANN201
+        from ..models import CustomerProfile
+        from ..services.otp import contact_verify
+
+        profile = CustomerProfile.objects.filter(pk=registration_id).select_related("user").first()
+        if profile is None:
+            return Response({"detail": "Not found.", "code": "not_found"}, status=404)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        profile = contact_verify(user=profile.user, channel=serializer.validated_data["channel"],
+                                 token=serializer.validated_data["otp"])
+        return Response({
+            "email_verified": profile.email_verified_at is not None,
+            "phone_verified": profile.phone_verified_at is not None,
+        })
+
+
+class RegistrationOtpResendApi(APIView):
+    """Send a new contact-verification code (rate limited)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    class InputSerializer(serializers.Serializer):
+        channel = serializers.ChoiceField(choices=OtpDevice.Channel.choices)
+
+    @extend_schema(request=InputSerializer, responses={202: OpenApiResponse(), 404: None},
+                   auth=[])
+    def post(self, request, registration_id):  # noqa: ANN001, ANN201
+        from ..models import CustomerProfile
+
+        profile = CustomerProfile.objects.filter(pk=registration_id).select_related("user").first()
+        if profile is None:
+            return Response({"detail": "Not found.", "code": "not_found"}, status=404)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        device = otp_device_ensure(user=profile.user, channel=serializer.validated_data["channel"])
+        return Response({"detail": otp_send(device_id=device.pk, purpose="verify")}, status=202)

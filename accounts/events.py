@@ -1,0 +1,22 @@
+"""Writers of the append-only bank account audit trail. Call them inside the service's
+transaction."""
+
+from typing import Any
+
+from .models import AccountEvent, BankAccount
+
+
+def account_event_record(
+    *,
+    account: BankAccount,
+    type: str,  # noqa: A002 - the event's field name
+    actor: Any = None,
+    data: dict[str, Any] | None = None,
+) -> AccountEvent:
+    """Append one event to ``account``'s history.
+
+    ``actor`` is the customer or staff user who acted, ``None`` for the system. ``data`` is
+    JSON: ``{"from": old status, "to": new status, "reason": text}`` for status changes, and the
+    request's terms (type, FD amount as a string in INR, tenure, rate) when requested.
+    """
+    return AccountEvent.objects.create(account=account, type=type, actor=actor, data=data or {})

@@ -1,0 +1,63 @@
+"""One-time-password devices: a customer's email address or phone number (issue #3).
+
+Built on django-otp's ``Device`` (so ``django_otp.login``, ``user.is_verified()`` and the OTP
+admin site work) with its ``CooldownMixin`` (resend rate limit) and ``TimestampMixin``. The
+code itself is kept only as an HMAC (django-otp's own EmailDevice stores it in clear).
+"""
+
+from django.db import models
+from django_otp.models import CooldownMixin, Device, TimestampMixin
+
+__all__ = ["OtpDevice"]
+
+
+class OtpDevice(CooldownMixin, TimestampMixin, Device):
+    """A channel that receives 6-digit codes: EMAIL (the login email) or SMS (the phone).
+
+    ``confirmed`` becomes True once the customer proved they receive codes on it (contact
+    verification). Codes: 6 digits, valid ``settings.OTP_VALIDITY_SECONDS`` (600), single use,
+    locked after ``settings.OTP_MAX_FAILED_GUESSES`` (5) wrong guesses until a new code is sent;
+    a new code at most every ``settings.OTP_RESEND_COOLDOWN_SECONDS``.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "EMAIL", "Email"
+        SMS = "SMS", "SMS"
+
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    token_hash = models.CharField(max_length=64, blank=True, default="")
+    valid_until = models.DateTimeField(null=True, blank=True)
+    failed_guesses = models.PositiveSmallIntegerField(default=0)
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "OTP device"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "channel"], name="otp_device_one_per_channel")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} OTP of {self.user_id}"
+
+    def get_cooldown_duration(self) -> int:
+        from django.conf import settings
+
+        return settings.OTP_RESEND_COOLDOWN_SECONDS
+
+    # django-otp API: the OTP admin site and django_otp.forms call these.
+    def generate_challenge(self) -> str:
+        from accounts.services.otp import otp_send
+
+        return otp_send(device_id=self.pk, purpose="login")
+
+    def verify_is_allowed(self) -> tuple[bool, dict | None]:
+        from django.conf import settings
+
+        if self.failed_guesses >= settings.OTP_MAX_FAILED_GUESSES:
+            return False, {"error_message": "Too many wrong codes. Ask for a new code."}
+        return super().verify_is_allowed()
+
+    def verify_token(self, token: str) -> bool:
+        from accounts.services.otp import otp_check
+
+        return otp_check(device_id=self.pk, token=token)

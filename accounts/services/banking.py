@@ -1,0 +1,339 @@
+"""Writes of bank accounts: the customer's request and staff decisions (issue #3).
+
+Each status change locks the account row, checks ``BankAccount.ALLOWED_TRANSITIONS``, saves with
+``update_fields`` and appends an :class:`~accounts.models.AccountEvent`, in one transaction, so
+two staff acting at once yield one change and one :class:`InvalidTransition`. Money moves only
+through :func:`accounts.services.ledger.ledger_post`.
+"""
+
+import logging
+import secrets
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from stdnum import luhn
+
+from smartbank.errors import ApplicationError, InvalidTransition
+from smartbank.notifications import notification_send
+
+from ..events import account_event_record
+from ..models import AccountEvent, AccountType, BankAccount, LedgerEntry
+from ..selectors import customer_is_onboarded
+from ..selectors.banking import fixed_deposit_rate_for
+from ..templatetags.money import format_inr
+from .ledger import ledger_post, money_validate
+
+logger = logging.getLogger(__name__)
+
+ACCOUNT_NUMBER_ATTEMPTS = 10
+OPENING_REFERENCE = "OPENING"
+
+ONBOARDING_MESSAGES: dict[str, str] = {
+    "NOT_A_CUSTOMER": "Only registered SmartBank customers can open an account.",
+    "CONTACT_NOT_VERIFIED": (
+        "Verify your email address and mobile number before opening an account."
+    ),
+    "KYC_NOT_VERIFIED": "Complete identity verification (KYC) before opening an account.",
+}
+
+
+class CustomerNotOnboarded(ApplicationError):
+    """The user may not open accounts yet (API: 403 ``{"detail", "code"}``).
+
+    ``code`` is the reason from :func:`accounts.selectors.customer_is_onboarded`:
+    ``NOT_A_CUSTOMER``, ``CONTACT_NOT_VERIFIED`` or ``KYC_NOT_VERIFIED``.
+    """
+
+    status_code = 403
+
+
+def account_number_generate() -> str:
+    """A random 15-digit account number: 14 random digits (first one 1-9) and a Luhn check
+    digit (python-stdnum). Uniqueness is checked by the database when the account is saved."""
+    body = str(10**13 + secrets.randbelow(9 * 10**13))
+    return body + luhn.calc_check_digit(body)
+
+
+def account_number_is_valid(number: str) -> bool:
+    """Whether ``number`` has the shape of a SmartBank account number and a valid check digit."""
+    return len(number) == 15 and number.isdigit() and number[0] != "0" and luhn.is_valid(number)
+
+
+def _insert_with_unique_number(account: BankAccount) -> None:
+    """Save a new account, drawing a fresh number while one collides with an existing one."""
+    for _ in range(ACCOUNT_NUMBER_ATTEMPTS):
+        account.number = account_number_generate()
+        try:
+            with transaction.atomic():
+                account.save(force_insert=True)
+            return
+        except IntegrityError:
+            if not BankAccount.objects.filter(number=account.number).exists():
+                raise
+            logger.warning("Account number collision; drawing another number.")
+    raise ApplicationError(
+        "Could not allocate an account number. Please try again.", code="NUMBER_UNAVAILABLE"
+    )
+
+
+@transaction.atomic
+def bank_account_request(
+    *,
+    user: Any,
+    account_type: str,
+    fd_amount: Decimal | None = None,
+    fd_tenure_months: int | None = None,
+) -> BankAccount:
+    """An onboarded customer asks for a SAVINGS, CURRENT or FIXED_DEPOSIT account.
+
+    The account is created REQUESTED with a fresh number (see :func:`account_number_generate`)
+    and waits for staff. For FIXED_DEPOSIT, ``fd_amount`` (INR, 2 decimal places, at least
+    ``settings.FD_MINIMUM_AMOUNT``) and ``fd_tenure_months`` are required, and today's rate from
+    :class:`~accounts.models.FixedDepositRate` is fixed on the account; both must be ``None``
+    for the other types.
+
+    Raises :class:`CustomerNotOnboarded` (403; code ``NOT_A_CUSTOMER``, ``CONTACT_NOT_VERIFIED``
+    or ``KYC_NOT_VERIFIED``) before anything is created, and :class:`ApplicationError` with a
+    field for bad input: ``invalid_choice`` (account_type), ``required``, ``INVALID_AMOUNT`` and
+    ``BELOW_MINIMUM`` (fd_amount), ``NO_FD_RATE`` (fd_tenure_months: no rate for that tenure).
+    """
+    onboarded, code = customer_is_onboarded(user=user)
+    if not onboarded:
+        raise CustomerNotOnboarded(ONBOARDING_MESSAGES.get(code, code), code=code)
+    if account_type not in AccountType.values:
+        raise ApplicationError(
+            "Choose a savings, current or fixed deposit account.",
+            code="invalid_choice",
+            field="account_type",
+        )
+    account = BankAccount(user=user, account_type=account_type)
+    details: dict[str, Any] = {"account_type": account_type}
+    if account_type == AccountType.FIXED_DEPOSIT:
+        _fd_terms_set(account, fd_amount=fd_amount, fd_tenure_months=fd_tenure_months)
+        details.update(
+            fd_amount=str(account.fd_principal),
+            fd_tenure_months=account.fd_tenure_months,
+            fd_rate_percent=str(account.fd_rate_percent),
+        )
+    elif fd_amount is not None or fd_tenure_months is not None:
+        raise ApplicationError(
+            "An amount and tenure apply only to fixed deposits.",
+            code="invalid",
+            field="fd_amount" if fd_amount is not None else "fd_tenure_months",
+        )
+    _insert_with_unique_number(account)
+    account_event_record(
+        account=account,
+        type=AccountEvent.Type.REQUESTED,
+        actor=user,
+        data={"to": account.status, **details},
+    )
+    return account
+
+
+def _fd_terms_set(
+    account: BankAccount, *, fd_amount: Decimal | None, fd_tenure_months: int | None
+) -> None:
+    if fd_amount is None:
+        raise ApplicationError("Enter the deposit amount.", code="required", field="fd_amount")
+    if fd_tenure_months is None:
+        raise ApplicationError(
+            "Enter the tenure in months.", code="required", field="fd_tenure_months"
+        )
+    amount = money_validate(fd_amount, field="fd_amount")
+    minimum = settings.FD_MINIMUM_AMOUNT
+    if amount < minimum:
+        raise ApplicationError(
+            f"A fixed deposit is at least {format_inr(minimum)}.",
+            code="BELOW_MINIMUM",
+            field="fd_amount",
+        )
+    if not isinstance(fd_tenure_months, int) or fd_tenure_months < 1:
+        raise ApplicationError(
+            "The tenure is a whole number of months.", code="invalid", field="fd_tenure_months"
+        )
+    rate = fixed_deposit_rate_for(months=fd_tenure_months)
+    if rate is None:
+        raise ApplicationError(
+            f"No fixed deposit rate is offered for {fd_tenure_months} months.",
+            code="NO_FD_RATE",
+            field="fd_tenure_months",
+        )
+    account.fd_principal = amount
+    account.fd_tenure_months = fd_tenure_months
+    account.fd_rate = rate
+    account.fd_rate_percent = rate.annual_rate_percent
+
+
+def _locked(account_id: Any) -> BankAccount:
+    return BankAccount.objects.select_for_update().select_related("user").get(pk=account_id)
+
+
+def _move(account: BankAccount, to: str) -> str:
+    old = account.status
+    if to not in BankAccount.ALLOWED_TRANSITIONS[BankAccount.Status(old)]:
+        raise InvalidTransition(
+            f"An account in {old} cannot move to {to}.", code="INVALID_TRANSITION"
+        )
+    account.status = to
+    return old
+
+
+def _required_reason(reason: str) -> str:
+    if not reason.strip():
+        raise ApplicationError("Give a reason.", code="required", field="reason")
+    return reason.strip()
+
+
+@transaction.atomic
+def bank_account_approve(*, account_id: Any, reviewer: Any) -> BankAccount:
+    """Staff open a requested account: REQUESTED -> ACTIVE, then post the opening credit.
+
+    The opening credit is the first ledger entry (reference ``OPENING``):
+    ``settings.ACCOUNT_OPENING_DEPOSIT`` (₹1,000.00) for savings and current accounts, the
+    principal for a fixed deposit. Queues the ``account_opened`` email.
+    Raises :class:`InvalidTransition` (409) when the account is not REQUESTED (e.g. approved
+    already).
+    """
+    account = _locked(account_id)
+    old = _move(account, BankAccount.Status.ACTIVE)
+    now = timezone.now()
+    account.opened_at = now
+    account.decided_at = now
+    account.decided_by = reviewer
+    account.save(update_fields=["status", "opened_at", "decided_at", "decided_by", "updated_at"])
+    if account.is_fixed_deposit:
+        opening, narration = account.fd_principal, "Fixed deposit principal"
+    else:
+        opening, narration = settings.ACCOUNT_OPENING_DEPOSIT, "Opening deposit"
+    entry = ledger_post(
+        account_id=account.pk,
+        entry_type=LedgerEntry.EntryType.CREDIT,
+        amount=opening,
+        narration=narration,
+        reference=OPENING_REFERENCE,
+    )
+    account.balance = entry.balance_after
+    account_event_record(
+        account=account,
+        type=AccountEvent.Type.APPROVED,
+        actor=reviewer,
+        data={"from": old, "to": account.status, "opening_credit": str(entry.amount)},
+    )
+    _notify(
+        account,
+        template="account_opened",
+        context={
+            "full_name": account.user.full_name,
+            "account_type": account.get_account_type_display(),
+            "account_number_masked": account.number_masked,
+            "opening_balance": format_inr(entry.balance_after),
+        },
+    )
+    return account
+
+
+@transaction.atomic
+def bank_account_reject(*, account_id: Any, reviewer: Any, reason: str) -> BankAccount:
+    """Staff refuse a requested account: REQUESTED -> REJECTED with ``reason`` (shown to the
+    customer). Queues the ``account_rejected`` email.
+
+    Raises :class:`ApplicationError` ``required`` (field ``reason``) for an empty reason and
+    :class:`InvalidTransition` when the account is not REQUESTED.
+    """
+    reason = _required_reason(reason)
+    account = _locked(account_id)
+    old = _move(account, BankAccount.Status.REJECTED)
+    account.decided_at = timezone.now()
+    account.decided_by = reviewer
+    account.rejection_reason = reason
+    account.save(
+        update_fields=["status", "decided_at", "decided_by", "rejection_reason", "updated_at"]
+    )
+    account_event_record(
+        account=account,
+        type=AccountEvent.Type.REJECTED,
+        actor=reviewer,
+        data={"from": old, "to": account.status, "reason": reason},
+    )
+    _notify(
+        account,
+        template="account_rejected",
+        context={
+            "full_name": account.user.full_name,
+            "account_type": account.get_account_type_display(),
+            "reason": reason,
+        },
+    )
+    return account
+
+
+@transaction.atomic
+def bank_account_freeze(*, account_id: Any, actor: Any, reason: str) -> BankAccount:
+    """ACTIVE -> FROZEN: the account takes no postings until unfrozen.
+
+    Raises :class:`ApplicationError` ``required`` for an empty reason and
+    :class:`InvalidTransition` when the account is not ACTIVE.
+    """
+    return _change(
+        account_id,
+        to=BankAccount.Status.FROZEN,
+        event=AccountEvent.Type.FROZEN,
+        actor=actor,
+        reason=_required_reason(reason),
+    )
+
+
+@transaction.atomic
+def bank_account_unfreeze(*, account_id: Any, actor: Any, reason: str = "") -> BankAccount:
+    """FROZEN -> ACTIVE. Raises :class:`InvalidTransition` when the account is not FROZEN."""
+    return _change(
+        account_id,
+        to=BankAccount.Status.ACTIVE,
+        event=AccountEvent.Type.UNFROZEN,
+        actor=actor,
+        reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def bank_account_close(*, account_id: Any, actor: Any, reason: str) -> BankAccount:
+    """ACTIVE -> CLOSED, for good. The balance at closing is recorded in the event (paying it
+    out is outside this portal).
+
+    Raises :class:`ApplicationError` ``required`` for an empty reason and
+    :class:`InvalidTransition` when the account is not ACTIVE.
+    """
+    return _change(
+        account_id,
+        to=BankAccount.Status.CLOSED,
+        event=AccountEvent.Type.CLOSED,
+        actor=actor,
+        reason=_required_reason(reason),
+    )
+
+
+def _change(account_id: Any, *, to: str, event: str, actor: Any, reason: str) -> BankAccount:
+    account = _locked(account_id)
+    old = _move(account, to)
+    account.save(update_fields=["status", "updated_at"])
+    data: dict[str, Any] = {"from": old, "to": account.status, "reason": reason}
+    if to == BankAccount.Status.CLOSED:
+        data["closing_balance"] = str(account.balance)
+    account_event_record(account=account, type=event, actor=actor, data=data)
+    return account
+
+
+def _notify(account: BankAccount, *, template: str, context: dict[str, Any]) -> None:
+    """Queue an email to the account holder in the decision's transaction (an outbox: the
+    notification exists if and only if the decision does; delivery starts after commit)."""
+    notification_send(
+        channel="EMAIL",
+        template=template,
+        recipient=account.user.email,
+        context=context,
+        user=account.user,
+    )

@@ -1,0 +1,1 @@
+"""Customer web pages of the accounts app."""

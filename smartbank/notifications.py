@@ -1,0 +1,333 @@
+"""Notifications to customers: render a template, queue a row, deliver it from a Celery task.
+
+Every app sends email and SMS through :func:`notification_send` (issue #3: OTPs, KYC decisions,
+accounts; loans and waivers too). A message is rendered from
+``templates/notifications/<template>.txt`` at once, stored as a QUEUED
+:class:`~smartbank.models.Notification` with the recipient and body encrypted, and delivered by
+``smartbank.tasks.notification_deliver_task`` after the caller's transaction commits. Bodies
+may carry OTPs, so neither bodies nor full recipients are ever logged, and both ciphertexts are
+wiped once the notification is SENT or finally FAILED.
+"""
+
+import logging
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from uuid import UUID
+
+import phonenumbers
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template import Context, engines
+from django.utils import timezone
+
+from .crypto import decrypt_text, encrypt_text
+from .errors import InvalidTransition
+from .models import Notification
+from .sms import get_sms_gateway
+
+logger = logging.getLogger(__name__)
+
+SMS_MAX_CHARS = 160
+
+
+@dataclass(frozen=True)
+class NotificationTemplate:
+    """A message template: the channel it is written for and the context keys it needs."""
+
+    channel: str
+    context: frozenset[str]
+
+
+_EMAIL = Notification.Channel.EMAIL
+_SMS = Notification.Channel.SMS
+
+#: Every template under ``templates/notifications/``; add a line here with each new file.
+#: Optional keys are not listed: ``minutes`` (OTP validity, default 10) and
+#: ``can_resubmit`` (``kyc_decision`` when REJECTED; False says no online attempt is left).
+TEMPLATES: dict[str, NotificationTemplate] = {
+    "otp_email_verification": NotificationTemplate(_EMAIL, frozenset({"code"})),
+    "otp_phone_verification": NotificationTemplate(_SMS, frozenset({"code"})),
+    "otp_login_email": NotificationTemplate(_EMAIL, frozenset({"code"})),
+    "otp_login_sms": NotificationTemplate(_SMS, frozenset({"code"})),
+    "kyc_decision": NotificationTemplate(_EMAIL, frozenset({"full_name", "status", "reasons"})),
+    "account_opened": NotificationTemplate(
+        _EMAIL,
+        frozenset({"full_name", "account_type", "account_number_masked", "opening_balance"}),
+    ),
+    "account_rejected": NotificationTemplate(
+        _EMAIL, frozenset({"full_name", "account_type", "reason"})
+    ),
+}
+
+
+class NotificationDeliveryError(Exception):
+    """One delivery attempt failed. The text is safe to log and store: the exception type and a
+    short message, with the recipient masked and no digits taken from the body."""
+
+
+# --- presentation helpers -----------------------------------------------------------------
+
+
+def mask_email(email: str) -> str:
+    """``neil@example.com`` -> ``n***@example.com``; ``***`` when it is not an address."""
+    local, at, domain = email.strip().rpartition("@")
+    if not at or not local or not domain:
+        return "***"
+    return f"{local[0]}***@{domain}"
+
+
+def mask_phone(phone: str) -> str:
+    """``+919876543210`` -> ``+91******3210``: country code and last four digits kept.
+
+    A number that does not parse as E.164 keeps only its last four digits (``******3210``).
+    """
+    try:
+        parsed = phonenumbers.parse(str(phone), None)
+    except phonenumbers.NumberParseException:
+        digits = re.sub(r"\D", "", str(phone))
+        return "*" * max(len(digits) - 4, 2) + digits[-4:]
+    national = str(parsed.national_number)
+    return f"+{parsed.country_code}{'*' * max(len(national) - 4, 2)}{national[-4:]}"
+
+
+def mask_account_number(number: str) -> str:
+    """``123456789011234`` -> ``XXXXXXXXXXX1234``: every digit but the last four hidden."""
+    number = str(number).strip()
+    return "X" * max(len(number) - 4, 0) + number[-4:]
+
+
+def format_inr(amount: Decimal | int | str) -> str:
+    """Rupees with Indian digit grouping and paise: ``1000`` -> ``₹1,000.00``,
+    ``250000.5`` -> ``₹2,50,000.50``, ``-12`` -> ``-₹12.00``."""
+    value = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "-" if value < 0 else ""
+    rupees, paise = f"{abs(value):.2f}".split(".")
+    head, tail = rupees[:-3], rupees[-3:]
+    groups = []
+    while len(head) > 2:
+        groups.insert(0, head[-2:])
+        head = head[:-2]
+    if head:
+        groups.insert(0, head)
+    return f"{sign}₹{','.join([*groups, tail])}.{paise}"
+
+
+# --- rendering ----------------------------------------------------------------------------
+
+
+def notification_render(*, template: str, context: dict[str, Any]) -> tuple[str, str]:
+    """Render ``templates/notifications/<template>.txt``; returns ``(subject, body)``.
+
+    A first line ``Subject: ...`` gives the subject (required for email templates, which keep
+    it free of codes and personal data because it is stored in clear); the rest is the body,
+    HTML-unescaped plain text. SMS bodies are folded onto one line. Raises ``ValueError`` for
+    an unknown template or a missing context key.
+    """
+    spec = TEMPLATES.get(template)
+    if spec is None:
+        raise ValueError(f"Unknown notification template {template!r}.")
+    missing = spec.context - context.keys()
+    if missing:
+        raise ValueError(f"Template {template!r} needs context keys {sorted(missing)}.")
+    source = engines["django"].engine.get_template(f"notifications/{template}.txt")
+    text = source.render(Context(context, autoescape=False))
+
+    subject = ""
+    first, newline, rest = text.lstrip().partition("\n")
+    if first.startswith("Subject:"):
+        subject, text = first.removeprefix("Subject:").strip(), rest
+    elif spec.channel == Notification.Channel.EMAIL:
+        raise ValueError(f"Email template {template!r} must start with a 'Subject:' line.")
+
+    if spec.channel == Notification.Channel.SMS:
+        body = " ".join(text.split())
+        if len(body) > SMS_MAX_CHARS:
+            logger.warning("sms template %s renders %d characters", template, len(body))
+    else:
+        lines = [line.rstrip() for line in text.strip().splitlines()]
+        body = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+    return subject, body
+
+
+def _recipient_normalise(*, channel: str, recipient: str) -> tuple[str, str]:
+    """Returns ``(recipient, masked)``: a checked email address or an E.164 phone number."""
+    recipient = str(recipient).strip()
+    if channel == Notification.Channel.EMAIL:
+        try:
+            validate_email(recipient)
+        except ValidationError:
+            raise ValueError("The email recipient is not a valid address.") from None
+        return recipient, mask_email(recipient)
+    try:
+        parsed = phonenumbers.parse(recipient, None)
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is None or not phonenumbers.is_valid_number(parsed):
+        raise ValueError("The SMS recipient is not a valid E.164 phone number (+91...).")
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return e164, mask_phone(e164)
+
+
+# --- services -----------------------------------------------------------------------------
+
+
+def notification_send(
+    *,
+    channel: str,
+    template: str,
+    recipient: str,
+    context: dict[str, Any],
+    user: Any = None,
+) -> Notification:
+    """Render ``template`` and queue it for ``recipient``; delivery starts after commit.
+
+    ``channel`` is ``"EMAIL"`` (``recipient`` an address) or ``"SMS"`` (``recipient`` an E.164
+    number such as ``+919876543210``) and must be the template's channel (see
+    :data:`TEMPLATES`). ``context`` holds the template's keys; it is used for rendering only,
+    never stored or logged. ``user`` is the customer the message concerns, if any.
+
+    Returns the QUEUED :class:`Notification`. Raises ``ValueError`` for an unknown template or
+    channel, a channel the template is not written for, a missing context key or an invalid
+    recipient (programming errors: callers pass checked customer data).
+    """
+    if channel not in Notification.Channel.values:
+        raise ValueError(f"Unknown notification channel {channel!r}.")
+    spec = TEMPLATES.get(template)
+    if spec is not None and spec.channel != channel:
+        raise ValueError(f"Template {template!r} is written for {spec.channel}, not {channel}.")
+    subject, body = notification_render(template=template, context=context)
+    recipient, masked = _recipient_normalise(channel=channel, recipient=recipient)
+    notification = Notification.objects.create(
+        user=user,
+        channel=channel,
+        template=template,
+        recipient_masked=masked,
+        recipient_encrypted=encrypt_text(recipient),
+        subject=subject[:200],
+        body_encrypted=encrypt_text(body),
+    )
+    from .tasks import notification_deliver_task  # tasks import this module
+
+    transaction.on_commit(lambda: notification_deliver_task.delay(str(notification.pk)))
+    logger.info("notification %s queued: %s %s", notification.pk, channel, template)
+    return notification
+
+
+def _error_text(exc: Exception, *, recipient: str, masked: str, body: str) -> str:
+    """``"<ExceptionType>: <message>"`` (at most 300 characters), with the recipient masked and
+    every run of four or more digits that also occurs in the body (an OTP) replaced."""
+    message = str(exc)
+    if recipient:
+        message = message.replace(recipient, masked)
+    for digits in sorted(set(re.findall(r"\d{4,}", body)), key=len, reverse=True):
+        message = message.replace(digits, "[redacted]")
+    return f"{type(exc).__name__}: {message}"[:300]
+
+
+def _deliver(*, notification: Notification, recipient: str, body: str) -> str:
+    """Hand one message to the email backend or the SMS gateway; returns the provider's id."""
+    if notification.channel == Notification.Channel.EMAIL:
+        message = EmailMessage(
+            subject=notification.subject,
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[recipient],
+            headers={"Auto-Submitted": "auto-generated"},
+        )
+        if message.send(fail_silently=False) != 1:
+            raise NotificationDeliveryError("the email backend sent nothing")
+        return ""
+    return get_sms_gateway().send(to=recipient, text=body.strip())
+
+
+def notification_deliver(*, notification_id: UUID | str) -> Notification:
+    """Make one delivery attempt of a QUEUED notification.
+
+    On success: SENT, ``sent_at`` set, ``attempts`` + 1, recipient and body ciphertexts wiped.
+    On failure: ``attempts`` + 1 and ``error`` recorded, then :class:`NotificationDeliveryError`
+    raised (its text safe to log: see :func:`_error_text`) so the task can retry. A SENT or
+    FAILED notification is returned unchanged (idempotent). Raises
+    ``Notification.DoesNotExist`` for an unknown id.
+
+    The row stays locked during the attempt, so a redelivered task waits and then finds it
+    SENT: an OTP is not sent twice. Gateways and ``EMAIL_TIMEOUT`` bound the wait.
+    """
+    failure: NotificationDeliveryError | None = None
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().get(pk=notification_id)
+        if notification.status != Notification.Status.QUEUED:
+            return notification
+        notification.attempts += 1
+        recipient = body = ""
+        try:
+            recipient = decrypt_text(notification.recipient_encrypted)
+            body = decrypt_text(notification.body_encrypted)
+            provider_message_id = _deliver(
+                notification=notification, recipient=recipient, body=body
+            )
+        except Exception as exc:
+            error = _error_text(
+                exc, recipient=recipient, masked=notification.recipient_masked, body=body
+            )
+            failure = NotificationDeliveryError(error)
+            notification.error = error
+            notification.save(update_fields=["attempts", "error", "updated_at"])
+        else:
+            notification.status = Notification.Status.SENT
+            notification.sent_at = timezone.now()
+            notification.provider_message_id = str(provider_message_id)[:100]
+            notification.error = ""
+            notification.recipient_encrypted = notification.body_encrypted = ""
+            notification.save(
+                update_fields=[
+                    "attempts",
+                    "status",
+                    "sent_at",
+                    "provider_message_id",
+                    "error",
+                    "recipient_encrypted",
+                    "body_encrypted",
+                    "updated_at",
+                ]
+            )
+    if failure is not None:
+        logger.warning(
+            "notification %s attempt %d failed: %s", notification.pk, notification.attempts, failure
+        )
+        # Not chained: the original exception's text may hold the address or the body.
+        raise failure
+    logger.info(
+        "notification %s sent (%s %s)", notification.pk, notification.channel, notification.template
+    )
+    return notification
+
+
+@transaction.atomic
+def notification_fail(*, notification_id: UUID | str, error: str) -> Notification:
+    """Give up on a QUEUED notification: FAILED with ``error`` (at most 300 characters, no
+    personal data) and the ciphertexts wiped.
+
+    Idempotent for a FAILED notification; raises :class:`InvalidTransition` for a SENT one.
+    """
+    notification = Notification.objects.select_for_update().get(pk=notification_id)
+    if notification.status == Notification.Status.FAILED:
+        return notification
+    if Notification.Status.FAILED not in Notification.ALLOWED_TRANSITIONS[notification.status]:
+        raise InvalidTransition(
+            f"A {notification.status} notification cannot fail.", code="INVALID_TRANSITION"
+        )
+    notification.status = Notification.Status.FAILED
+    notification.error = error[:300]
+    notification.recipient_encrypted = notification.body_encrypted = ""
+    notification.save(
+        update_fields=["status", "error", "recipient_encrypted", "body_encrypted", "updated_at"]
+    )
+    logger.warning(
+        "notification %s failed after %d attempts", notification.pk, notification.attempts
+    )
+    return notification
