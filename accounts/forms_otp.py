@@ -4,9 +4,12 @@ from django import forms
 
 
 class OtpCodeForm(forms.Form):
-    otp = forms.CharField(label="Code", min_length=6, max_length=7,
-                          widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
-                                                        "inputmode": "numeric"}))
+    otp = forms.CharField(
+        label="Code",
+        min_length=6,
+        max_length=7,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
 
 class OtpChannelForm(forms.Form):

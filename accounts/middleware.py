@@ -9,8 +9,15 @@ from django.utils.http import urlencode
 
 # Paths that a logged-in user who has not passed the OTP step may still reach. The admin has
 # django-otp's own login (OTPAdminSite); the API authenticates with JWTs issued after an OTP.
-OPEN_PREFIXES = ("/accounts/otp/", "/accounts/verify/", "/accounts/logout/", "/accounts/login/",
-                 "/static/", "/admin/", "/api/")
+OPEN_PREFIXES = (
+    "/accounts/otp/",
+    "/accounts/verify/",
+    "/accounts/logout/",
+    "/accounts/login/",
+    "/static/",
+    "/admin/",
+    "/api/",
+)
 
 
 class OtpRequiredMiddleware:

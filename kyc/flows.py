@@ -106,11 +106,8 @@ def ocr_flow_run(*, flow_id: Any) -> OcrFlow:
         missing = [
             f for f in ("name", "date_of_birth") if not any(getattr(c, f) for c in candidates)
         ]
-        return _fail(
-            flow,
-            extract_task,
-            f"Not found on the document: {', '.join(missing) or 'name and date of birth together'}.",
-        )
+        what = ", ".join(missing) or "name and date of birth together"
+        return _fail(flow, extract_task, f"Not found on the document: {what}.")
     _finish(extract_task, OcrFlowTask.Status.SUCCESS)
 
     save_task = _task(flow, OcrFlowTask.Name.SAVE_RECORD)

@@ -37,15 +37,20 @@ class TokenObtainApi(APIView):
         channel = serializers.ChoiceField(choices=["EMAIL", "SMS"], default="EMAIL")
 
     class OutputSerializer(serializers.Serializer):
-        mfa_token = serializers.CharField(help_text="Pass to /api/v1/auth/token/otp/ with the code.")
+        mfa_token = serializers.CharField(
+            help_text="Pass to /api/v1/auth/token/otp/ with the code."
+        )
         channel = serializers.CharField()
         detail = serializers.CharField()
         expires_in = serializers.IntegerField(help_text="Seconds the mfa_token stays valid.")
 
     @extend_schema(
         request=InputSerializer,
-        responses={200: OutputSerializer, 401: OpenApiResponse(description="Bad credentials"),
-                   429: OpenApiResponse(description="Locked after repeated failures")},
+        responses={
+            200: OutputSerializer,
+            401: OpenApiResponse(description="Bad credentials"),
+            429: OpenApiResponse(description="Locked after repeated failures"),
+        },
         auth=[],
     )
     def post(self, request):  # noqa: ANN001, ANN201
@@ -54,23 +59,33 @@ class TokenObtainApi(APIView):
         data = serializer.validated_data
         # django-axes reads the lockout state from the Django request, not DRF's wrapper.
         django_request = request._request
-        user = authenticate(django_request, username=data["email"].lower(),
-                            password=data["password"])
+        user = authenticate(
+            django_request, username=data["email"].lower(), password=data["password"]
+        )
         if getattr(django_request, "axes_locked_out", False):
             return Response(LOCKED, status=status.HTTP_429_TOO_MANY_REQUESTS)
         if user is None:
             return Response(BAD_CREDENTIALS, status=status.HTTP_401_UNAUTHORIZED)
         channel = data["channel"]
         if channel not in login_channels(user=user):
-            raise ApplicationError("This channel is not verified for this account.",
-                                   code="CHANNEL_NOT_VERIFIED", field="channel")
+            raise ApplicationError(
+                "This channel is not verified for this account.",
+                code="CHANNEL_NOT_VERIFIED",
+                field="channel",
+            )
         device = otp_device_ensure(user=user, channel=channel)
         detail = otp_send(device_id=device.pk, purpose="login")
         token = signing.dumps({"u": str(user.pk), "c": channel}, salt=MFA_SALT)
-        return Response(self.OutputSerializer({
-            "mfa_token": token, "channel": channel, "detail": detail,
-            "expires_in": MFA_MAX_AGE_SECONDS,
-        }).data)
+        return Response(
+            self.OutputSerializer(
+                {
+                    "mfa_token": token,
+                    "channel": channel,
+                    "detail": detail,
+                    "expires_in": MFA_MAX_AGE_SECONDS,
+                }
+            ).data
+        )
 
 
 class TokenOtpApi(APIView):
@@ -92,11 +107,15 @@ class TokenOtpApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            claims = signing.loads(serializer.validated_data["mfa_token"], salt=MFA_SALT,
-                                   max_age=MFA_MAX_AGE_SECONDS)
+            claims = signing.loads(
+                serializer.validated_data["mfa_token"], salt=MFA_SALT, max_age=MFA_MAX_AGE_SECONDS
+            )
         except signing.BadSignature as exc:
-            raise ApplicationError("The login step has expired; start again.",
-                                   code="MFA_TOKEN_INVALID", field="mfa_token") from exc
+            raise ApplicationError(
+                "The login step has expired; start again.",
+                code="MFA_TOKEN_INVALID",
+                field="mfa_token",
+            ) from exc
         user = User.objects.filter(pk=claims["u"], is_active=True).first()
         if user is None:
             return Response(BAD_CREDENTIALS, status=status.HTTP_401_UNAUTHORIZED)
@@ -119,8 +138,7 @@ class RegistrationContactVerifyApi(APIView):
         channel = serializers.ChoiceField(choices=OtpDevice.Channel.choices)
         otp = serializers.CharField(min_length=6, max_length=7)
 
-    @extend_schema(request=InputSerializer, responses={200: OpenApiResponse(), 404: None},
-                   auth=[])
+    @extend_schema(request=InputSerializer, responses={200: OpenApiResponse(), 404: None}, auth=[])
     def post(self, request, registration_id):  # noqa: ANN001, ANN201
         from ..models import CustomerProfile
         from ..services.otp import contact_verify
@@ -130,12 +148,17 @@ class RegistrationContactVerifyApi(APIView):
             return Response({"detail": "Not found.", "code": "not_found"}, status=404)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        profile = contact_verify(user=profile.user, channel=serializer.validated_data["channel"],
-                                 token=serializer.validated_data["otp"])
-        return Response({
-            "email_verified": profile.email_verified_at is not None,
-            "phone_verified": profile.phone_verified_at is not None,
-        })
+        profile = contact_verify(
+            user=profile.user,
+            channel=serializer.validated_data["channel"],
+            token=serializer.validated_data["otp"],
+        )
+        return Response(
+            {
+                "email_verified": profile.email_verified_at is not None,
+                "phone_verified": profile.phone_verified_at is not None,
+            }
+        )
 
 
 class RegistrationOtpResendApi(APIView):
@@ -147,8 +170,7 @@ class RegistrationOtpResendApi(APIView):
     class InputSerializer(serializers.Serializer):
         channel = serializers.ChoiceField(choices=OtpDevice.Channel.choices)
 
-    @extend_schema(request=InputSerializer, responses={202: OpenApiResponse(), 404: None},
-                   auth=[])
+    @extend_schema(request=InputSerializer, responses={202: OpenApiResponse(), 404: None}, auth=[])
     def post(self, request, registration_id):  # noqa: ANN001, ANN201
         from ..models import CustomerProfile
 

@@ -34,7 +34,13 @@ def _money_field(**kwargs: Any) -> serializers.DecimalField:
 class BankAccountSerializer(serializers.Serializer):
     """An account as the API shows it to its owner."""
 
+    class Meta:
+        ref_name = "BankAccount"
+
     class FixedDepositSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "BankAccountFixedDeposit"
+
         principal = _money_field()
         tenure_months = serializers.IntegerField()
         annual_rate_percent = serializers.DecimalField(max_digits=5, decimal_places=2)
@@ -84,12 +90,14 @@ class BankAccountListCreateApi(APIView):
     """
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "BankAccountRequest"
+
         account_type = serializers.ChoiceField(choices=AccountType.choices)
         fd_amount = _money_field(required=False, allow_null=True, min_value=0)
         fd_tenure_months = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
-    class OutputSerializer(BankAccountSerializer):
-        pass
+    OutputSerializer = BankAccountSerializer
 
     @extend_schema(responses={200: OutputSerializer(many=True)})
     def get(self, request: Request) -> Response:
@@ -122,8 +130,7 @@ class BankAccountListCreateApi(APIView):
 class BankAccountDetailApi(APIView):
     """One of the caller's accounts; 404 for any other number."""
 
-    class OutputSerializer(BankAccountSerializer):
-        pass
+    OutputSerializer = BankAccountSerializer
 
     @extend_schema(
         responses={200: OutputSerializer, 404: OpenApiResponse(description="Not yours")}
@@ -144,6 +151,9 @@ class BankAccountStatementApi(APIView):
     """
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "BankAccountStatementQuery"
+
         def get_fields(self) -> dict[str, serializers.Field]:
             # "from" is a Python keyword, so the fields cannot be class attributes.
             return {
@@ -157,7 +167,13 @@ class BankAccountStatementApi(APIView):
             return attrs
 
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "BankAccountStatement"
+
         class EntrySerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "LedgerEntry"
+
             created_at = serializers.DateTimeField()
             entry_type = serializers.ChoiceField(choices=["CREDIT", "DEBIT"])
             amount = _money_field()

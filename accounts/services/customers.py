@@ -11,7 +11,7 @@ from kyc.models import KycCase
 from kyc.services import UploadedDocument, kyc_case_submit
 from smartbank.errors import ApplicationError, ConflictError
 
-from ..models import CustomerProfile, OtpDevice, User
+from ..models import CustomerProfile, User
 from .otp import contact_verification_start
 
 

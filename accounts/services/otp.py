@@ -80,14 +80,18 @@ def otp_send(*, device_id: Any, purpose: str) -> str:
     device.valid_until = timezone.now() + datetime.timedelta(seconds=settings.OTP_VALIDITY_SECONDS)
     device.failed_guesses = 0
     device.cooldown_set(commit=False)
-    device.save(update_fields=["token_hash", "valid_until", "failed_guesses",
-                               "last_generated_timestamp"])
+    device.save(
+        update_fields=["token_hash", "valid_until", "failed_guesses", "last_generated_timestamp"]
+    )
     notification_send(
         channel=device.channel,
         template=TEMPLATES[(device.channel, purpose)],
         recipient=recipient,
-        context={"code": code, "minutes": settings.OTP_VALIDITY_SECONDS // 60,
-                 "full_name": device.user.full_name},
+        context={
+            "code": code,
+            "minutes": settings.OTP_VALIDITY_SECONDS // 60,
+            "full_name": device.user.full_name,
+        },
         user=device.user,
     )
     masked = mask_email(recipient) if device.channel == "EMAIL" else mask_phone(recipient)
@@ -124,9 +128,17 @@ def otp_check(*, device_id: Any, token: str) -> str:
     if not device.confirmed:
         device.confirmed = True
         device.verified_at = now
-    device.save(update_fields=["token_hash", "valid_until", "failed_guesses",
-                               "last_generated_timestamp", "last_used_at", "confirmed",
-                               "verified_at"])
+    device.save(
+        update_fields=[
+            "token_hash",
+            "valid_until",
+            "failed_guesses",
+            "last_generated_timestamp",
+            "last_used_at",
+            "confirmed",
+            "verified_at",
+        ]
+    )
     return "OK"
 
 

@@ -26,26 +26,42 @@ PHONE = "+919876543210"
 def registered(django_capture_on_commit_callbacks, astronaut_card_png, astronaut_selfie_jpg):
     """A customer registered through the API; codes sent to the email and the phone."""
     with django_capture_on_commit_callbacks(execute=True):
-        response = APIClient().post("/api/v1/registrations/", {
-            "email": EMAIL, "password": "Tranquility-Base-1969", "full_name": "Neil Armstrong",
-            "date_of_birth": "1990-08-05", "phone": PHONE, "id_type": "AADHAAR",
-            "id_number": "234567890124", "id_document": io.BytesIO(astronaut_card_png),
-            "selfie": io.BytesIO(astronaut_selfie_jpg),
-        }, format="multipart")
+        response = APIClient().post(
+            "/api/v1/registrations/",
+            {
+                "email": EMAIL,
+                "password": "Tranquility-Base-1969",
+                "full_name": "Neil Armstrong",
+                "date_of_birth": "1990-08-05",
+                "phone": PHONE,
+                "id_type": "AADHAAR",
+                "id_number": "234567890124",
+                "id_document": io.BytesIO(astronaut_card_png),
+                "selfie": io.BytesIO(astronaut_selfie_jpg),
+            },
+            format="multipart",
+        )
     assert response.status_code == 202, response.content
     return response.json()["registration_id"]
 
 
 def verify(registration_id, channel, otp):
-    return APIClient().post(f"/api/v1/registrations/{registration_id}/verify-contact/",
-                            {"channel": channel, "otp": otp}, format="json")
+    return APIClient().post(
+        f"/api/v1/registrations/{registration_id}/verify-contact/",
+        {"channel": channel, "otp": otp},
+        format="json",
+    )
 
 
 def test_registration_codes_verify_email_and_phone(registered):
     assert verify(registered, "EMAIL", last_email_code(EMAIL)).json() == {
-        "email_verified": True, "phone_verified": False}
+        "email_verified": True,
+        "phone_verified": False,
+    }
     assert verify(registered, "SMS", last_sms_code(PHONE)).json() == {
-        "email_verified": True, "phone_verified": True}
+        "email_verified": True,
+        "phone_verified": True,
+    }
     profile = CustomerProfile.objects.get(pk=registered)
     assert profile.email_verified_at and profile.phone_verified_at
 
@@ -61,7 +77,8 @@ def test_a_code_is_single_use(registered):
 def test_an_expired_code_is_refused(registered):
     code = last_email_code(EMAIL)
     OtpDevice.objects.filter(user__email=EMAIL, channel="EMAIL").update(
-        valid_until=timezone.now() - datetime.timedelta(seconds=1))
+        valid_until=timezone.now() - datetime.timedelta(seconds=1)
+    )
     response = verify(registered, "EMAIL", code)
     assert response.status_code == 400 and response.json()["code"] == "OTP_EXPIRED"
 
@@ -75,17 +92,20 @@ def test_five_wrong_guesses_lock_the_code_even_the_right_one(registered):
     assert CustomerProfile.objects.get(pk=registered).email_verified_at is None
 
 
-def test_resend_is_rate_limited_and_replaces_the_code(registered, settings,
-                                                      django_capture_on_commit_callbacks):
+def test_resend_is_rate_limited_and_replaces_the_code(
+    registered, settings, django_capture_on_commit_callbacks
+):
     old = last_email_code(EMAIL)
-    response = APIClient().post(f"/api/v1/registrations/{registered}/resend-otp/",
-                                {"channel": "EMAIL"})
+    response = APIClient().post(
+        f"/api/v1/registrations/{registered}/resend-otp/", {"channel": "EMAIL"}
+    )
     assert response.status_code == 400 and response.json()["code"] == "OTP_RESEND_TOO_SOON"
 
     settings.OTP_RESEND_COOLDOWN_SECONDS = 0
     with django_capture_on_commit_callbacks(execute=True):
-        response = APIClient().post(f"/api/v1/registrations/{registered}/resend-otp/",
-                                    {"channel": "EMAIL"})
+        response = APIClient().post(
+            f"/api/v1/registrations/{registered}/resend-otp/", {"channel": "EMAIL"}
+        )
     assert response.status_code == 202
     new = last_email_code(EMAIL)
     if new != old:
@@ -102,25 +122,30 @@ def test_codes_are_stored_only_hashed(registered):
 def test_jwt_needs_password_then_otp(django_capture_on_commit_callbacks):
     user = CustomerProfileFactory().user
     with django_capture_on_commit_callbacks(execute=True):
-        step1 = APIClient().post("/api/v1/auth/token/",
-                                 {"email": user.email, "password": TEST_PASSWORD})
+        step1 = APIClient().post(
+            "/api/v1/auth/token/", {"email": user.email, "password": TEST_PASSWORD}
+        )
     assert step1.status_code == 200 and "access" not in step1.json()
-    bad = APIClient().post("/api/v1/auth/token/otp/",
-                           {"mfa_token": step1.json()["mfa_token"], "otp": "12345x"})
+    bad = APIClient().post(
+        "/api/v1/auth/token/otp/", {"mfa_token": step1.json()["mfa_token"], "otp": "12345x"}
+    )
     assert bad.status_code == 400
-    good = APIClient().post("/api/v1/auth/token/otp/", {
-        "mfa_token": step1.json()["mfa_token"], "otp": last_email_code(user.email)})
+    good = APIClient().post(
+        "/api/v1/auth/token/otp/",
+        {"mfa_token": step1.json()["mfa_token"], "otp": last_email_code(user.email)},
+    )
     assert good.status_code == 200 and {"access", "refresh"} == set(good.json())
-    forged = APIClient().post("/api/v1/auth/token/otp/",
-                              {"mfa_token": "x" + step1.json()["mfa_token"], "otp": "123456"})
+    forged = APIClient().post(
+        "/api/v1/auth/token/otp/", {"mfa_token": "x" + step1.json()["mfa_token"], "otp": "123456"}
+    )
     assert forged.status_code == 400 and forged.json()["code"] == "MFA_TOKEN_INVALID"
 
 
 def test_sms_login_code_only_once_the_phone_is_verified():
     user = CustomerProfileFactory().user
-    response = APIClient().post("/api/v1/auth/token/",
-                                {"email": user.email, "password": TEST_PASSWORD,
-                                 "channel": "SMS"})
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"email": user.email, "password": TEST_PASSWORD, "channel": "SMS"}
+    )
     assert response.status_code == 400 and response.json()["code"] == "CHANNEL_NOT_VERIFIED"
 
 
@@ -128,19 +153,23 @@ def test_sms_login_code_only_once_the_phone_is_verified():
 def test_repeated_failures_lock_the_jwt_endpoint_without_revealing_the_email(email, settings):
     settings.AXES_FAILURE_LIMIT = 3
     UserFactory(email="someone@example.com")
-    answers = [APIClient().post("/api/v1/auth/token/", {"email": email, "password": "wrong"},
-                                REMOTE_ADDR="127.0.0.9")
-               for _ in range(4)]
+    answers = [
+        APIClient().post(
+            "/api/v1/auth/token/", {"email": email, "password": "wrong"}, REMOTE_ADDR="127.0.0.9"
+        )
+        for _ in range(4)
+    ]
     assert [a.status_code for a in answers] == [401, 401, 429, 429]
-    assert answers[0].json() == {"detail": "Invalid email or password.",
-                                 "code": "invalid_credentials"}
+    assert answers[0].json() == {
+        "detail": "Invalid email or password.",
+        "code": "invalid_credentials",
+    }
     assert answers[-1].json()["code"] == "locked"
 
 
 def test_web_login_then_otp_then_pages(client, django_capture_on_commit_callbacks):
     user = CustomerProfileFactory(email_verified_at=timezone.now()).user
-    response = client.post("/accounts/login/", {"username": user.email,
-                                                "password": TEST_PASSWORD})
+    response = client.post("/accounts/login/", {"username": user.email, "password": TEST_PASSWORD})
     assert response.status_code == 302
     # The password alone does not open customer pages.
     page = client.get("/kyc/")
@@ -148,8 +177,9 @@ def test_web_login_then_otp_then_pages(client, django_capture_on_commit_callback
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/accounts/otp/", {"action": "send", "channel": "EMAIL"})
-    response = client.post("/accounts/otp/?next=/kyc/", {"action": "verify",
-                                                          "otp": last_email_code(user.email)})
+    response = client.post(
+        "/accounts/otp/?next=/kyc/", {"action": "verify", "otp": last_email_code(user.email)}
+    )
     assert response.status_code == 302 and response.url == "/kyc/"
     assert client.get("/kyc/submit/").status_code == 200
 
@@ -175,20 +205,34 @@ def test_web_registration_sends_codes_and_verification_page_confirms_both(
     client, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/accounts/register/", {
-            "full_name": "Neil Armstrong", "email": EMAIL, "phone": "98765 43210",
-            "date_of_birth": "1990-08-05", "password1": "Tranquility-Base-1969",
-            "password2": "Tranquility-Base-1969",
-        })
+        response = client.post(
+            "/accounts/register/",
+            {
+                "full_name": "Neil Armstrong",
+                "email": EMAIL,
+                "phone": "98765 43210",
+                "date_of_birth": "1990-08-05",
+                "password1": "Tranquility-Base-1969",
+                "password2": "Tranquility-Base-1969",
+            },
+        )
     assert response.url.startswith("/accounts/verify/")
     assert len(mail.outbox) == 1
     # Until the email is confirmed, customer pages lead back to the verification page.
     assert client.get("/kyc/submit/").url.startswith("/accounts/verify/")
 
-    client.post("/accounts/verify/", {"channel": "EMAIL", "action": "verify",
-                                      "email-otp": last_email_code(EMAIL)})
-    response = client.post("/accounts/verify/?next=/kyc/submit/",
-                           {"channel": "SMS", "action": "verify",
-                            "sms-otp": last_sms_code(PHONE), "next": "/kyc/submit/"})
+    client.post(
+        "/accounts/verify/",
+        {"channel": "EMAIL", "action": "verify", "email-otp": last_email_code(EMAIL)},
+    )
+    response = client.post(
+        "/accounts/verify/?next=/kyc/submit/",
+        {
+            "channel": "SMS",
+            "action": "verify",
+            "sms-otp": last_sms_code(PHONE),
+            "next": "/kyc/submit/",
+        },
+    )
     assert response.status_code == 302 and response.url == "/kyc/submit/"
     assert client.get("/kyc/submit/").status_code == 200

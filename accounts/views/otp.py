@@ -49,24 +49,32 @@ def contact_verify_view(request: HttpRequest) -> HttpResponse:
             forms[channel] = form
             if form.is_valid():
                 try:
-                    contact_verify(user=request.user, channel=channel,
-                                   token=form.cleaned_data["otp"])
+                    contact_verify(
+                        user=request.user, channel=channel, token=form.cleaned_data["otp"]
+                    )
                 except ApplicationError as exc:
                     form.add_error("otp", exc.message)
                 else:
                     if not request.user.is_verified():
-                        otp_login(request, OtpDevice.objects.get(user=request.user,
-                                                                 channel=channel))
+                        otp_login(
+                            request, OtpDevice.objects.get(user=request.user, channel=channel)
+                        )
                     label = "email address" if channel == "EMAIL" else "phone number"
                     messages.success(request, f"Your {label} is verified.")
                     profile.refresh_from_db()
                     if profile.email_verified_at and profile.phone_verified_at:
                         return redirect(_next(request, "/kyc/"))
                     return redirect(request.get_full_path())
-    return render(request, "accounts/verify_contact.html", {
-        "profile": profile, "email_form": forms["EMAIL"], "sms_form": forms["SMS"],
-        "next": _next(request, ""),
-    })
+    return render(
+        request,
+        "accounts/verify_contact.html",
+        {
+            "profile": profile,
+            "email_form": forms["EMAIL"],
+            "sms_form": forms["SMS"],
+            "next": _next(request, ""),
+        },
+    )
 
 
 @login_required
@@ -93,15 +101,22 @@ def otp_view(request: HttpRequest) -> HttpResponse:
         code_form = OtpCodeForm(request.POST)
         if code_form.is_valid():
             try:
-                device = otp_verify(user=request.user, channel=sent_channel,
-                                    token=code_form.cleaned_data["otp"])
+                device = otp_verify(
+                    user=request.user, channel=sent_channel, token=code_form.cleaned_data["otp"]
+                )
             except ApplicationError as exc:
                 code_form.add_error("otp", exc.message)
             else:
                 otp_login(request, device)
                 request.session.pop("otp_channel", None)
                 return redirect(_next(request, "/"))
-    return render(request, "accounts/otp.html", {
-        "channel_form": channel_form, "code_form": code_form, "sent_channel": sent_channel,
-        "next": _next(request, ""),
-    })
+    return render(
+        request,
+        "accounts/otp.html",
+        {
+            "channel_form": channel_form,
+            "code_form": code_form,
+            "sent_channel": sent_channel,
+            "next": _next(request, ""),
+        },
+    )
