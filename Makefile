@@ -45,9 +45,11 @@ demo: migrate
 
 run: system-deps venv demo
 	@mkdir -p var
-	@echo "Starting Celery worker (log: var/celery-worker.log) and web server on http://$(HOST):$(PORT)/"
-	@$(VENV)/bin/celery -A smartbank worker --loglevel=INFO --concurrency=2 --pool=prefork > var/celery-worker.log 2>&1 & \
-	worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	@echo "Starting the Celery worker and the web server on http://$(HOST):$(PORT)/ (Ctrl-C stops both)."
+	@echo "One-time codes (email and SMS) are printed below by the worker's console backends."
+	@rm -f var/celery-worker.pid; \
+	$(VENV)/bin/celery -A smartbank worker --loglevel=INFO --concurrency=2 --pidfile=var/celery-worker.pid 2>&1 | tee var/celery-worker.log & \
+	trap 'kill $$(cat var/celery-worker.pid 2>/dev/null) 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: system-deps venv services

@@ -148,9 +148,7 @@ class BankAccountAdmin(admin.ModelAdmin):
     def decide_view(self, request: HttpRequest, account_id: str) -> HttpResponse:
         """Apply one decision from the account page through the services."""
         account = get_object_or_404(BankAccount, pk=account_id)
-        back = HttpResponseRedirect(
-            reverse("admin:accounts_bankaccount_change", args=[account.pk])
-        )
+        back = HttpResponseRedirect(reverse("admin:accounts_bankaccount_change", args=[account.pk]))
         if not self.has_change_permission(request, account):
             messages.error(request, "You may not change bank accounts.")
             return back

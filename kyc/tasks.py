@@ -20,7 +20,11 @@ def kyc_case_verify_task(self, case_id: str) -> str:  # noqa: ANN001 - Celery's 
     retried with exponential backoff; after ``settings.KYC_TASK_MAX_RETRIES`` retries the case
     goes to MANUAL_REVIEW with the error recorded, so it never sticks in PROCESSING.
     """
-    case = kyc_case_processing_start(case_id=case_id)
+    try:
+        case = kyc_case_processing_start(case_id=case_id)
+    except KycCase.DoesNotExist:
+        logger.warning("kyc case %s not found; task dropped", case_id)
+        return "MISSING"
     if case is None:
         return KycCase.objects.values_list("status", flat=True).get(pk=case_id)
     try:

@@ -1,10 +1,14 @@
 """Celery tasks of the shared services: notification delivery, thin and idempotent."""
 
+import logging
+
 from celery import shared_task
 from django.conf import settings
 
 from .models import Notification
 from .notifications import NotificationDeliveryError, notification_deliver, notification_fail
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, max_retries=None, acks_late=True)
@@ -17,6 +21,10 @@ def notification_deliver_task(self, notification_id: str) -> str:  # noqa: ANN00
     """
     try:
         return notification_deliver(notification_id=notification_id).status
+    except Notification.DoesNotExist:
+        # A message for a row that no longer exists (a reset database): nothing to deliver.
+        logger.warning("notification %s not found; task dropped", notification_id)
+        return "MISSING"
     except NotificationDeliveryError as exc:
         if self.request.retries >= settings.NOTIFICATION_MAX_RETRIES:
             notification_fail(notification_id=notification_id, error=str(exc))

@@ -32,11 +32,17 @@ class TokenObtainApi(APIView):
     authentication_classes: list = []
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "TokenObtainInput"
+
         email = serializers.EmailField()
         password = serializers.CharField(style={"input_type": "password"})
-        channel = serializers.ChoiceField(choices=["EMAIL", "SMS"], default="EMAIL")
+        channel = serializers.ChoiceField(choices=OtpDevice.Channel.choices, default="EMAIL")
 
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "TokenObtainOutput"
+
         mfa_token = serializers.CharField(
             help_text="Pass to /api/v1/auth/token/otp/ with the code."
         )
@@ -95,10 +101,16 @@ class TokenOtpApi(APIView):
     authentication_classes: list = []
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "TokenOtpInput"
+
         mfa_token = serializers.CharField()
         otp = serializers.CharField(min_length=6, max_length=7)
 
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "TokenOtpOutput"
+
         access = serializers.CharField()
         refresh = serializers.CharField()
 
@@ -135,6 +147,9 @@ class RegistrationContactVerifyApi(APIView):
     authentication_classes: list = []
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "RegistrationContactVerifyInput"
+
         channel = serializers.ChoiceField(choices=OtpDevice.Channel.choices)
         otp = serializers.CharField(min_length=6, max_length=7)
 
@@ -168,6 +183,9 @@ class RegistrationOtpResendApi(APIView):
     authentication_classes: list = []
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "RegistrationOtpResendInput"
+
         channel = serializers.ChoiceField(choices=OtpDevice.Channel.choices)
 
     @extend_schema(request=InputSerializer, responses={202: OpenApiResponse(), 404: None}, auth=[])

@@ -91,7 +91,7 @@ class BankAccountListCreateApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         class Meta:
-            ref_name = "BankAccountRequest"
+            ref_name = "BankAccountOpen"  # the schema appends "Request"
 
         account_type = serializers.ChoiceField(choices=AccountType.choices)
         fd_amount = _money_field(required=False, allow_null=True, min_value=0)
@@ -132,9 +132,7 @@ class BankAccountDetailApi(APIView):
 
     OutputSerializer = BankAccountSerializer
 
-    @extend_schema(
-        responses={200: OutputSerializer, 404: OpenApiResponse(description="Not yours")}
-    )
+    @extend_schema(responses={200: OutputSerializer, 404: OpenApiResponse(description="Not yours")})
     def get(self, request: Request, number: str) -> Response:
         account = bank_account_get(user=request.user, number=number)
         if account is None:
@@ -225,9 +223,7 @@ class BankAccountStatementApi(APIView):
 
 urlpatterns = [
     path("accounts/", BankAccountListCreateApi.as_view(), name="api-bank-account-list"),
-    path(
-        "accounts/<str:number>/", BankAccountDetailApi.as_view(), name="api-bank-account-detail"
-    ),
+    path("accounts/<str:number>/", BankAccountDetailApi.as_view(), name="api-bank-account-detail"),
     path(
         "accounts/<str:number>/statement/",
         BankAccountStatementApi.as_view(),

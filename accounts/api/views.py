@@ -34,6 +34,9 @@ class RegistrationCreateApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "RegistrationCreateInput"
+
         email = serializers.EmailField()
         password = serializers.CharField(write_only=True, style={"input_type": "password"})
         full_name = serializers.CharField(min_length=3, max_length=150)
@@ -45,6 +48,9 @@ class RegistrationCreateApi(APIView):
         selfie = serializers.FileField()
 
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "RegistrationCreateOutput"
+
         registration_id = serializers.UUIDField()
         status = serializers.CharField()
 
@@ -85,6 +91,9 @@ class RegistrationDetailApi(APIView):
     """A registration's KYC status, reasons and checks (the owner's JWT, or staff)."""
 
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "RegistrationDetailOutput"
+
         class ReasonSerializer(serializers.Serializer):
             code = serializers.CharField()
             message = serializers.CharField()

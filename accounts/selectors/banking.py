@@ -179,9 +179,7 @@ def bank_account_fd_maturity(*, account: BankAccount) -> FixedDepositMaturity | 
     """
     if not account.is_fixed_deposit or account.fd_principal is None:
         return None
-    start = (
-        timezone.localdate(account.opened_at) if account.opened_at else timezone.localdate()
-    )
+    start = timezone.localdate(account.opened_at) if account.opened_at else timezone.localdate()
     return fixed_deposit_maturity(
         principal=account.fd_principal,
         annual_rate_percent=account.fd_rate_percent,

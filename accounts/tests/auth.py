@@ -39,8 +39,8 @@ def last_code(text: str) -> str:
 
 def last_email_code(to: str) -> str:
     """The code in the newest email sent to ``to`` (Django's locmem outbox)."""
-    messages = [m for m in mail.outbox if to in m.to]
-    assert messages, f"no email to {to}"
+    messages = [m for m in mail.outbox if to in m.to and "code" in m.subject]
+    assert messages, f"no code email to {to}"
     return last_code(messages[-1].body)
 
 

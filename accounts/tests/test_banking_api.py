@@ -117,8 +117,10 @@ def test_not_onboarded_callers_get_403_and_nothing_is_created():
     cases = [
         (UserFactory(), "NOT_A_CUSTOMER"),
         (contact_pending, "CONTACT_NOT_VERIFIED"),
-        (CustomerProfileFactory(email_verified_at=now, phone_verified_at=now).user,
-         "KYC_NOT_VERIFIED"),
+        (
+            CustomerProfileFactory(email_verified_at=now, phone_verified_at=now).user,
+            "KYC_NOT_VERIFIED",
+        ),
     ]
     for user, code in cases:
         response = api_client_for(user).post(
@@ -148,11 +150,20 @@ def test_statement_filters_by_local_dates_with_opening_and_closing_balances(revi
     user = onboarded_customer()
     account = open_account(user=user, reviewer=reviewer)
     _backdate(account.entries.get(), local_datetime(datetime.date(2025, 3, 1)))
-    march = ledger_post(account_id=account.pk, entry_type="CREDIT", amount=Decimal("500.00"),
-                        narration="Salary", reference="SAL-MAR")
+    march = ledger_post(
+        account_id=account.pk,
+        entry_type="CREDIT",
+        amount=Decimal("500.00"),
+        narration="Salary",
+        reference="SAL-MAR",
+    )
     _backdate(march, local_datetime(datetime.date(2025, 3, 31), hour=23))
-    april = ledger_post(account_id=account.pk, entry_type="DEBIT", amount=Decimal("200.25"),
-                        narration="Electricity bill")
+    april = ledger_post(
+        account_id=account.pk,
+        entry_type="DEBIT",
+        amount=Decimal("200.25"),
+        narration="Electricity bill",
+    )
     _backdate(april, local_datetime(datetime.date(2025, 4, 2)))
 
     response = api_client_for(user).get(
@@ -181,7 +192,9 @@ def test_statement_filters_by_local_dates_with_opening_and_closing_balances(revi
     }
     everything = api_client_for(user).get(f"/api/v1/accounts/{account.number}/statement/")
     assert [e["balance_after"] for e in everything.json()["entries"]] == [
-        "1000.00", "1500.00", "1299.75"
+        "1000.00",
+        "1500.00",
+        "1299.75",
     ]
     assert everything.json()["closing_balance"] == "1299.75"
 

@@ -222,8 +222,9 @@ def test_freeze_unfreeze_and_close_follow_the_state_machine(reviewer):
 
     bank_account_freeze(account_id=account.pk, actor=reviewer, reason="Suspicious activity")
     with pytest.raises(ApplicationError) as frozen:
-        ledger_post(account_id=account.pk, entry_type=CREDIT, amount=Decimal("1.00"),
-                    narration="Deposit")
+        ledger_post(
+            account_id=account.pk, entry_type=CREDIT, amount=Decimal("1.00"), narration="Deposit"
+        )
     assert frozen.value.code == "ACCOUNT_NOT_ACTIVE"
     with pytest.raises(InvalidTransition):
         bank_account_close(account_id=account.pk, actor=reviewer, reason="Customer request")
@@ -251,24 +252,33 @@ def test_freeze_unfreeze_and_close_follow_the_state_machine(reviewer):
 def test_postings_keep_the_balance_equal_to_the_last_balance_after(reviewer):
     account = open_account(reviewer=reviewer)
 
-    ledger_post(account_id=account.pk, entry_type=CREDIT, amount=Decimal("250.50"),
-                narration="Cash deposit")
-    entry = ledger_post(account_id=account.pk, entry_type=DEBIT, amount=Decimal("1250.50"),
-                        narration="ATM withdrawal", reference="ATM-1")
+    ledger_post(
+        account_id=account.pk, entry_type=CREDIT, amount=Decimal("250.50"), narration="Cash deposit"
+    )
+    entry = ledger_post(
+        account_id=account.pk,
+        entry_type=DEBIT,
+        amount=Decimal("1250.50"),
+        narration="ATM withdrawal",
+        reference="ATM-1",
+    )
 
     account.refresh_from_db()
     assert entry.balance_after == Decimal("0.00")
     assert account.balance == bank_account_ledger_balance(account=account) == Decimal("0.00")
     assert [e.balance_after for e in account.entries.all()] == [
-        Decimal("1000.00"), Decimal("1250.50"), Decimal("0.00")
+        Decimal("1000.00"),
+        Decimal("1250.50"),
+        Decimal("0.00"),
     ]
 
 
 def test_a_debit_beyond_the_balance_is_refused(reviewer):
     account = open_account(reviewer=reviewer)
     with pytest.raises(ApplicationError) as refused:
-        ledger_post(account_id=account.pk, entry_type=DEBIT, amount=Decimal("1000.01"),
-                    narration="Transfer")
+        ledger_post(
+            account_id=account.pk, entry_type=DEBIT, amount=Decimal("1000.01"), narration="Transfer"
+        )
     assert refused.value.code == "INSUFFICIENT_FUNDS"
     account.refresh_from_db()
     assert account.balance == Decimal("1000.00")
@@ -278,8 +288,9 @@ def test_a_debit_beyond_the_balance_is_refused(reviewer):
 def test_posting_to_an_account_not_yet_open_is_refused():
     account = bank_account_request(user=onboarded_customer(), account_type=AccountType.SAVINGS)
     with pytest.raises(ApplicationError) as refused:
-        ledger_post(account_id=account.pk, entry_type=CREDIT, amount=Decimal("10.00"),
-                    narration="Deposit")
+        ledger_post(
+            account_id=account.pk, entry_type=CREDIT, amount=Decimal("10.00"), narration="Deposit"
+        )
     assert refused.value.code == "ACCOUNT_NOT_ACTIVE"
     assert LedgerEntry.objects.count() == 0
 
@@ -287,15 +298,30 @@ def test_posting_to_an_account_not_yet_open_is_refused():
 def test_a_reference_is_posted_only_once_per_account(reviewer):
     account = open_account(reviewer=reviewer)
     other = open_account(reviewer=reviewer)
-    ledger_post(account_id=account.pk, entry_type=CREDIT, amount=Decimal("5000.00"),
-                narration="Loan disbursal", reference="LOAN-42-DISBURSAL")
+    ledger_post(
+        account_id=account.pk,
+        entry_type=CREDIT,
+        amount=Decimal("5000.00"),
+        narration="Loan disbursal",
+        reference="LOAN-42-DISBURSAL",
+    )
     with pytest.raises(ConflictError) as twice:
-        ledger_post(account_id=account.pk, entry_type=CREDIT, amount=Decimal("5000.00"),
-                    narration="Loan disbursal", reference="LOAN-42-DISBURSAL")
+        ledger_post(
+            account_id=account.pk,
+            entry_type=CREDIT,
+            amount=Decimal("5000.00"),
+            narration="Loan disbursal",
+            reference="LOAN-42-DISBURSAL",
+        )
     assert twice.value.code == "DUPLICATE_POSTING"
     # The same reference on another account is a different posting.
-    ledger_post(account_id=other.pk, entry_type=CREDIT, amount=Decimal("1.00"),
-                narration="Loan disbursal", reference="LOAN-42-DISBURSAL")
+    ledger_post(
+        account_id=other.pk,
+        entry_type=CREDIT,
+        amount=Decimal("1.00"),
+        narration="Loan disbursal",
+        reference="LOAN-42-DISBURSAL",
+    )
     account.refresh_from_db()
     assert account.balance == Decimal("6000.00")
 
@@ -344,14 +370,18 @@ def test_fd_maturity_of_one_lakh_at_7_percent_for_a_year():
 def test_fd_maturity_compounds_whole_and_broken_quarters_and_handles_month_ends():
     # 5 years at 6.20 %: 25000 * 1.0155 ** 20 = 34004.6699... -> 34004.67
     five_years = fixed_deposit_maturity(
-        principal=Decimal("25000.00"), annual_rate_percent=Decimal("6.20"), tenure_months=60,
+        principal=Decimal("25000.00"),
+        annual_rate_percent=Decimal("6.20"),
+        tenure_months=60,
         start=datetime.date(2024, 2, 29),
     )
     assert five_years.amount == Decimal("34004.67")
     assert five_years.date == datetime.date(2029, 2, 28)
     # 4 months is 4/3 of a quarter: 10000 * 1.0125 ** (4/3) = 10167.0129... -> 10167.01
     four_months = fixed_deposit_maturity(
-        principal=Decimal("10000.00"), annual_rate_percent=Decimal("5.00"), tenure_months=4,
+        principal=Decimal("10000.00"),
+        annual_rate_percent=Decimal("5.00"),
+        tenure_months=4,
         start=datetime.date(2025, 1, 31),
     )
     assert four_months.amount == Decimal("10167.01")
@@ -361,7 +391,9 @@ def test_fd_maturity_compounds_whole_and_broken_quarters_and_handles_month_ends(
 def test_fd_maturity_rounds_half_a_paisa_up():
     # 10002 * (1 + 1/400) = 10027.005 exactly: ROUND_HALF_UP gives .01 (half-even would give .00)
     maturity = fixed_deposit_maturity(
-        principal=Decimal("10002.00"), annual_rate_percent=Decimal("1.00"), tenure_months=3,
+        principal=Decimal("10002.00"),
+        annual_rate_percent=Decimal("1.00"),
+        tenure_months=3,
         start=datetime.date(2025, 1, 1),
     )
     assert maturity.amount == Decimal("10027.01")
@@ -401,13 +433,21 @@ def test_fd_request_refuses_small_amounts_and_tenures_without_a_rate():
     FixedDepositRateFactory(min_months=12, max_months=23)
     user = onboarded_customer()
     with pytest.raises(ApplicationError) as small:
-        bank_account_request(user=user, account_type="FIXED_DEPOSIT",
-                             fd_amount=Decimal("9999.99"), fd_tenure_months=12)
+        bank_account_request(
+            user=user,
+            account_type="FIXED_DEPOSIT",
+            fd_amount=Decimal("9999.99"),
+            fd_tenure_months=12,
+        )
     assert (small.value.code, small.value.field) == ("BELOW_MINIMUM", "fd_amount")
     assert "₹10,000.00" in small.value.message
     with pytest.raises(ApplicationError) as no_rate:
-        bank_account_request(user=user, account_type="FIXED_DEPOSIT",
-                             fd_amount=Decimal("10000.00"), fd_tenure_months=999)
+        bank_account_request(
+            user=user,
+            account_type="FIXED_DEPOSIT",
+            fd_amount=Decimal("10000.00"),
+            fd_tenure_months=999,
+        )
     assert (no_rate.value.code, no_rate.value.field) == ("NO_FD_RATE", "fd_tenure_months")
     with pytest.raises(ApplicationError) as missing:
         bank_account_request(user=user, account_type="FIXED_DEPOSIT", fd_tenure_months=12)

@@ -53,8 +53,11 @@ def test_list_shows_accounts_with_balances_and_masked_numbers(client, reviewer):
     user = onboarded_customer()
     savings = open_account(user=user, reviewer=reviewer)
     fd = open_account(
-        user=user, reviewer=reviewer, account_type=AccountType.FIXED_DEPOSIT,
-        fd_amount=Decimal("100000.00"), fd_tenure_months=12,
+        user=user,
+        reviewer=reviewer,
+        account_type=AccountType.FIXED_DEPOSIT,
+        fd_amount=Decimal("100000.00"),
+        fd_tenure_months=12,
     )
     login_verified(client, user)
 
@@ -104,7 +107,9 @@ def test_fd_request_form_puts_service_errors_on_the_fields(client):
     assert response.status_code == 302
     fd = BankAccount.objects.get(user=user)
     assert (fd.account_type, fd.fd_principal, fd.fd_tenure_months) == (
-        "FIXED_DEPOSIT", Decimal("25000.00"), 12
+        "FIXED_DEPOSIT",
+        Decimal("25000.00"),
+        12,
     )
 
 
@@ -136,9 +141,12 @@ def test_customers_not_onboarded_get_a_clear_refusal_and_nothing_is_created(clie
 
 def test_pages_need_a_login(client, reviewer):
     account = open_account(reviewer=reviewer)
-    for url in ("/accounts/bank/", "/accounts/bank/request/",
-                f"/accounts/bank/{account.pk}/",
-                f"/accounts/bank/{account.pk}/statement.csv"):
+    for url in (
+        "/accounts/bank/",
+        "/accounts/bank/request/",
+        f"/accounts/bank/{account.pk}/",
+        f"/accounts/bank/{account.pk}/statement.csv",
+    ):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response.url, url
 
@@ -149,13 +157,22 @@ def _history(reviewer):
     LedgerEntry.objects.filter(account=account).update(
         created_at=local_datetime(datetime.date(2025, 3, 1))
     )  # entries refuse save(); a queryset update stands in for the passage of time
-    salary = ledger_post(account_id=account.pk, entry_type="CREDIT", amount=Decimal("150000.00"),
-                         narration="Salary March", reference="SAL-MAR")
+    salary = ledger_post(
+        account_id=account.pk,
+        entry_type="CREDIT",
+        amount=Decimal("150000.00"),
+        narration="Salary March",
+        reference="SAL-MAR",
+    )
     LedgerEntry.objects.filter(pk=salary.pk).update(
         created_at=local_datetime(datetime.date(2025, 3, 31), hour=23)
     )
-    bill = ledger_post(account_id=account.pk, entry_type="DEBIT", amount=Decimal("200.25"),
-                       narration="=HYPERLINK(\"http://evil\")")
+    bill = ledger_post(
+        account_id=account.pk,
+        entry_type="DEBIT",
+        amount=Decimal("200.25"),
+        narration='=HYPERLINK("http://evil")',
+    )
     LedgerEntry.objects.filter(pk=bill.pk).update(
         created_at=local_datetime(datetime.date(2025, 4, 2))
     )
@@ -198,7 +215,7 @@ def test_statement_csv_is_an_attachment_with_the_filtered_entries(client, review
     assert rows == [
         ["Date", "Narration", "Reference", "Debit (INR)", "Credit (INR)", "Balance"],
         ["2025-03-31 23:00", "Salary March", "SAL-MAR", "", "150000.00", "151000.00"],
-        ["2025-04-02 12:00", "'=HYPERLINK(\"http://evil\")", "", "200.25", "", "150799.75"],
+        ["2025-04-02 12:00", '\'=HYPERLINK("http://evil")', "", "200.25", "", "150799.75"],
     ]
 
 
@@ -225,8 +242,11 @@ def test_another_customers_account_is_404_on_every_page(client, reviewer):
 
 
 def decide(client, account, action, reason=""):
-    return client.post(f"/admin/accounts/bankaccount/{account.pk}/decide/",
-                       {"action": action, "reason": reason}, follow=True)
+    return client.post(
+        f"/admin/accounts/bankaccount/{account.pk}/decide/",
+        {"action": action, "reason": reason},
+        follow=True,
+    )
 
 
 def test_staff_approve_from_the_account_page_then_a_second_approval_is_refused(client, reviewer):
@@ -294,8 +314,9 @@ def test_approve_action_on_the_list_opens_requests_and_reports_the_rest(client, 
 def test_customers_cannot_reach_the_decision_view(client):
     account = bank_account_request(user=onboarded_customer(), account_type=AccountType.SAVINGS)
     login_verified(client, account.user)
-    response = client.post(f"/admin/accounts/bankaccount/{account.pk}/decide/",
-                           {"action": "approve"})
+    response = client.post(
+        f"/admin/accounts/bankaccount/{account.pk}/decide/", {"action": "approve"}
+    )
     assert response.status_code == 302
     account.refresh_from_db()
     assert account.status == "REQUESTED"

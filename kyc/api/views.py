@@ -42,6 +42,9 @@ class OcrFlowCreateApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "OcrFlowCreateInput"
+
         document = serializers.FileField()
         id_type = serializers.ChoiceField(choices=IdType.choices, required=False, allow_blank=True)
 

@@ -1,0 +1,476 @@
+"""Loan products, loan applications and their audit events, and the data compliance screens
+against: imported watchlists (sanctions, PEP), the register of senior employees' relatives and the
+FATF country lists (issue #4; field names of the application follow seed 001).
+
+Money is ``Decimal`` in INR with 2 decimal places, stored as ``numeric(14, 2)``; ratios are
+``Decimal`` fractions (``max_dti`` 0.400 means 40 %).
+"""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from smartbank.models import TimeStampedModel
+
+MONEY_MAX_DIGITS = 14
+MONEY_DECIMAL_PLACES = 2
+
+
+def _money(verbose_name: str | None = None, **kwargs: object) -> models.DecimalField:
+    return models.DecimalField(
+        verbose_name, max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, **kwargs
+    )
+
+
+class LoanType(models.TextChoices):
+    PERSONAL = "PERSONAL", "Personal loan"
+    HOME = "HOME", "Home loan"
+    VEHICLE = "VEHICLE", "Vehicle loan"
+    EDUCATION = "EDUCATION", "Education loan"
+    BUSINESS = "BUSINESS", "Business loan"
+
+
+class Region(models.TextChoices):
+    """Seed 001's regions, exactly."""
+
+    APAC = "APAC", "APAC"
+    EMEA = "EMEA", "EMEA"
+    AMERICAS = "AMERICAS", "AMERICAS"
+    MEA = "MEA", "MEA"
+    NA = "NA", "NA"
+    SA = "SA", "SA"
+    EU = "EU", "EU"
+    ASIA = "ASIA", "ASIA"
+
+
+class LoanProduct(TimeStampedModel):
+    """A loan offered by the bank, with its rate, maximum tenure and eligibility rules.
+
+    Defaults are seed 001's rules: DTI (debt / annual income) below ``max_dti`` 0.40, credit score
+    at least ``min_credit_score`` 650, loan amount at most ``max_income_multiple`` (3) x annual
+    income and at most ``max_loan_amount`` (INR 10,00,000), annual income at least ``min_income``
+    (INR 30,000). A loan above ``high_value_amount`` (INR 5,00,000) goes to staff review; a staff
+    approval above ``four_eyes_amount`` needs a second, different staff member (maker-checker).
+    """
+
+    code = models.SlugField(max_length=30, unique=True)
+    name = models.CharField(max_length=100)
+    loan_type = models.CharField(max_length=20, choices=LoanType.choices)
+    annual_interest_rate_percent = models.DecimalField(
+        "annual interest rate (% p.a.)", max_digits=5, decimal_places=2
+    )
+    max_tenure_months = models.PositiveSmallIntegerField("maximum tenure (months)")
+    max_dti = models.DecimalField(
+        "maximum DTI ratio", max_digits=4, decimal_places=3, default=Decimal("0.400")
+    )
+    min_credit_score = models.PositiveSmallIntegerField(default=650)
+    max_income_multiple = models.DecimalField(
+        "maximum loan / annual income", max_digits=5, decimal_places=2, default=Decimal("3.00")
+    )
+    max_loan_amount = _money(default=Decimal("1000000.00"))
+    min_income = _money("minimum annual income", default=Decimal("30000.00"))
+    high_value_amount = _money(
+        "high-value amount (review above)", default=Decimal("500000.00")
+    )
+    four_eyes_amount = _money(
+        "four-eyes amount (two approvals above)", default=Decimal("500000.00")
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(annual_interest_rate_percent__gt=0)
+                & Q(annual_interest_rate_percent__lt=100),
+                name="loan_product_rate_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_tenure_months__gte=1), name="loan_product_tenure_gte_1"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_dti__gt=0) & Q(max_dti__lte=1), name="loan_product_dti_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.annual_interest_rate_percent}% p.a.)"
+
+
+class StageStatus(models.TextChoices):
+    """Seed 001's values for each stage and the final decision.
+
+    A stage that needs a person stays PENDING with its ``*_verified_at`` set and its remarks
+    saying why; the application then waits in the review queue.
+    """
+
+    PENDING = "PENDING", "Pending"
+    APPROVED = "APPROVED", "Approved"
+    REJECTED = "REJECTED", "Rejected"
+
+
+class LoanApplication(TimeStampedModel):
+    """One loan application, from a registered customer (``customer``) or an integrator's API
+    call (``customer`` null), and the results of its three verification stages.
+
+    ``status`` is the workflow (the state machine below); ``final_status`` is seed 001's
+    PENDING / APPROVED / REJECTED view of it, kept in step by the services. ``dti_ratio`` is
+    debt / income rounded to 3 places. ``compliance_evidence`` holds what compliance screening
+    used: ``{"threshold", "lists": [{"kind", "name", "version"}], "fatf_list", "hits": [...]}``.
+    """
+
+    class Status(models.TextChoices):
+        SUBMITTED = "SUBMITTED", "Submitted"
+        PROCESSING = "PROCESSING", "Checks running"
+        REVIEW = "REVIEW", "Awaiting staff review"
+        APPROVED = "APPROVED", "Approved"
+        REJECTED = "REJECTED", "Rejected"
+
+    ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+        Status.SUBMITTED: {Status.PROCESSING},
+        # PROCESSING -> PROCESSING: a redelivered task after a worker crash starts again.
+        Status.PROCESSING: {
+            Status.PROCESSING,
+            Status.APPROVED,
+            Status.REJECTED,
+            Status.REVIEW,
+        },
+        # REVIEW -> REVIEW: the maker's approval of a four-eyes loan, waiting for the checker.
+        Status.REVIEW: {Status.REVIEW, Status.APPROVED, Status.REJECTED, Status.PROCESSING},
+        # A rejection can be re-run after the data or the lists changed; an approval is final.
+        Status.REJECTED: {Status.PROCESSING},
+        Status.APPROVED: set(),
+    }
+    OPEN_STATUSES = (Status.SUBMITTED, Status.PROCESSING, Status.REVIEW)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    application_id = models.CharField(
+        "application ID", max_length=22, unique=True, editable=False
+    )
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="loan_applications",
+        help_text="The registered customer applying; empty for an integrator's submission.",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    product = models.ForeignKey(LoanProduct, on_delete=models.PROTECT, related_name="applications")
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
+
+    # Applicant (seed 001)
+    name = models.CharField(max_length=150)
+    email = models.CharField(max_length=254)
+    phone = models.CharField(max_length=32)
+    region = models.CharField(max_length=10, choices=Region.choices, db_index=True)
+    country = models.CharField("country name", max_length=100)
+    country_code = models.CharField("country (ISO 3166-1 alpha-2)", max_length=2, db_index=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+
+    # Loan and finances (seed 001), INR
+    income = _money("annual income")
+    debt = _money()
+    credit_score = models.PositiveSmallIntegerField()
+    loan_amount = _money()
+    loan_purpose = models.CharField(max_length=200)
+    tenure_months = models.PositiveSmallIntegerField("tenure (months)", null=True, blank=True)
+    documents_uploaded = models.BooleanField(default=False)
+    documents = models.JSONField(default=list, blank=True)
+    dti_ratio = models.DecimalField(
+        "DTI ratio", max_digits=7, decimal_places=3, null=True, blank=True
+    )
+
+    # Stage 1: KYC
+    kyc_status = models.CharField(
+        "KYC status", max_length=10, choices=StageStatus.choices, default=StageStatus.PENDING
+    )
+    kyc_verified_at = models.DateTimeField("KYC checked at", null=True, blank=True)
+    kyc_remarks = models.TextField("KYC remarks", blank=True, default="")
+
+    # Stage 2: compliance
+    compliance_status = models.CharField(
+        max_length=10, choices=StageStatus.choices, default=StageStatus.PENDING
+    )
+    compliance_verified_at = models.DateTimeField("compliance checked at", null=True, blank=True)
+    compliance_remarks = models.TextField(blank=True, default="")
+    political_connection = models.BooleanField(default=False)
+    senior_relative = models.BooleanField(default=False)
+    compliance_evidence = models.JSONField(default=dict, blank=True)
+
+    # Stage 3: eligibility
+    eligibility_status = models.CharField(
+        max_length=10, choices=StageStatus.choices, default=StageStatus.PENDING
+    )
+    eligibility_verified_at = models.DateTimeField("eligibility checked at", null=True, blank=True)
+    eligibility_remarks = models.TextField(blank=True, default="")
+
+    # Decision
+    final_status = models.CharField(
+        max_length=10, choices=StageStatus.choices, default=StageStatus.PENDING, db_index=True
+    )
+    final_decision_at = models.DateTimeField(null=True, blank=True)
+    final_remarks = models.TextField(blank=True, default="")
+    first_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="first approval by (maker)",
+    )
+    first_approved_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    last_error = models.TextField(blank=True, default="")
+
+    # Notifications (seed 001)
+    alert_sent = models.BooleanField(default=False)
+    email_sent = models.BooleanField(default=False)
+
+    # Disbursement into the customer's account through the ledger
+    disbursed_at = models.DateTimeField(null=True, blank=True)
+    disbursement_account = models.ForeignKey(
+        "accounts.BankAccount",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="loan_disbursements",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "loan application"
+        permissions = [
+            ("decide_loanapplication", "Can approve, reject and reprocess loan applications"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(application_id__regex=r"^LOAN-[0-9]{8}-[A-Z0-9]{8}$"),
+                name="loan_application_id_format",
+            ),
+            models.CheckConstraint(condition=Q(income__gte=0), name="loan_income_gte_0"),
+            models.CheckConstraint(condition=Q(debt__gte=0), name="loan_debt_gte_0"),
+            models.CheckConstraint(condition=Q(loan_amount__gt=0), name="loan_amount_gt_0"),
+        ]
+        indexes = [
+            models.Index(fields=["final_status", "created_at"]),
+            models.Index(fields=["region", "final_status"]),
+            models.Index(fields=["country_code", "final_status"]),
+            models.Index(fields=["customer", "created_at"]),
+            models.Index(fields=["email", "loan_amount"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.name} ({self.final_status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def awaiting_second_approval(self) -> bool:
+        return self.status == self.Status.REVIEW and self.first_approved_by_id is not None
+
+
+class LoanApplicationEvent(models.Model):
+    """Append-only audit event of an application. Never updated or deleted.
+
+    ``data`` holds old/new values and reasons, e.g. ``{"from": "REVIEW", "to": "APPROVED",
+    "reason": "..."}`` or a stage's ``{"status", "remarks", ...}``.
+    """
+
+    class Type(models.TextChoices):
+        SUBMITTED = "SUBMITTED", "Submitted"
+        PROCESSING_STARTED = "PROCESSING_STARTED", "Checks started"
+        PROCESSING_FAILED = "PROCESSING_FAILED", "Checks failed"
+        KYC_CHECKED = "KYC_CHECKED", "KYC checked"
+        COMPLIANCE_CHECKED = "COMPLIANCE_CHECKED", "Compliance checked"
+        ELIGIBILITY_CHECKED = "ELIGIBILITY_CHECKED", "Eligibility checked"
+        AUTO_DECIDED = "AUTO_DECIDED", "Automated decision"
+        FIRST_APPROVAL = "FIRST_APPROVAL", "First approval (maker)"
+        APPROVED = "APPROVED", "Approved by staff"
+        REJECTED = "REJECTED", "Rejected by staff"
+        REPROCESS_REQUESTED = "REPROCESS_REQUESTED", "Reprocess requested"
+        APPLICANT_NOTIFIED = "APPLICANT_NOTIFIED", "Applicant notified"
+        DISBURSED = "DISBURSED", "Disbursed"
+
+    application = models.ForeignKey(
+        LoanApplication, on_delete=models.PROTECT, related_name="events"
+    )
+    type = models.CharField(max_length=30, choices=Type.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "loan application event"
+
+    def __str__(self) -> str:
+        return f"{self.type} at {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise ValueError("Loan application events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object):  # noqa: ANN201
+        raise ValueError("Loan application events are append-only.")
+
+
+class WatchlistKind(models.TextChoices):
+    SANCTIONS = "SANCTIONS", "Sanctions"
+    PEP = "PEP", "Politically exposed persons"
+
+
+class WatchlistImport(TimeStampedModel):
+    """One import of a watchlist file (OpenSanctions ``targets.simple.csv`` format).
+
+    A new import of the same ``name`` and ``kind`` replaces the previous one for screening
+    (``is_active``); old imports and their entries stay so a past decision can be reproduced.
+    """
+
+    name = models.CharField(max_length=100)
+    version = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10, choices=WatchlistKind.choices)
+    source = models.CharField(max_length=300, blank=True, default="")
+    imported_at = models.DateTimeField()
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    row_count = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True, db_index=True)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = "watchlist import"
+        permissions = [("manage_watchlists", "Can import watchlists")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "kind", "version"], name="watchlist_import_unique_version"
+            ),
+            models.UniqueConstraint(
+                fields=["name", "kind"],
+                condition=Q(is_active=True),
+                name="watchlist_import_one_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.name} {self.version}"
+
+
+class WatchlistEntry(models.Model):
+    """One target of an imported list: the columns of OpenSanctions' ``targets.simple.csv``
+    that screening uses (``aliases``, ``birth_dates`` and ``countries`` split on ``;``)."""
+
+    watchlist = models.ForeignKey(WatchlistImport, on_delete=models.CASCADE, related_name="entries")
+    entity_id = models.CharField("ID", max_length=200)
+    schema = models.CharField(max_length=50, blank=True, default="")
+    name = models.CharField(max_length=500)
+    aliases = models.JSONField(default=list, blank=True)
+    birth_dates = models.JSONField(default=list, blank=True)
+    countries = models.JSONField(default=list, blank=True)
+    dataset = models.CharField(max_length=500, blank=True, default="")
+
+    class Meta:
+        verbose_name = "watchlist entry"
+        verbose_name_plural = "watchlist entries"
+        indexes = [models.Index(fields=["watchlist", "entity_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.entity_id})"
+
+
+class SeniorRelative(TimeStampedModel):
+    """A relative of a senior employee (director, senior officer) of the bank.
+
+    RBI's Master Circular "Loans and Advances - Statutory and Other Restrictions" restricts loans
+    to relatives of the bank's directors and senior officers (sanction by the Board or a higher
+    authority), so a match sends the application to review.
+    """
+
+    class Relation(models.TextChoices):
+        SPOUSE = "SPOUSE", "Spouse"
+        PARENT = "PARENT", "Parent"
+        CHILD = "CHILD", "Child"
+        SIBLING = "SIBLING", "Sibling"
+        CHILD_SPOUSE = "CHILD_SPOUSE", "Spouse of a child"
+        OTHER = "OTHER", "Other"
+
+    relative_name = models.CharField(max_length=150)
+    relation = models.CharField(max_length=20, choices=Relation.choices)
+    employee_name = models.CharField(max_length=150)
+    employee_id = models.CharField("employee ID", max_length=30)
+    employee_designation = models.CharField(max_length=100, blank=True, default="")
+    date_of_birth = models.DateField("relative's date of birth", null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["relative_name"]
+        verbose_name = "senior employee's relative"
+        verbose_name_plural = "senior employees' relatives"
+        permissions = [("manage_seniorrelatives", "Can maintain the senior relatives register")]
+
+    def __str__(self) -> str:
+        return f"{self.relative_name} ({self.get_relation_display()} of {self.employee_name})"
+
+
+class FatfCountryList(TimeStampedModel):
+    """A dated FATF publication of high-risk jurisdictions; the newest one in effect is used."""
+
+    version = models.CharField(max_length=100, unique=True)
+    effective_from = models.DateField()
+    source = models.CharField(max_length=300, blank=True, default="")
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = "FATF country list"
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class FatfCountry(models.Model):
+    class Category(models.TextChoices):
+        CALL_FOR_ACTION = "CALL_FOR_ACTION", "High-risk: call for action"
+        INCREASED_MONITORING = "INCREASED_MONITORING", "Increased monitoring"
+
+    country_list = models.ForeignKey(
+        FatfCountryList, on_delete=models.CASCADE, related_name="countries"
+    )
+    country_code = models.CharField("ISO 3166-1 alpha-2", max_length=2)
+    country_name = models.CharField(max_length=100)
+    category = models.CharField(max_length=20, choices=Category.choices)
+
+    class Meta:
+        ordering = ["category", "country_name"]
+        verbose_name = "FATF country"
+        verbose_name_plural = "FATF countries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country_list", "country_code"], name="fatf_country_unique_per_list"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country_name} ({self.get_category_display()})"
