@@ -18,7 +18,9 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from accounts.models import OtpDevice
 from accounts.tests.auth import last_email_code, last_sms_code
-from accounts.tests.factories import TEST_PASSWORD
+from accounts.models import BankAccount
+from accounts.services import bank_account_approve
+from accounts.tests.factories import TEST_PASSWORD, UserFactory
 from kyc.models import KycCase, KycDocument
 from kyc.tests import cards
 from kyc.tests.factories import KycCaseFactory
@@ -144,6 +146,23 @@ def test_customer_registers_submits_kyc_and_sees_verified(live_server, page, tmp
     case = KycCase.objects.get(user__email="neil@example.com")
     assert case.status == KycCase.Status.VERIFIED, case.reasons
     assert case.checks.get(name="FACE_MATCH").status == "PASSED"
+
+    # When he, now verified, requests a Savings account
+    page.get_by_role("link", name="My accounts").click()
+    page.get_by_role("link", name="Request an account").click()
+    page.get_by_label("Savings").check()
+    page.get_by_role("button", name="Request the account").click()
+    expect(page.locator("#bank-accounts")).to_contain_text("Requested")
+
+    # And staff approve it (the admin buttons call this service; see the staff test)
+    account = BankAccount.objects.get(user__email="neil@example.com")
+    bank_account_approve(account_id=account.pk, reviewer=UserFactory(is_staff=True))
+
+    # Then his accounts page shows the Savings account with the ₹1,000.00 opening deposit
+    page.reload()
+    expect(page.locator("#bank-accounts")).to_contain_text("₹1,000.00")
+    expect(page.locator("#bank-accounts")).to_contain_text("Active")
+    screenshot(page, "bank-accounts")
 
 
 def attach_document(case: KycCase, kind: str, data: bytes, content_type: str) -> None:

@@ -1,0 +1,270 @@
+"""Reads of loan data for the API, the admin, the customer pages, the pipeline and dashboards."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from accounts.models import AccountType, BankAccount, CustomerProfile
+
+from . import emi as emi_engine
+from .models import (
+    FatfCountry,
+    FatfCountryList,
+    LoanApplication,
+    LoanApplicationEvent,
+    LoanProduct,
+    SeniorRelative,
+    StageStatus,
+    WatchlistEntry,
+    WatchlistImport,
+)
+from .screening import Target
+
+#: Permission of loan officers: approve, reject and reprocess applications.
+DECIDE_PERMISSION = "loans.decide_loanapplication"
+#: Permission of staff who may see every application (loan and compliance officers).
+VIEW_ALL_PERMISSION = "loans.view_loanapplication"
+
+
+# --- who may do what ----------------------------------------------------------------------
+
+
+def user_sees_all_applications(*, user: Any) -> bool:
+    """Staff with ``loans.view_loanapplication`` (the two officer groups, superusers)."""
+    return bool(user.is_authenticated and user.is_staff and user.has_perm(VIEW_ALL_PERMISSION))
+
+
+def user_may_decide(*, user: Any) -> bool:
+    """Loan officers (group "Loan officers") and superusers."""
+    return bool(user.is_authenticated and user.is_staff and user.has_perm(DECIDE_PERMISSION))
+
+
+def customer_profile_for(*, user: Any) -> CustomerProfile | None:
+    """The user's customer profile, ``None`` for staff and integrators."""
+    return CustomerProfile.objects.filter(user=user).first()
+
+
+# --- products -----------------------------------------------------------------------------
+
+
+def loan_product_list_active() -> QuerySet[LoanProduct]:
+    """Products customers and integrators may choose, by name."""
+    return LoanProduct.objects.filter(is_active=True).order_by("name")
+
+
+def loan_product_default() -> LoanProduct | None:
+    """``settings.LOANS_DEFAULT_PRODUCT_CODE`` if active, else the first active product."""
+    products = loan_product_list_active()
+    return (
+        products.filter(code=settings.LOANS_DEFAULT_PRODUCT_CODE).first() or products.first()
+    )
+
+
+def loan_product_get(*, code: str) -> LoanProduct | None:
+    return loan_product_list_active().filter(code=code).first()
+
+
+# --- applications -------------------------------------------------------------------------
+
+
+def loan_application_visible_to(*, user: Any) -> QuerySet[LoanApplication]:
+    """Applications ``user`` may see: all for loan or compliance staff; otherwise those where
+    they are the customer or the submitter (others answer 404, never 403)."""
+    qs = LoanApplication.objects.select_related("product")
+    if user_sees_all_applications(user=user):
+        return qs
+    return qs.filter(Q(customer=user) | Q(submitted_by=user))
+
+
+def loan_application_get(*, application_id: str, viewer: Any) -> LoanApplication | None:
+    """The application ``LOAN-YYYYMMDD-XXXXXXXX`` if ``viewer`` may see it, else ``None``."""
+    return loan_application_visible_to(user=viewer).filter(application_id=application_id).first()
+
+
+def loan_application_list(
+    *,
+    viewer: Any,
+    status: str | None = None,
+    region: str | None = None,
+    limit: int = 100,
+) -> QuerySet[LoanApplication]:
+    """Seed 001's list: newest first, filtered by ``final_status`` and ``region``, at most
+    ``limit`` rows (1-1000)."""
+    qs = loan_application_visible_to(user=viewer)
+    if status:
+        qs = qs.filter(final_status=status)
+    if region:
+        qs = qs.filter(region=region)
+    return qs.order_by("-created_at")[: max(1, min(limit, 1000))]
+
+
+def loan_application_pending(*, viewer: Any) -> QuerySet[LoanApplication]:
+    """Applications waiting for a staff decision (status REVIEW), oldest first."""
+    return (
+        loan_application_visible_to(user=viewer)
+        .filter(status=LoanApplication.Status.REVIEW)
+        .order_by("created_at")
+    )
+
+
+def loan_application_list_for_customer(*, customer: Any) -> QuerySet[LoanApplication]:
+    """A registered customer's own applications, newest first (customer pages)."""
+    return (
+        LoanApplication.objects.filter(customer=customer)
+        .select_related("product", "disbursement_account")
+        .order_by("-created_at")
+    )
+
+
+def loan_application_events(*, application: LoanApplication) -> QuerySet[LoanApplicationEvent]:
+    """The audit trail, most recent first."""
+    return application.events.select_related("actor").order_by("-created_at", "-id")
+
+
+def loan_review_queue() -> QuerySet[LoanApplication]:
+    """Applications for the staff console: REVIEW first (oldest first within), then checks
+    still running, then decided ones newest first."""
+    return (
+        LoanApplication.objects.select_related("product", "customer", "first_approved_by")
+        .annotate(
+            queue_rank=Case(
+                When(status=LoanApplication.Status.REVIEW, then=Value(0)),
+                When(status=LoanApplication.Status.PROCESSING, then=Value(1)),
+                When(status=LoanApplication.Status.SUBMITTED, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("queue_rank", "-created_at")
+    )
+
+
+def loan_application_duplicate_exists(
+    *,
+    customer: Any,
+    email: str,
+    loan_amount: Decimal,
+    loan_purpose: str,
+) -> bool:
+    """True when the same applicant (the registered customer, else the email, any case) has a
+    PENDING or APPROVED application for the same amount and purpose (any case)."""
+    qs = LoanApplication.objects.filter(
+        final_status__in=[StageStatus.PENDING, StageStatus.APPROVED],
+        loan_amount=loan_amount,
+        loan_purpose__iexact=loan_purpose.strip(),
+    )
+    qs = qs.filter(customer=customer) if customer is not None else qs.filter(email__iexact=email)
+    return qs.exists()
+
+
+def loan_application_emi(*, application: LoanApplication) -> Decimal:
+    """The application's EMI in INR at its product's rate over its tenure (months)."""
+    return emi_engine.emi(
+        principal=application.loan_amount,
+        annual_rate_percent=application.product.annual_interest_rate_percent,
+        tenure_months=loan_application_tenure(application=application),
+    )
+
+
+def loan_application_schedule(
+    *, application: LoanApplication
+) -> list[emi_engine.AmortisationRow]:
+    """The application's repayment schedule (see :func:`loans.emi.amortisation_schedule`)."""
+    return emi_engine.amortisation_schedule(
+        principal=application.loan_amount,
+        annual_rate_percent=application.product.annual_interest_rate_percent,
+        tenure_months=loan_application_tenure(application=application),
+    )
+
+
+def loan_application_tenure(*, application: LoanApplication) -> int:
+    """The chosen tenure in months, or the product's maximum when none was chosen."""
+    return application.tenure_months or application.product.max_tenure_months
+
+
+def disbursement_account_for(*, customer: Any) -> BankAccount | None:
+    """The customer's oldest ACTIVE savings or current account, or ``None``."""
+    return (
+        BankAccount.objects.filter(
+            user=customer,
+            status=BankAccount.Status.ACTIVE,
+            account_type__in=[AccountType.SAVINGS, AccountType.CURRENT],
+        )
+        .order_by("opened_at", "created_at")
+        .first()
+    )
+
+
+# --- compliance data ----------------------------------------------------------------------
+
+
+def watchlist_imports_active(*, kind: str) -> list[WatchlistImport]:
+    return list(WatchlistImport.objects.filter(kind=kind, is_active=True).order_by("name"))
+
+
+def watchlist_targets(*, imports: list[WatchlistImport]) -> list[Target]:
+    """Screening targets of the given imports; ``meta`` names the entry, list and dataset."""
+    by_id = {i.pk: i for i in imports}
+    rows = WatchlistEntry.objects.filter(watchlist__in=imports).values_list(
+        "pk", "watchlist_id", "entity_id", "name", "aliases", "birth_dates", "countries", "dataset"
+    )
+    return [
+        Target(
+            key=entity_id,
+            name=name,
+            aliases=tuple(aliases or ()),
+            birth_dates=tuple(birth_dates or ()),
+            countries=tuple(countries or ()),
+            meta={
+                "entry": pk,
+                "list": by_id[watchlist_id].name,
+                "version": by_id[watchlist_id].version,
+                "dataset": dataset,
+            },
+        )
+        for pk, watchlist_id, entity_id, name, aliases, birth_dates, countries, dataset in rows
+    ]
+
+
+def senior_relative_targets() -> list[Target]:
+    """Active entries of the senior employees' relatives register as screening targets."""
+    return [
+        Target(
+            key=f"relative-{r.pk}",
+            name=r.relative_name,
+            birth_dates=(r.date_of_birth.isoformat(),) if r.date_of_birth else (),
+            meta={
+                "relative": r.pk,
+                "relation": r.relation,
+                "employee_id": r.employee_id,
+                "employee_name": r.employee_name,
+            },
+        )
+        for r in SeniorRelative.objects.filter(is_active=True).order_by("pk")
+    ]
+
+
+def fatf_list_current(*, on: datetime.date | None = None) -> FatfCountryList | None:
+    """The FATF list in effect on ``on`` (default today): the latest ``effective_from`` not
+    after it."""
+    day = on or timezone.localdate()
+    return (
+        FatfCountryList.objects.filter(effective_from__lte=day)
+        .order_by("-effective_from", "-created_at")
+        .first()
+    )
+
+
+def fatf_category_for(*, country_code: str, fatf_list: FatfCountryList | None) -> str | None:
+    """``CALL_FOR_ACTION``, ``INCREASED_MONITORING`` or ``None`` for the country."""
+    if fatf_list is None or not country_code:
+        return None
+    return (
+        FatfCountry.objects.filter(country_list=fatf_list, country_code=country_code.upper())
+        .values_list("category", flat=True)
+        .first()
+    )
