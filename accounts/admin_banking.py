@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from smartbank.admin import ReadOnlyInline
 from smartbank.errors import ApplicationError
 
 from .models import AccountEvent, BankAccount, FixedDepositRate, LedgerEntry
@@ -28,29 +29,14 @@ from .services import (
 from .templatetags.money import format_inr
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-class LedgerEntryInline(_ReadOnlyInline):
+class LedgerEntryInline(ReadOnlyInline):
     model = LedgerEntry
     fields = ("created_at", "entry_type", "amount", "balance_after", "narration", "reference")
     readonly_fields = fields
     ordering = ("id",)
 
 
-class AccountEventInline(_ReadOnlyInline):
+class AccountEventInline(ReadOnlyInline):
     model = AccountEvent
     fields = ("created_at", "type", "actor", "data")
     readonly_fields = fields

@@ -9,27 +9,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
+from smartbank.admin import ReadOnlyInline
 from smartbank.crypto import decrypt_text
 from smartbank.errors import ApplicationError
 
 from .models import KycCase, KycCaseEvent, KycCheck, KycDocument, OcrFlow, OcrFlowTask
 from .selectors import kyc_review_queue
 from .services import kyc_case_approve, kyc_case_reject, kyc_case_request_resubmission
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 class KycDocumentInline(ReadOnlyInline):

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 
-from smartbank.models import TimeStampedModel
+from smartbank.models import AuditEvent, TimeStampedModel
 
 
 def _documents_storage():  # noqa: ANN202 - callable storage keeps migrations environment-free
@@ -158,7 +158,7 @@ class KycCheck(TimeStampedModel):
         return f"{self.name}: {self.status}"
 
 
-class KycCaseEvent(models.Model):
+class KycCaseEvent(AuditEvent):
     """Append-only audit event of a case (seed 003's KYCEvent). Never updated or deleted."""
 
     class Type(models.TextChoices):
@@ -173,26 +173,9 @@ class KycCaseEvent(models.Model):
 
     case = models.ForeignKey(KycCase, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(max_length=30, choices=Type.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(AuditEvent.Meta):
         verbose_name = "KYC event"
-
-    def __str__(self) -> str:
-        return f"{self.type} at {self.created_at:%Y-%m-%d %H:%M:%S}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if not self._state.adding:
-            raise ValueError("KYC events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: object, **kwargs: object):  # noqa: ANN201
-        raise ValueError("KYC events are append-only.")
 
 
 class OcrFlow(TimeStampedModel):

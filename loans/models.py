@@ -72,9 +72,7 @@ class LoanProduct(TimeStampedModel):
     )
     max_loan_amount = _money(default=Decimal("1000000.00"))
     min_income = _money("minimum annual income", default=Decimal("30000.00"))
-    high_value_amount = _money(
-        "high-value amount (review above)", default=Decimal("500000.00")
-    )
+    high_value_amount = _money("high-value amount (review above)", default=Decimal("500000.00"))
     four_eyes_amount = _money(
         "four-eyes amount (two approvals above)", default=Decimal("500000.00")
     )
@@ -147,9 +145,7 @@ class LoanApplication(TimeStampedModel):
     OPEN_STATUSES = (Status.SUBMITTED, Status.PROCESSING, Status.REVIEW)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    application_id = models.CharField(
-        "application ID", max_length=22, unique=True, editable=False
-    )
+    application_id = models.CharField("application ID", max_length=22, unique=True, editable=False)
     customer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

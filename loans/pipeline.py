@@ -15,7 +15,7 @@ from django.conf import settings
 from kyc.selectors import kyc_case_latest, kyc_is_verified
 
 from . import rules, screening
-from .models import LoanApplication, Region, WatchlistKind
+from .models import LoanApplication, LoanProduct, Region, WatchlistKind
 from .selectors import (
     fatf_category_for,
     fatf_list_current,
@@ -40,9 +40,7 @@ class ChecksOutcome:
 
     @property
     def final_status(self) -> str:
-        return rules.final_status(
-            self.kyc.status, self.compliance.status, self.eligibility.status
-        )
+        return rules.final_status(self.kyc.status, self.compliance.status, self.eligibility.status)
 
 
 def kyc_stage(*, application: LoanApplication) -> rules.StageResult:
@@ -120,20 +118,24 @@ def compliance_stage(
     return result, evidence
 
 
+def product_rules(product: LoanProduct) -> rules.EligibilityRules:
+    """The eligibility thresholds of a loan product."""
+    return rules.EligibilityRules(
+        max_dti=product.max_dti,
+        min_credit_score=product.min_credit_score,
+        max_income_multiple=product.max_income_multiple,
+        max_loan_amount=product.max_loan_amount,
+        min_income=product.min_income,
+    )
+
+
 def eligibility_stage(*, application: LoanApplication) -> rules.StageResult:
-    product = application.product
     return rules.eligibility(
         income=application.income,
         debt=application.debt,
         credit_score=application.credit_score,
         loan_amount=application.loan_amount,
-        rules=rules.EligibilityRules(
-            max_dti=product.max_dti,
-            min_credit_score=product.min_credit_score,
-            max_income_multiple=product.max_income_multiple,
-            max_loan_amount=product.max_loan_amount,
-            min_income=product.min_income,
-        ),
+        rules=product_rules(application.product),
     )
 
 

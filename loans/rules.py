@@ -191,9 +191,7 @@ def compliance(
         ),
     ]
     if fatf_category == "CALL_FOR_ACTION":
-        checks.append(
-            RuleCheck("FATF", FAIL, f"{country_name} is a FATF high-risk jurisdiction")
-        )
+        checks.append(RuleCheck("FATF", FAIL, f"{country_name} is a FATF high-risk jurisdiction"))
     elif fatf_category == "INCREASED_MONITORING":
         checks.append(
             RuleCheck("FATF", REVIEW, f"{country_name} is under FATF increased monitoring")
@@ -316,4 +314,3 @@ def final_status(*statuses: str) -> str:
     if all(s == APPROVED for s in statuses):
         return APPROVED
     return PENDING
-

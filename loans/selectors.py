@@ -59,9 +59,7 @@ def loan_product_list_active() -> QuerySet[LoanProduct]:
 def loan_product_default() -> LoanProduct | None:
     """``settings.LOANS_DEFAULT_PRODUCT_CODE`` if active, else the first active product."""
     products = loan_product_list_active()
-    return (
-        products.filter(code=settings.LOANS_DEFAULT_PRODUCT_CODE).first() or products.first()
-    )
+    return products.filter(code=settings.LOANS_DEFAULT_PRODUCT_CODE).first() or products.first()
 
 
 def loan_product_get(*, code: str) -> LoanProduct | None:
@@ -170,9 +168,7 @@ def loan_application_emi(*, application: LoanApplication) -> Decimal:
     )
 
 
-def loan_application_schedule(
-    *, application: LoanApplication
-) -> list[emi_engine.AmortisationRow]:
+def loan_application_schedule(*, application: LoanApplication) -> list[emi_engine.AmortisationRow]:
     """The application's repayment schedule (see :func:`loans.emi.amortisation_schedule`)."""
     return emi_engine.amortisation_schedule(
         principal=application.loan_amount,

@@ -67,3 +67,41 @@ class Notification(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.template} to {self.recipient_masked}"
+
+
+class AppendOnlyModel(models.Model):
+    """Abstract base for rows written once and never updated or deleted (audit events, ledger
+    entries): ``save()`` on an existing row and ``delete()`` raise ``ValueError``."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise ValueError(f"{str(self._meta.verbose_name_plural).capitalize()} are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object):  # noqa: ANN201
+        raise ValueError(f"{str(self._meta.verbose_name_plural).capitalize()} are append-only.")
+
+
+class AuditEvent(AppendOnlyModel):
+    """Abstract append-only audit event (STYLE: one event table per aggregate).
+
+    Subclasses add the aggregate's foreign key and a ``type`` field with their event types.
+    ``actor`` is the user who acted, null for the system; ``data`` is JSON with old/new values
+    and reasons, never an ID number or an OTP.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.type} at {self.created_at:%Y-%m-%d %H:%M:%S}"

@@ -12,7 +12,6 @@ wiped once the notification is SENT or finally FAILED.
 import logging
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from uuid import UUID
 
@@ -62,6 +61,25 @@ TEMPLATES: dict[str, NotificationTemplate] = {
     "account_rejected": NotificationTemplate(
         _EMAIL, frozenset({"full_name", "account_type", "reason"})
     ),
+    # Loans (issue #4): status APPROVED / REJECTED / REVIEW; emi and disbursed_to may be "".
+    "loan_decision": NotificationTemplate(
+        _EMAIL,
+        frozenset(
+            {
+                "full_name",
+                "application_id",
+                "status",
+                "loan_amount",
+                "remarks",
+                "emi",
+                "tenure_months",
+                "disbursed_to",
+            }
+        ),
+    ),
+    "loan_decision_sms": NotificationTemplate(
+        _SMS, frozenset({"application_id", "status", "loan_amount", "emi"})
+    ),
 }
 
 
@@ -99,22 +117,6 @@ def mask_account_number(number: str) -> str:
     """``123456789011234`` -> ``XXXXXXXXXXX1234``: every digit but the last four hidden."""
     number = str(number).strip()
     return "X" * max(len(number) - 4, 0) + number[-4:]
-
-
-def format_inr(amount: Decimal | int | str) -> str:
-    """Rupees with Indian digit grouping and paise: ``1000`` -> ``₹1,000.00``,
-    ``250000.5`` -> ``₹2,50,000.50``, ``-12`` -> ``-₹12.00``."""
-    value = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    sign = "-" if value < 0 else ""
-    rupees, paise = f"{abs(value):.2f}".split(".")
-    head, tail = rupees[:-3], rupees[-3:]
-    groups = []
-    while len(head) > 2:
-        groups.insert(0, head[-2:])
-        head = head[:-2]
-    if head:
-        groups.insert(0, head)
-    return f"{sign}₹{','.join([*groups, tail])}.{paise}"
 
 
 # --- rendering ----------------------------------------------------------------------------

@@ -280,3 +280,17 @@ from decimal import Decimal  # noqa: E402 - kept inside this block
 ACCOUNT_OPENING_DEPOSIT = Decimal(env.str("ACCOUNT_OPENING_DEPOSIT", default="1000.00"))
 FD_MINIMUM_AMOUNT = Decimal(env.str("FD_MINIMUM_AMOUNT", default="10000.00"))
 # --- end of bank accounts -------------------------------------------------------------------
+
+# --- Loans (issue #4) -------------------------------------------------------------------------
+# Fuzzy-match score (0-100, RapidFuzz) at or above which a name matches a watchlist or the senior
+# relatives register; every compliance decision records the value it used.
+SCREENING_THRESHOLD = env.int("SCREENING_THRESHOLD", default=88)
+# Product of integrator submissions and the eligibility check when none is named.
+LOANS_DEFAULT_PRODUCT_CODE = env.str("LOANS_DEFAULT_PRODUCT_CODE", default="personal-standard")
+# Retries of the verification task (backoff from 5 s, doubling, at most 5 min) before REVIEW.
+LOAN_TASK_MAX_RETRIES = env.int("LOAN_TASK_MAX_RETRIES", default=5)
+# One OpenAPI enum for the PENDING / APPROVED / REJECTED of every stage and the final status.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["LoanStageStatusEnum"] = (
+    "loans.models.StageStatus"
+)
+# --- end of loans -----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from smartbank.models import TimeStampedModel
+from smartbank.models import AppendOnlyModel, AuditEvent, TimeStampedModel
 
 __all__ = [
     "AccountEvent",
@@ -170,7 +170,7 @@ class BankAccount(TimeStampedModel):
         return self.account_type == AccountType.FIXED_DEPOSIT
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(AppendOnlyModel):
     """One append-only posting to an account. Never updated or deleted.
 
     ``amount`` is positive; ``entry_type`` says whether it adds (CREDIT) or takes (DEBIT).
@@ -211,16 +211,8 @@ class LedgerEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.entry_type} {self.amount} INR ({self.reference or 'no reference'})"
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        if not self._state.adding:
-            raise ValueError("Ledger entries are append-only.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: object, **kwargs: object):  # noqa: ANN201
-        raise ValueError("Ledger entries are append-only.")
-
-
-class AccountEvent(models.Model):
+class AccountEvent(AuditEvent):
     """Append-only audit event of a bank account. Never updated or deleted.
 
     ``data`` holds ``{"from", "to", "reason"}`` for status changes, plus request details.
@@ -236,23 +228,6 @@ class AccountEvent(models.Model):
 
     account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(max_length=20, choices=Type.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(AuditEvent.Meta):
         verbose_name = "account event"
-
-    def __str__(self) -> str:
-        return f"{self.type} at {self.created_at:%Y-%m-%d %H:%M:%S}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if not self._state.adding:
-            raise ValueError("Account events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: object, **kwargs: object):  # noqa: ANN201
-        raise ValueError("Account events are append-only.")

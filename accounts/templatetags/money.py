@@ -1,39 +1,17 @@
 """Template filters for money in INR: ``{{ amount|inr }}`` -> ``₹1,00,000.00``.
 
-Load with ``{% load money %}``. Indian digit grouping: the last three digits of the rupees, then
-groups of two (lakh, crore), as printed on Indian bank statements.
+Load with ``{% load money %}``; formatting is :func:`smartbank.money.format_inr`.
 """
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import template
 
+from smartbank.money import format_inr
+
+__all__ = ["format_inr", "inr", "inr_plain"]
+
 register = template.Library()
-
-
-def format_inr(amount: Decimal | int | str | None, *, symbol: bool = True) -> str:
-    """``Decimal("100000")`` -> ``"₹1,00,000.00"``; ``Decimal("-1234.5")`` -> ``"-₹1,234.50"``.
-
-    Rounds to the paisa (ROUND_HALF_UP). ``None`` or a non-number gives ``""``.
-    """
-    if amount is None or isinstance(amount, float):
-        return ""
-    try:
-        value = Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    except (InvalidOperation, TypeError, ValueError):
-        return ""
-    sign = "-" if value < 0 else ""
-    rupees, paise = f"{abs(value):.2f}".split(".")
-    if len(rupees) > 3:
-        head, tail = rupees[:-3], rupees[-3:]
-        groups = []
-        while len(head) > 2:
-            groups.insert(0, head[-2:])
-            head = head[:-2]
-        if head:
-            groups.insert(0, head)
-        rupees = ",".join([*groups, tail])
-    return f"{sign}{'₹' if symbol else ''}{rupees}.{paise}"
 
 
 @register.filter(name="inr")

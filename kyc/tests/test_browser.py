@@ -16,10 +16,9 @@ import pytest
 from django.core.files.base import ContentFile
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from accounts.models import OtpDevice
-from accounts.tests.auth import last_email_code, last_sms_code
-from accounts.models import BankAccount
+from accounts.models import BankAccount, OtpDevice
 from accounts.services import bank_account_approve
+from accounts.tests.auth import last_email_code, last_sms_code
 from accounts.tests.factories import TEST_PASSWORD, UserFactory
 from kyc.models import KycCase, KycDocument
 from kyc.tests import cards

@@ -18,9 +18,9 @@ from django.test import RequestFactory
 from smartbank import sms
 from smartbank.admin import NotificationAdmin
 from smartbank.models import Notification
+from smartbank.money import format_inr
 from smartbank.notifications import (
     TEMPLATES,
-    format_inr,
     mask_account_number,
     mask_email,
     mask_phone,

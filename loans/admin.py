@@ -1,0 +1,394 @@
+"""The staff console for loans: review queue and application page with approve / reject /
+reprocess, loan products, watchlist uploads, the senior relatives register and FATF lists."""
+
+import io
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
+
+from smartbank.errors import ApplicationError
+from smartbank.money import format_inr
+
+from .models import (
+    FatfCountry,
+    FatfCountryList,
+    LoanApplication,
+    LoanApplicationEvent,
+    LoanProduct,
+    SeniorRelative,
+    WatchlistEntry,
+    WatchlistImport,
+    WatchlistKind,
+)
+from .selectors import loan_application_emi, loan_review_queue, user_may_decide
+from .services import loan_application_approve, loan_application_reject, loan_application_reprocess
+from .watchlists import watchlist_import
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class LoanApplicationEventInline(ReadOnlyInline):
+    """The audit trail, most recent first."""
+
+    model = LoanApplicationEvent
+    fields = ("created_at", "type", "actor", "data")
+    readonly_fields = fields
+    ordering = ("-created_at", "-id")
+    verbose_name_plural = "audit trail (most recent first)"
+
+
+STAGE_FIELDS = (
+    "kyc_status",
+    "kyc_verified_at",
+    "kyc_remarks",
+    "compliance_status",
+    "compliance_verified_at",
+    "compliance_remarks",
+    "political_connection",
+    "senior_relative",
+    "eligibility_status",
+    "eligibility_verified_at",
+    "eligibility_remarks",
+)
+
+
+@admin.register(LoanApplication)
+class LoanApplicationAdmin(admin.ModelAdmin):
+    """Review queue (REVIEW first, oldest first) and the application page.
+
+    Every field is read-only; decisions go through the review form on the page, which calls
+    :mod:`loans.services` (maker-checker and concurrency are enforced there).
+    """
+
+    list_display = (
+        "application_id",
+        "created_at",
+        "name",
+        "loan_amount",
+        "region",
+        "country",
+        "status",
+        "final_status",
+        "kyc_status",
+        "compliance_status",
+        "eligibility_status",
+        "political_connection",
+        "senior_relative",
+        "first_approved_by",
+    )
+    list_filter = (
+        "status",
+        "final_status",
+        "region",
+        "product",
+        "political_connection",
+        "senior_relative",
+        ("created_at", admin.DateFieldListFilter),
+    )
+    search_fields = ("application_id", "name", "email", "country")
+    list_select_related = ("product", "first_approved_by")
+    change_form_template = "admin/loans/loanapplication/change_form.html"
+    inlines = [LoanApplicationEventInline]
+    fieldsets = (
+        (
+            "Application",
+            {
+                "fields": (
+                    "application_id",
+                    "status",
+                    "final_status",
+                    "final_remarks",
+                    "final_decision_at",
+                    "first_approved_by",
+                    "first_approved_at",
+                    "decided_by",
+                    "last_error",
+                )
+            },
+        ),
+        (
+            "Applicant",
+            {
+                "fields": (
+                    "customer",
+                    "submitted_by",
+                    "name",
+                    "email",
+                    "phone",
+                    "region",
+                    "country",
+                    "country_code",
+                    "date_of_birth",
+                )
+            },
+        ),
+        (
+            "Loan",
+            {
+                "fields": (
+                    "product",
+                    "loan_amount",
+                    "loan_purpose",
+                    "tenure_months",
+                    "emi_display",
+                    "income",
+                    "debt",
+                    "dti_ratio",
+                    "credit_score",
+                    "documents_uploaded",
+                    "documents",
+                )
+            },
+        ),
+        ("Verification stages", {"fields": STAGE_FIELDS}),
+        ("Compliance evidence", {"fields": ("evidence_display",)}),
+        (
+            "Notification and disbursement",
+            {"fields": ("alert_sent", "email_sent", "disbursed_at", "disbursement_account")},
+        ),
+    )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        return [f for _, spec in self.fieldsets for f in spec["fields"]]
+
+    def get_queryset(self, request: HttpRequest):  # noqa: ANN201
+        return loan_review_queue()
+
+    def get_ordering(self, request: HttpRequest) -> tuple[str, ...]:
+        return ("queue_rank", "-created_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description="EMI")
+    def emi_display(self, obj: LoanApplication) -> str:
+        return format_inr(loan_application_emi(application=obj))
+
+    @admin.display(description="Screening evidence")
+    def evidence_display(self, obj: LoanApplication) -> str:
+        evidence = obj.compliance_evidence or {}
+        if not evidence:
+            return "—"
+        hits = evidence.get("hits", {})
+        rows = [
+            (kind, h.get("matched_name"), h.get("score"), h.get("list") or h.get("employee_name"))
+            for kind in ("sanctions", "pep", "senior_relatives")
+            for h in hits.get(kind, [])
+        ]
+        table = format_html_join(
+            "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows
+        ) or format_html("<tr><td colspan=4>No hits</td></tr>")
+        return format_html(
+            "<p>Threshold {}; FATF list {} ({})</p>"
+            "<table><tr><th>Kind</th><th>Matched</th><th>Score</th><th>List / employee</th></tr>"
+            '{}</table><pre style="white-space:pre-wrap">{}</pre>',
+            evidence.get("threshold"),
+            evidence.get("fatf_list") or "none",
+            evidence.get("fatf_category") or "not listed",
+            table,
+            json.dumps(evidence.get("lists", []), indent=1),
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):  # noqa: ANN001, ANN201
+        extra_context = {**(extra_context or {}), "may_decide": user_may_decide(user=request.user)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):  # noqa: ANN201
+        review = self.admin_site.admin_view(require_POST(self.review_view))
+        return [
+            path("<uuid:pk>/review/", review, name="loans_loanapplication_review"),
+            *super().get_urls(),
+        ]
+
+    def review_view(self, request: HttpRequest, pk: str) -> HttpResponse:
+        """Apply one action (approve / reject / reprocess) through the services."""
+        application = get_object_or_404(LoanApplication, pk=pk)
+        back = HttpResponseRedirect(
+            reverse("admin:loans_loanapplication_change", args=[application.pk])
+        )
+        action = request.POST.get("action")
+        note = request.POST.get("reason", "")
+        try:
+            if action == "approve":
+                result = loan_application_approve(
+                    application=application, officer=request.user, note=note
+                )
+                if result.status == LoanApplication.Status.APPROVED:
+                    messages.success(request, f"{result.application_id} approved.")
+                else:
+                    messages.success(
+                        request, "First approval recorded; a second loan officer must approve."
+                    )
+            elif action == "reject":
+                loan_application_reject(application=application, officer=request.user, reason=note)
+                messages.success(request, f"{application.application_id} rejected.")
+            elif action == "reprocess":
+                loan_application_reprocess(application=application, officer=request.user)
+                messages.success(request, "The checks are running again.")
+            else:
+                messages.error(request, "Unknown action.")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return back
+
+
+@admin.register(LoanProduct)
+class LoanProductAdmin(admin.ModelAdmin):
+    list_display = (
+        "code",
+        "name",
+        "loan_type",
+        "annual_interest_rate_percent",
+        "max_tenure_months",
+        "max_loan_amount",
+        "high_value_amount",
+        "four_eyes_amount",
+        "is_active",
+    )
+    list_filter = ("loan_type", "is_active")
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class WatchlistUploadForm(forms.Form):
+    file = forms.FileField(help_text="OpenSanctions targets.simple.csv (UTF-8)")
+    kind = forms.ChoiceField(choices=WatchlistKind.choices)
+    name = forms.CharField(max_length=100, initial="OpenSanctions")
+    version = forms.CharField(max_length=100, help_text='The export date, e.g. "20261120"')
+    source = forms.CharField(max_length=300, required=False)
+
+
+@admin.register(WatchlistImport)
+class WatchlistImportAdmin(admin.ModelAdmin):
+    """Imports are read-only; "Add" opens the upload form (``loans.manage_watchlists``)."""
+
+    list_display = ("name", "kind", "version", "row_count", "is_active", "imported_at")
+    list_filter = ("kind", "is_active")
+    readonly_fields = (
+        "name",
+        "kind",
+        "version",
+        "source",
+        "row_count",
+        "is_active",
+        "imported_at",
+        "imported_by",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("loans.manage_watchlists")
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):  # noqa: ANN001, ANN201
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = WatchlistUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            text = io.TextIOWrapper(data["file"].file, encoding="utf-8-sig", newline="")
+            try:
+                watchlist = watchlist_import(
+                    file=text,
+                    name=data["name"],
+                    kind=data["kind"],
+                    version=data["version"],
+                    source=data["source"] or data["file"].name,
+                    imported_by=request.user,
+                )
+            except ApplicationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(
+                    request, f"Imported {watchlist.row_count} people into {watchlist}."
+                )
+                return HttpResponseRedirect(reverse("admin:loans_watchlistimport_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Upload a watchlist",
+            "form": form,
+            "opts": self.model._meta,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/loans/watchlistimport/upload.html", context)
+
+
+@admin.register(WatchlistEntry)
+class WatchlistEntryAdmin(admin.ModelAdmin):
+    list_display = ("name", "entity_id", "schema", "dataset", "watchlist")
+    list_filter = ("watchlist__kind", "watchlist")
+    search_fields = ("name", "entity_id")
+    list_select_related = ("watchlist",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(SeniorRelative)
+class SeniorRelativeAdmin(admin.ModelAdmin):
+    """The register of senior employees' relatives: deactivate entries instead of deleting,
+    so past screening evidence keeps its meaning."""
+
+    list_display = (
+        "relative_name",
+        "relation",
+        "employee_name",
+        "employee_id",
+        "employee_designation",
+        "is_active",
+    )
+    list_filter = ("relation", "is_active")
+    search_fields = ("relative_name", "employee_name", "employee_id")
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class FatfCountryInline(admin.TabularInline):
+    model = FatfCountry
+    extra = 0
+    fields = ("country_code", "country_name", "category")
+
+
+@admin.register(FatfCountryList)
+class FatfCountryListAdmin(admin.ModelAdmin):
+    list_display = ("version", "effective_from", "source")
+    inlines = [FatfCountryInline]
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -1,0 +1,128 @@
+"""Output shapes of the loans API (seed 001's field names). Money is INR as strings with 2
+decimal places (``"250000.00"``); ``dti_ratio`` a number with 3 places (``0.294``), as in
+seed 001's response."""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from ..models import LoanApplication, LoanApplicationEvent, Region, StageStatus
+from ..selectors import loan_application_emi
+
+
+def money_field(**kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=14, decimal_places=2, **kwargs)
+
+
+class LoanApplicationSerializer(serializers.ModelSerializer):
+    """An application as its customer or integrator sees it."""
+
+    product = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    income = money_field()
+    debt = money_field()
+    loan_amount = money_field()
+    dti_ratio = serializers.DecimalField(
+        max_digits=7, decimal_places=3, coerce_to_string=False, allow_null=True
+    )
+    emi = serializers.SerializerMethodField()
+    awaiting_second_approval = serializers.BooleanField()
+    region = serializers.ChoiceField(choices=Region.choices)
+    final_status = serializers.ChoiceField(choices=StageStatus.choices)
+
+    class Meta:
+        model = LoanApplication
+        ref_name = "LoanApplication"
+        fields = [
+            "application_id",
+            "status",
+            "name",
+            "email",
+            "phone",
+            "region",
+            "country",
+            "country_code",
+            "product",
+            "income",
+            "debt",
+            "credit_score",
+            "loan_amount",
+            "loan_purpose",
+            "tenure_months",
+            "emi",
+            "documents_uploaded",
+            "documents",
+            "dti_ratio",
+            "kyc_status",
+            "kyc_verified_at",
+            "kyc_remarks",
+            "compliance_status",
+            "compliance_verified_at",
+            "compliance_remarks",
+            "political_connection",
+            "senior_relative",
+            "eligibility_status",
+            "eligibility_verified_at",
+            "eligibility_remarks",
+            "final_status",
+            "final_decision_at",
+            "final_remarks",
+            "awaiting_second_approval",
+            "alert_sent",
+            "email_sent",
+            "disbursed_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_emi(self, application: LoanApplication) -> str:
+        """EMI in INR at the product's rate over the tenure, ``"8678.23"``."""
+        return str(loan_application_emi(application=application))
+
+
+class LoanApplicationStaffSerializer(LoanApplicationSerializer):
+    """What loan and compliance staff see in addition: the screening evidence and who acted."""
+
+    first_approved_by = serializers.EmailField(source="first_approved_by.email", default=None)
+    decided_by = serializers.EmailField(source="decided_by.email", default=None)
+
+    class Meta(LoanApplicationSerializer.Meta):
+        ref_name = "LoanApplicationStaff"
+        fields = [
+            *LoanApplicationSerializer.Meta.fields,
+            "date_of_birth",
+            "compliance_evidence",
+            "first_approved_by",
+            "first_approved_at",
+            "decided_by",
+            "last_error",
+        ]
+        read_only_fields = fields
+
+
+class LoanApplicationEventSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(source="get_type_display")
+
+    class Meta:
+        model = LoanApplicationEvent
+        ref_name = "LoanApplicationEvent"
+        fields = ["type", "label", "created_at"]
+        read_only_fields = fields
+
+
+class LoanApplicationEventStaffSerializer(LoanApplicationEventSerializer):
+    actor = serializers.EmailField(source="actor.email", default=None)
+
+    class Meta(LoanApplicationEventSerializer.Meta):
+        ref_name = "LoanApplicationEventStaff"
+        fields = [*LoanApplicationEventSerializer.Meta.fields, "actor", "data"]
+        read_only_fields = fields
+
+
+class LoanApplicationResponseSerializer(serializers.Serializer):
+    """Seed 001's ``{"message", "application"}`` answer to a submission or a decision."""
+
+    class Meta:
+        ref_name = "LoanApplicationResponse"
+
+    message = serializers.CharField()
+    application = LoanApplicationSerializer()
