@@ -1,9 +1,9 @@
-"""Writers of the append-only bank account audit trail. Call them inside the service's
-transaction."""
+"""Writers of the append-only audit trails of customers and bank accounts. Call them inside
+the service's transaction."""
 
 from typing import Any
 
-from .models import AccountEvent, BankAccount
+from .models import AccountEvent, BankAccount, CustomerEvent, CustomerProfile
 
 
 def account_event_record(
@@ -20,3 +20,14 @@ def account_event_record(
     request's terms (type, FD amount as a string in INR, tenure, rate) when requested.
     """
     return AccountEvent.objects.create(account=account, type=type, actor=actor, data=data or {})
+
+
+def customer_event_record(
+    *,
+    profile: CustomerProfile,
+    type: str,  # noqa: A002 - the event's field name
+    actor: Any = None,
+    data: dict[str, Any] | None = None,
+) -> CustomerEvent:
+    """Append one event to a customer's history (registration, contact verification)."""
+    return CustomerEvent.objects.create(profile=profile, type=type, actor=actor, data=data or {})

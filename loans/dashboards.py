@@ -28,8 +28,11 @@ def _all() -> Count:
     return Count("*")
 
 
-def _count(**condition: Any) -> Count:
-    return Count("*", filter=Q(**condition))
+def _count(condition: Q | None = None, **lookups: Any) -> Count:
+    """``COUNT(final_status) FILTER (WHERE ...)``: Django allows no filter on ``COUNT(*)``;
+    ``final_status`` is never null and is in every composite index, so the count is the same
+    and an index-only scan stays possible."""
+    return Count("final_status", filter=(condition or Q()) & Q(**lookups))
 
 
 def _rate(part: int, whole: int) -> float:
@@ -224,9 +227,9 @@ def dashboard_funnel() -> dict[str, list[dict[str, Any]]]:
     compliance = kyc & Q(compliance_status=APPROVED)
     row = LoanApplication.objects.aggregate(
         submitted=_all(),
-        kyc_approved=Count("*", filter=kyc),
-        compliance_approved=Count("*", filter=compliance),
-        eligibility_approved=Count("*", filter=compliance & Q(eligibility_status=APPROVED)),
+        kyc_approved=_count(kyc),
+        compliance_approved=_count(compliance),
+        eligibility_approved=_count(compliance, eligibility_status=APPROVED),
         final_approved=_count(final_status=APPROVED),
     )
     return {

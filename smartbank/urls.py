@@ -16,6 +16,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="kyc:status", permanent=False), name="home"),
     path("accounts/", include("accounts.urls")),
     path("kyc/", include("kyc.urls")),
+    path("loans/", include("loans.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("accounts.api.urls")),
     path("api/v1/", include("kyc.api.urls")),

@@ -2,7 +2,7 @@
 and their ledger (banking.py)."""
 
 from .banking import *  # noqa: F403
-from .customers import CustomerProfile, User, UserManager
+from .customers import CustomerEvent, CustomerProfile, User, UserManager
 from .otp import *  # noqa: F403
 
-__all__ = ["CustomerProfile", "User", "UserManager"]
+__all__ = ["CustomerEvent", "CustomerProfile", "User", "UserManager"]

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from phonenumber_field.modelfields import PhoneNumberField
 
-from smartbank.models import TimeStampedModel
+from smartbank.models import AuditEvent, TimeStampedModel
 
 
 class UserManager(BaseUserManager["User"]):
@@ -74,3 +74,18 @@ class CustomerProfile(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Customer {self.user.email}"
+
+
+class CustomerEvent(AuditEvent):
+    """Append-only audit event of a customer: registration and contact verification."""
+
+    class Type(models.TextChoices):
+        REGISTERED = "REGISTERED", "Registered"
+        EMAIL_VERIFIED = "EMAIL_VERIFIED", "Email verified"
+        PHONE_VERIFIED = "PHONE_VERIFIED", "Phone verified"
+
+    profile = models.ForeignKey(CustomerProfile, on_delete=models.PROTECT, related_name="events")
+    type = models.CharField(max_length=20, choices=Type.choices)
+
+    class Meta(AuditEvent.Meta):
+        verbose_name = "customer event"

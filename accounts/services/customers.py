@@ -11,7 +11,8 @@ from kyc.models import KycCase
 from kyc.services import UploadedDocument, kyc_case_submit
 from smartbank.errors import ApplicationError, ConflictError
 
-from ..models import CustomerProfile, User
+from ..events import customer_event_record
+from ..models import CustomerEvent, CustomerProfile, OtpDevice, User
 from .otp import contact_verification_start
 
 
@@ -63,6 +64,7 @@ def customer_register(
             "An account with this email already exists.", code="EMAIL_TAKEN", field="email"
         ) from exc
     profile = CustomerProfile.objects.create(user=user, phone=phone, date_of_birth=date_of_birth)
+    customer_event_record(profile=profile, type=CustomerEvent.Type.REGISTERED, actor=user)
     contact_verification_start(user=user)
     case = None
     if id_type and id_number and id_document is not None and selfie is not None:
@@ -79,13 +81,18 @@ def customer_register(
 
 
 def demo_staff_ensure(*, email: str, password: str) -> User:
-    """Create (or reset the password of) the demo staff superuser used by ``make run``."""
+    """Create (or reset the password of) the demo staff superuser used by ``make run``, with a
+    confirmed EMAIL OTP device: its login codes appear in the ``make run`` console."""
     user = User.objects.filter(email=email).first()
     if user is None:
-        return User.objects.create_superuser(
+        user = User.objects.create_superuser(
             email=email, password=password, full_name="Demo Reviewer"
         )
-    user.set_password(password)
-    user.is_staff = user.is_superuser = True
-    user.save(update_fields=["password", "is_staff", "is_superuser"])
+    else:
+        user.set_password(password)
+        user.is_staff = user.is_superuser = True
+        user.save(update_fields=["password", "is_staff", "is_superuser"])
+    OtpDevice.objects.update_or_create(
+        user=user, channel=OtpDevice.Channel.EMAIL, defaults={"name": "email", "confirmed": True}
+    )
     return user

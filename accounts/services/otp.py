@@ -20,7 +20,8 @@ from smartbank.crypto import keyed_hash
 from smartbank.errors import ApplicationError
 from smartbank.notifications import mask_email, mask_phone, notification_send
 
-from ..models import CustomerProfile, OtpDevice
+from ..events import customer_event_record
+from ..models import CustomerEvent, CustomerProfile, OtpDevice
 
 OTP_HASH_PURPOSE = "otp-code"
 TEMPLATES = {
@@ -169,6 +170,13 @@ def contact_verify(*, user: Any, channel: str, token: str) -> CustomerProfile:
         if getattr(profile, field) is None:
             setattr(profile, field, timezone.now())
             profile.save(update_fields=[field, "updated_at"])
+            customer_event_record(
+                profile=profile,
+                type=CustomerEvent.Type.EMAIL_VERIFIED
+                if channel == "EMAIL"
+                else CustomerEvent.Type.PHONE_VERIFIED,
+                actor=user,
+            )
     return profile
 
 

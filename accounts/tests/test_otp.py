@@ -236,3 +236,29 @@ def test_web_registration_sends_codes_and_verification_page_confirms_both(
     )
     assert response.status_code == 302 and response.url == "/kyc/submit/"
     assert client.get("/kyc/submit/").status_code == 200
+
+
+def test_demo_staff_can_log_into_the_admin_with_an_emailed_code(
+    client, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    call_command("create_demo_data", stdout=io.StringIO())
+    email, password = "staff@smartbank.local", "smartbank-demo-staff"
+    device = OtpDevice.objects.get(user__email=email)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/admin/login/", {"username": email, "password": password,
+                                      "otp_device": device.persistent_id,
+                                      "otp_challenge": "Get OTP Challenge"})
+    response = client.post("/admin/login/?next=/admin/", {
+        "username": email, "password": password, "otp_device": device.persistent_id,
+        "otp_token": last_email_code(email), "next": "/admin/",
+    })
+    assert response.status_code == 302 and response.url == "/admin/"
+    assert client.get("/admin/kyc/kyccase/").status_code == 200
+
+
+def test_registration_and_contact_verification_are_audited(registered):
+    verify(registered, "EMAIL", last_email_code(EMAIL))
+    profile = CustomerProfile.objects.get(pk=registered)
+    assert list(profile.events.values_list("type", flat=True)) == ["REGISTERED", "EMAIL_VERIFIED"]

@@ -1,6 +1,6 @@
 """``/api/v1/`` routes of the loans API (included from ``smartbank/urls.py``)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from .views import (
     LoanApplicationApproveApi,
@@ -38,4 +38,5 @@ urlpatterns = [
     ),
     path(APP + "events/", LoanApplicationEventsApi.as_view(), name="api-loan-application-events"),
     path("loans/eligibility/", LoanEligibilityCheckApi.as_view(), name="api-loan-eligibility"),
+    path("", include("loans.api.dashboards")),  # the staff dashboards (loans/api/dashboards.py)
 ]

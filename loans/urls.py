@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "loans"
+urlpatterns = [
+    path("", views.loan_application_list_view, name="list"),
+    path("apply/", views.loan_application_apply_view, name="apply"),
+    path("dashboard/", views.loan_dashboard_view, name="dashboard"),
+    path("<str:application_id>/", views.loan_application_detail_view, name="detail"),
+]
