@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from .models import AccountType
+from .models import REQUESTABLE_TYPES, AccountType
 
 
 class BankAccountRequestForm(forms.Form):
@@ -16,7 +16,9 @@ class BankAccountRequestForm(forms.Form):
     """
 
     account_type = forms.ChoiceField(
-        choices=AccountType.choices, widget=forms.RadioSelect, initial=AccountType.SAVINGS
+        choices=[(t.value, t.label) for t in REQUESTABLE_TYPES],
+        widget=forms.RadioSelect,
+        initial=AccountType.SAVINGS,
     )
     fd_amount = forms.DecimalField(
         label="Deposit amount (₹)",

@@ -24,6 +24,7 @@ APPROVED, REJECTED, PENDING = StageStatus.APPROVED, StageStatus.REJECTED, StageS
 TIMELINE_DEFAULT_DAYS = 30
 TIMELINE_MAX_DAYS = 366
 
+
 def _all() -> Count:
     return Count("*")
 

@@ -62,7 +62,6 @@ class LoanApplicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         # A fresh queryset per form, so a product staff just added or retired shows at once.
         self.fields["product"].queryset = loan_product_list_active()
-        self.fields["product"].label_from_instance = (
-            lambda p: f"{p.name}: {p.annual_interest_rate_percent}% p.a., "
-            f"up to {p.max_tenure_months} months"
+        self.fields["product"].label_from_instance = lambda p: (
+            f"{p.name}: {p.annual_interest_rate_percent}% p.a., up to {p.max_tenure_months} months"
         )

@@ -203,7 +203,7 @@ def compliance(
             "HIGH_VALUE",
             loan_amount <= high_value_amount,
             "Not a high-value loan",
-            f"High-value loan above {high_value_amount}: review required",
+            f"High-value loan above {_inr(high_value_amount)}: review required",
             otherwise=REVIEW,
         )
     )
@@ -232,6 +232,12 @@ class EligibilityRules:
     max_income_multiple: Decimal = Decimal("3.00")
     max_loan_amount: Decimal = Decimal("1000000.00")
     min_income: Decimal = Decimal("30000.00")
+
+
+def _inr(amount: Decimal) -> str:
+    """``Decimal("85000")`` -> ``"85000.00"``: remarks read the same whatever the input's
+    exponent."""
+    return str(amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def dti_ratio(*, debt: Decimal, income: Decimal) -> Decimal | None:
@@ -276,29 +282,29 @@ def eligibility(
         ),
     ]
     if loan_amount is not None:
-        limit = (rules.max_income_multiple * income).quantize(Decimal("0.01"))
+        limit = _inr(rules.max_income_multiple * income)
+        times = rules.max_income_multiple.normalize()
+        amount, maximum = _inr(loan_amount), _inr(rules.max_loan_amount)
         checks += [
             _check(
                 "INCOME_MULTIPLE",
-                loan_amount <= limit,
-                f"Loan amount {loan_amount} is within {rules.max_income_multiple.normalize()} x"
-                f" annual income ({limit})",
-                f"Loan amount {loan_amount} exceeds {rules.max_income_multiple.normalize()} x"
-                f" annual income ({limit})",
+                loan_amount <= Decimal(limit),
+                f"Loan amount {amount} is within {times} x annual income ({limit})",
+                f"Loan amount {amount} exceeds {times} x annual income ({limit})",
             ),
             _check(
                 "MAX_LOAN",
                 loan_amount <= rules.max_loan_amount,
-                f"Loan amount within the maximum {rules.max_loan_amount}",
-                f"Loan amount {loan_amount} exceeds the maximum {rules.max_loan_amount}",
+                f"Loan amount within the maximum {maximum}",
+                f"Loan amount {amount} exceeds the maximum {maximum}",
             ),
         ]
     checks.append(
         _check(
             "MIN_INCOME",
             income >= rules.min_income,
-            f"Income {income} meets the minimum {rules.min_income}",
-            f"Income {income} is below the minimum {rules.min_income}",
+            f"Income {_inr(income)} meets the minimum {_inr(rules.min_income)}",
+            f"Income {_inr(income)} is below the minimum {_inr(rules.min_income)}",
         )
     )
     return stage_result(checks, data={"dti_ratio": ratio})

@@ -6,6 +6,7 @@ is for loan and compliance staff only (403 for anyone else); its charts are draw
 ``static/js/dashboard.js`` with Chart.js from ``static/vendor/`` (no CDN).
 """
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.selectors import customer_is_onboarded
 from smartbank.errors import ApplicationError
+from smartbank.money import format_inr
 
 from . import dashboards
 from .emi import total_interest
@@ -45,8 +47,20 @@ REFUSALS = {
 REFRESH_CHECKING_SECONDS = 3
 REFRESH_REVIEW_SECONDS = 30
 COUNTRY_BARS = 10
+LAKH, CRORE = Decimal(100_000), Decimal(10_000_000)
 
 Status = LoanApplication.Status
+
+
+def _compact_inr(amount: Decimal | None) -> str:
+    """A KPI amount in crore or lakh (``₹4.41 Cr``, ``₹2.50 L``), as Indian dashboards show
+    them; ``–`` for none."""
+    if amount is None:
+        return "–"
+    for unit, name in ((CRORE, "Cr"), (LAKH, "L")):
+        if abs(amount) >= unit:
+            return f"₹{(amount / unit).quantize(Decimal('0.01'), ROUND_HALF_UP)} {name}"
+    return format_inr(amount)
 
 
 def _refusal(user: Any) -> str | None:
@@ -111,13 +125,16 @@ def _stages(application: LoanApplication) -> list[dict[str, Any]]:
     Compliance remarks name watchlist matches, which are for staff only, so the customer reads
     a general sentence instead.
     """
-    compliance_text = {
-        StageStatus.APPROVED: "Compliance checks passed",
-        StageStatus.REJECTED: "The application did not pass our compliance checks",
-        StageStatus.PENDING: "Our compliance team is reviewing the application"
-        if application.compliance_verified_at
-        else "",
-    }[application.compliance_status]
+    if application.compliance_status == StageStatus.APPROVED:
+        compliance_text = "Compliance checks passed"
+    elif application.compliance_status == StageStatus.REJECTED:
+        compliance_text = "The application did not pass our compliance checks"
+    elif application.decided_by_id:
+        compliance_text = "Reviewed by our staff"
+    elif application.compliance_verified_at:
+        compliance_text = "Our compliance team is reviewing the application"
+    else:
+        compliance_text = ""
     return [
         {
             "key": "kyc",
@@ -152,9 +169,7 @@ def _final_remarks(application: LoanApplication) -> str:
         return application.final_remarks
     if application.status == Status.REJECTED:
         return "The application did not pass our checks."
-    if application.status == Status.REVIEW:
-        return "Our staff are reviewing the application."
-    return ""
+    return ""  # in review: the page says so already
 
 
 @require_GET
@@ -206,14 +221,16 @@ def loan_dashboard_view(request: HttpRequest) -> HttpResponse:
         "funnel": dashboards.dashboard_funnel()["stages"],
         "timeline": dashboards.dashboard_timeline()["timeline"],
     }
+    financial = dashboards.dashboard_financial_metrics()
     return render(
         request,
         "loans/dashboard.html",
         {
             **data,
             "verification": dashboards.dashboard_verification_stats(),
-            "financial": dashboards.dashboard_financial_metrics(),
+            "financial": financial,
+            "total_approved_compact": _compact_inr(financial["total_loan_amount"]),
+            "average_loan_compact": _compact_inr(financial["average_loan_amount"]),
             "chart_data": data,
-            "timeline_days": dashboards.TIMELINE_DEFAULT_DAYS,
         },
     )

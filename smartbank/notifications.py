@@ -80,6 +80,21 @@ TEMPLATES: dict[str, NotificationTemplate] = {
     "loan_decision_sms": NotificationTemplate(
         _SMS, frozenset({"application_id", "status", "loan_amount", "emi"})
     ),
+    # Waivers (issue #5): status APPROVED / REJECTED / REVIEW; outstanding is "" unless APPROVED.
+    "waiver_decision": NotificationTemplate(
+        _EMAIL,
+        frozenset(
+            {
+                "full_name",
+                "status",
+                "loan_application_id",
+                "waiver_type",
+                "amount",
+                "outstanding",
+                "reasons",
+            }
+        ),
+    ),
 }
 
 

@@ -294,3 +294,14 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["LoanStageStatusEnum"
     "loans.models.StageStatus"
 )
 # --- end of loans -----------------------------------------------------------------------------
+
+# --- Waivers (issue #5) -----------------------------------------------------------------------
+# Staff approvals of a waiver above this amount (INR) need two different members of staff.
+WAIVER_FOUR_EYES_AMOUNT = Decimal(env.str("WAIVER_FOUR_EYES_AMOUNT", default="100000.00"))
+# Tesseract word confidence (0-100) below which a certificate number read goes to staff.
+WAIVER_OCR_LOW_CONFIDENCE = env.float("WAIVER_OCR_LOW_CONFIDENCE", default=60.0)
+# Largest certificate scan, in bytes (the KYC documents' limit).
+WAIVER_MAX_UPLOAD_BYTES = env.int("WAIVER_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# Retries of the verification task (backoff from 5 s, doubling, at most 5 min) before staff.
+WAIVER_TASK_MAX_RETRIES = env.int("WAIVER_TASK_MAX_RETRIES", default=3)
+# --- end of waivers ---------------------------------------------------------------------------

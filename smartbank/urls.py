@@ -17,10 +17,12 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("kyc/", include("kyc.urls")),
     path("loans/", include("loans.urls")),
+    path("waivers/", include("waivers.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("accounts.api.urls")),
     path("api/v1/", include("kyc.api.urls")),
     path("api/v1/", include("loans.api.urls")),
+    path("api/v1/", include("waivers.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -3,3 +3,4 @@ from django.apps import AppConfig
 
 class WaiversConfig(AppConfig):
     name = "waivers"
+    verbose_name = "Loan waivers"

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..models import AccountType, BankAccount
+from ..models import REQUESTABLE_TYPES, AccountType, BankAccount
 from ..selectors import (
     bank_account_fd_maturity,
     bank_account_get,
@@ -93,7 +93,9 @@ class BankAccountListCreateApi(APIView):
         class Meta:
             ref_name = "BankAccountOpen"  # the schema appends "Request"
 
-        account_type = serializers.ChoiceField(choices=AccountType.choices)
+        account_type = serializers.ChoiceField(
+            choices=[(t.value, t.label) for t in REQUESTABLE_TYPES]
+        )
         fd_amount = _money_field(required=False, allow_null=True, min_value=0)
         fd_tenure_months = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 

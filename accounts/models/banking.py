@@ -22,6 +22,7 @@ __all__ = [
     "LedgerEntry",
     "MONEY_DECIMAL_PLACES",
     "MONEY_MAX_DIGITS",
+    "REQUESTABLE_TYPES",
 ]
 
 MONEY_MAX_DIGITS = 14
@@ -39,6 +40,16 @@ class AccountType(models.TextChoices):
     SAVINGS = "SAVINGS", "Savings"
     CURRENT = "CURRENT", "Current"
     FIXED_DEPOSIT = "FIXED_DEPOSIT", "Fixed deposit"
+    # Opened by the system for an approved loan; its balance is what the borrower still owes.
+    LOAN = "LOAN", "Loan"
+
+
+#: The types a customer may ask for; LOAN accounts are opened only by the loans service.
+REQUESTABLE_TYPES: tuple[AccountType, ...] = (
+    AccountType.SAVINGS,
+    AccountType.CURRENT,
+    AccountType.FIXED_DEPOSIT,
+)
 
 
 class FixedDepositRate(TimeStampedModel):
@@ -80,12 +91,17 @@ class FixedDepositRate(TimeStampedModel):
 
 
 class BankAccount(TimeStampedModel):
-    """A customer's savings, current or fixed deposit account.
+    """A customer's savings, current, fixed deposit or loan account.
 
     ``number`` is 15 digits: a random 14-digit body not starting with 0 and a Luhn check digit.
     Requested by the customer (REQUESTED), opened by staff (ACTIVE, with the opening credit as
     the first ledger entry) or refused (REJECTED). Fixed deposits carry their principal, tenure
     and the rate used.
+
+    A LOAN account is opened ACTIVE by the system for an approved loan
+    (:func:`accounts.services.banking.loan_account_open`): its ``balance`` is what the borrower
+    still owes (INR), its opening CREDIT the amount owed, and each DEBIT (a waiver, a
+    repayment) reduces it; the ledger never lets it fall below zero.
     """
 
     class Status(models.TextChoices):
@@ -169,6 +185,10 @@ class BankAccount(TimeStampedModel):
     def is_fixed_deposit(self) -> bool:
         return self.account_type == AccountType.FIXED_DEPOSIT
 
+    @property
+    def is_loan(self) -> bool:
+        return self.account_type == AccountType.LOAN
+
 
 class LedgerEntry(AppendOnlyModel):
     """One append-only posting to an account. Never updated or deleted.
@@ -221,6 +241,7 @@ class AccountEvent(AuditEvent):
     class Type(models.TextChoices):
         REQUESTED = "REQUESTED", "Requested by the customer"
         APPROVED = "APPROVED", "Approved by staff"
+        OPENED = "OPENED", "Opened by the system"
         REJECTED = "REJECTED", "Rejected by staff"
         FROZEN = "FROZEN", "Frozen"
         UNFROZEN = "UNFROZEN", "Unfrozen"

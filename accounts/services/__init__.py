@@ -11,6 +11,7 @@ from .banking import (
     bank_account_reject,
     bank_account_request,
     bank_account_unfreeze,
+    loan_account_open,
 )
 from .customers import customer_register, demo_staff_ensure
 from .ledger import ledger_post, money_validate
@@ -27,5 +28,6 @@ __all__ += [
     "bank_account_request",
     "bank_account_unfreeze",
     "ledger_post",
+    "loan_account_open",
     "money_validate",
 ]

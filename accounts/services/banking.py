@@ -1,4 +1,5 @@
-"""Writes of bank accounts: the customer's request and staff decisions (issue #3).
+"""Writes of bank accounts: the customer's request, staff decisions (issue #3), and the loan
+accounts the system opens for approved loans (issue #5).
 
 Each status change locks the account row, checks ``BankAccount.ALLOWED_TRANSITIONS``, saves with
 ``update_fields`` and appends an :class:`~accounts.models.AccountEvent`, in one transaction, so
@@ -20,7 +21,7 @@ from smartbank.errors import ApplicationError, InvalidTransition
 from smartbank.notifications import notification_send
 
 from ..events import account_event_record
-from ..models import AccountEvent, AccountType, BankAccount, LedgerEntry
+from ..models import REQUESTABLE_TYPES, AccountEvent, AccountType, BankAccount, LedgerEntry, User
 from ..selectors import customer_is_onboarded
 from ..selectors.banking import fixed_deposit_rate_for
 from ..templatetags.money import format_inr
@@ -103,7 +104,7 @@ def bank_account_request(
     onboarded, code = customer_is_onboarded(user=user)
     if not onboarded:
         raise CustomerNotOnboarded(ONBOARDING_MESSAGES.get(code, code), code=code)
-    if account_type not in AccountType.values:
+    if account_type not in REQUESTABLE_TYPES:
         raise ApplicationError(
             "Choose a savings, current or fixed deposit account.",
             code="invalid_choice",
@@ -131,6 +132,66 @@ def bank_account_request(
         actor=user,
         data={"to": account.status, **details},
     )
+    return account
+
+
+@transaction.atomic
+def loan_account_open(
+    *, user: Any, amount_owed: Decimal, narration: str, reference: str
+) -> BankAccount:
+    """Open the LOAN account of one loan for ``user``, once.
+
+    A LOAN account's balance is what the borrower still owes, in INR: the opening CREDIT of
+    ``amount_owed`` (posted with ``reference``, e.g. ``LOAN-20260101-ABCD1234-LOAN``) sets it,
+    and every DEBIT (a waiver, a repayment) reduces it; the ledger refuses a DEBIT beyond it
+    (``INSUFFICIENT_FUNDS``). The account is created ACTIVE with a fresh number (no staff
+    approval: the loan's approval is the decision) and an ``OPENED`` event.
+
+    Idempotent: when ``user`` already has a LOAN account with an entry of ``reference``, that
+    account is returned and nothing is posted. Concurrent calls for one user are serialised on
+    the user's row. Raises :class:`ApplicationError` ``INVALID_AMOUNT`` (field ``amount``) for
+    an amount that is not a positive ``Decimal`` with at most 2 places, ``required`` for an
+    empty reference or narration.
+    """
+    amount = money_validate(amount_owed)
+    reference = reference.strip()
+    if not reference:
+        raise ApplicationError("Give a reference.", code="required", field="reference")
+    if not narration.strip():
+        raise ApplicationError("Give a narration.", code="required", field="narration")
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    existing = (
+        BankAccount.objects.filter(
+            user=user, account_type=AccountType.LOAN, entries__reference=reference
+        )
+        .distinct()
+        .first()
+    )
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    account = BankAccount(
+        user=user,
+        account_type=AccountType.LOAN,
+        status=BankAccount.Status.ACTIVE,
+        opened_at=now,
+        decided_at=now,
+    )
+    _insert_with_unique_number(account)
+    entry = ledger_post(
+        account_id=account.pk,
+        entry_type=LedgerEntry.EntryType.CREDIT,
+        amount=amount,
+        narration=narration,
+        reference=reference,
+    )
+    account.balance = entry.balance_after
+    account_event_record(
+        account=account,
+        type=AccountEvent.Type.OPENED,
+        data={"to": account.status, "amount_owed": str(amount), "reference": reference},
+    )
+    logger.info("loan account %s opened", account.pk)
     return account
 
 

@@ -334,9 +334,11 @@ class LoanEligibilityCheckApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        product = loan_product_get(code=data["product"]) if "product" in data else None
-        product = product or loan_product_default()
-        if product is None or ("product" in data and product.code != data["product"]):
+        if "product" in data:
+            product = loan_product_get(code=data["product"])
+        else:
+            product = loan_product_default()
+        if product is None:
             raise serializers.ValidationError({"product": ["Unknown loan product."]})
         result = rules.eligibility(
             income=data["income"],

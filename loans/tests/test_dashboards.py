@@ -3,6 +3,7 @@ response shapes), one query per widget, staff only; and the dashboard page."""
 
 import datetime
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -401,7 +402,8 @@ def test_staff_dashboard_page_embeds_the_widgets(portfolio, officer, client):
     assert '<script src="/static/js/dashboard.js" defer>' in html
     assert "cdn" not in html.lower()
     data = response.context["chart_data"]
-    embedded = json.loads(html.split('id="dashboard-data">')[1].split("</script>")[0])
+    script = re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', html)
+    embedded = json.loads(script.group(1))
     assert embedded["overview"] == dict(data["overview"])
     assert embedded["overview"]["approval_rate"] == 30.0
     assert [r["region"] for r in embedded["regions"]] == [
@@ -416,7 +418,8 @@ def test_staff_dashboard_page_embeds_the_widgets(portfolio, officer, client):
     assert [s["count"] for s in embedded["funnel"]] == [10, 8, 5, 3, 3]
     assert len(embedded["timeline"]) == 30
     # The KPI cards
-    assert "₹7,50,000.00" in html  # approved amount
+    assert '<span class="kpi-value">₹7.50 L</span>' in html  # approved amount, in lakh
+    assert 'title="₹7,50,000.00"' in html
     assert ">30.00%<" in html
 
 
@@ -447,3 +450,90 @@ def test_dashboard_page_refuses_customers_and_sends_strangers_to_staff_login(db,
     response = client.get("/loans/dashboard/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/?next=/loans/dashboard/")
+
+
+# --- manage.py generate_sample_data -----------------------------------------------------
+
+
+def _sample_snapshot() -> list[tuple]:
+    return [
+        (a.application_id, a.name, a.email, a.country, a.loan_amount, a.final_status,
+         timezone.localdate(a.created_at))
+        for a in LoanApplication.objects.order_by("application_id")
+    ]  # fmt: skip
+
+
+def test_sample_data_is_spread_consistent_with_the_rules_and_repeatable(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from loans import rules
+    from loans.management.commands.generate_sample_data import REGION_COUNTRIES
+
+    out = StringIO()
+    call_command("generate_sample_data", count=400, seed=7, stdout=out)
+    assert "Created 400 sample loan applications over the last 180 days" in out.getvalue()
+    applications = list(LoanApplication.objects.select_related("product"))
+    assert len(applications) == 400
+
+    now, today = timezone.now(), timezone.localdate()
+    for a in applications:
+        # Countries match their region; dates are in the last 180 days, in the ID too
+        assert a.country_code in {code for code, _ in REGION_COUNTRIES[a.region]}
+        assert a.customer_id is None
+        assert today - datetime.timedelta(days=179) <= timezone.localdate(a.created_at) <= today
+        assert a.created_at <= now
+        assert a.application_id.startswith(f"LOAN-{timezone.localdate(a.created_at):%Y%m%d}-")
+        # The stage results are what the rules say for these figures
+        product = a.product
+        eligibility = rules.eligibility(
+            income=a.income,
+            debt=a.debt,
+            credit_score=a.credit_score,
+            loan_amount=a.loan_amount,
+            rules=rules.EligibilityRules(
+                max_dti=product.max_dti,
+                min_credit_score=product.min_credit_score,
+                max_income_multiple=product.max_income_multiple,
+                max_loan_amount=product.max_loan_amount,
+                min_income=product.min_income,
+            ),
+        )
+        assert (a.eligibility_status, a.eligibility_remarks, a.dti_ratio) == (
+            eligibility.status,
+            eligibility.remarks,
+            eligibility.data["dti_ratio"],
+        )
+        assert a.final_status == rules.final_status(
+            a.kyc_status, a.compliance_status, a.eligibility_status
+        )
+        assert a.status == {"APPROVED": "APPROVED", "REJECTED": "REJECTED"}.get(
+            a.final_status, "REVIEW"
+        )
+        if a.loan_amount > product.high_value_amount:
+            assert a.compliance_status != "APPROVED"
+            assert "High-value loan" in a.compliance_remarks
+        if a.country_code in ("IR", "MM", "KP"):
+            assert a.compliance_status == "REJECTED"
+
+    # Spread: several regions and countries, all three outcomes, weeks apart
+    assert len({a.region for a in applications}) >= 6
+    assert len({a.country_code for a in applications}) >= 15
+    assert {a.final_status for a in applications} == {"APPROVED", "REJECTED", "PENDING"}
+    days = {timezone.localdate(a.created_at) for a in applications}
+    assert (max(days) - min(days)).days >= 120
+    overview = dashboards.dashboard_overview()
+    assert overview["total_applications"] == 400
+    assert sum(r["total"] for r in dashboards.dashboard_by_region()["regions"]) == 400
+
+    # The same seed gives the same applications; a second run adds none
+    snapshot = _sample_snapshot()
+    out = StringIO()
+    call_command("generate_sample_data", count=400, seed=7, stdout=out)
+    assert "Created 0 sample loan applications (400 already existed)" in out.getvalue()
+    LoanApplication.objects.all().delete()
+    call_command("generate_sample_data", count=400, seed=7, stdout=StringIO())
+    assert _sample_snapshot() == snapshot
+    call_command("generate_sample_data", count=10, seed=8, stdout=StringIO())
+    assert LoanApplication.objects.count() == 410

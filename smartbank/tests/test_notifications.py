@@ -53,6 +53,30 @@ SAMPLE_CONTEXTS = {
         "account_type": "Current",
         "reason": "A current account needs a registered business.",
     },
+    "loan_decision": {
+        "full_name": "Neil Armstrong",
+        "application_id": "LOAN-20261122-AB12CD34",
+        "status": "APPROVED",
+        "loan_amount": format_inr(Decimal("1000000")),
+        "remarks": "All verification stages approved",
+        "emi": format_inr(Decimal("8678.23")),
+        "tenure_months": 240,
+        "disbursed_to": mask_account_number(ACCOUNT_NUMBER),
+    },
+    "loan_decision_sms": {
+        "application_id": "LOAN-20261122-AB12CD34",
+        "status": "APPROVED",
+        "loan_amount": format_inr(Decimal("1000000")),
+        "emi": format_inr(Decimal("8678.23")),
+    },    "waiver_decision": {
+        "full_name": "Neil Armstrong",
+        "status": "APPROVED",
+        "loan_application_id": "LOAN-20261122-AB12CD34",
+        "waiver_type": "Interest waiver",
+        "amount": format_inr(Decimal("25000")),
+        "outstanding": format_inr(Decimal("103456.78")),
+        "reasons": [],
+    },
 }
 
 

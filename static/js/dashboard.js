@@ -40,10 +40,13 @@
       options: { plugins: { legend: { position: "right" } } },
     });
 
+    // A country applied for under two regions gets two bars: name the region then.
+    const seen = {};
+    data.countries.forEach((c) => { seen[c.country] = (seen[c.country] || 0) + 1; });
     charts.countries = new Chart(document.getElementById("chart-countries"), {
       type: "bar",
       data: {
-        labels: data.countries.map((c) => c.country),
+        labels: data.countries.map((c) => (seen[c.country] > 1 ? `${c.country} (${c.region})` : c.country)),
         datasets: [
           { label: "Approved", data: data.countries.map((c) => c.approved),
             backgroundColor: COLORS.ok },
@@ -95,7 +98,7 @@
   function timelineData(timeline) {
     const line = (label, key, color) => ({
       label, data: timeline.map((d) => d[key]), borderColor: color, backgroundColor: color,
-      tension: 0.2, pointRadius: timeline.length > 60 ? 0 : 2,
+      cubicInterpolationMode: "monotone", pointRadius: timeline.length > 60 ? 0 : 2,
     });
     return {
       labels: timeline.map((d) => d.date),

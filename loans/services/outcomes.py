@@ -1,0 +1,119 @@
+"""What follows a decision: disbursement through the ledger and the applicant's notification."""
+
+from typing import Any
+
+from django.utils import timezone
+
+from accounts.models import LedgerEntry
+from accounts.services import ledger_post
+from smartbank.errors import ApplicationError, ConflictError
+from smartbank.money import format_inr
+from smartbank.notifications import mask_account_number, notification_send
+
+from .. import rules
+from ..events import loan_application_event_record
+from ..models import LoanApplication, LoanApplicationEvent
+from ..selectors import disbursement_account_for, loan_application_emi, loan_application_tenure
+
+Status = LoanApplication.Status
+EventType = LoanApplicationEvent.Type
+
+
+def disbursal_reference(application: LoanApplication) -> str:
+    """``LOAN-YYYYMMDD-XXXXXXXX-DISBURSAL``: the ledger reference that makes it happen once."""
+    return f"{application.application_id}-DISBURSAL"
+
+
+def loan_application_disburse(*, application: LoanApplication) -> LedgerEntry | None:
+    """Credit an APPROVED registered customer's loan to their oldest ACTIVE savings or current
+    account through :func:`accounts.services.ledger_post` and record ``disbursed_at`` and
+    ``disbursement_account``. Call inside the approving transaction, application row locked.
+
+    Returns the ledger entry, or ``None`` when nothing was posted: an integrator's
+    application, already disbursed, no active account, or the ledger refused (recorded as a
+    DISBURSED event with ``{"posted": false, "reason"}`` for staff to follow up; the approval
+    stands).
+    """
+    if (
+        application.status != Status.APPROVED
+        or application.customer_id is None
+        or application.disbursed_at is not None
+    ):
+        return None
+    account = disbursement_account_for(customer=application.customer)
+    data: dict[str, Any] = {"posted": False, "amount": str(application.loan_amount)}
+    entry = None
+    if account is None:
+        data["reason"] = "NO_ACTIVE_ACCOUNT"
+    else:
+        data["account"] = mask_account_number(account.number)
+        try:
+            entry = ledger_post(
+                account_id=account.pk,
+                entry_type=LedgerEntry.EntryType.CREDIT,
+                amount=application.loan_amount,
+                narration=f"Loan disbursal {application.application_id}",
+                reference=disbursal_reference(application),
+            )
+        except ConflictError:  # posted before (DUPLICATE_POSTING): record it, once
+            data["reason"] = "ALREADY_POSTED"
+        except ApplicationError as exc:
+            data["reason"] = exc.code
+        if entry is not None or data.get("reason") == "ALREADY_POSTED":
+            application.disbursed_at = timezone.now()
+            application.disbursement_account = account
+            application.save(update_fields=["disbursed_at", "disbursement_account", "updated_at"])
+            data["posted"] = entry is not None
+    loan_application_event_record(application=application, type=EventType.DISBURSED, data=data)
+    return entry
+
+
+def loan_application_notify(*, application: LoanApplication) -> None:
+    """Email the applicant the decision (or that staff review it) and send an SMS alert;
+    sets ``email_sent`` / ``alert_sent``. Delivery runs after commit."""
+    status = {
+        Status.APPROVED: "APPROVED",
+        Status.REJECTED: "REJECTED",
+    }.get(application.status, "REVIEW")
+    context = {
+        "full_name": application.name,
+        "application_id": application.application_id,
+        "status": status,
+        "loan_amount": format_inr(application.loan_amount),
+        "remarks": application.final_remarks,
+        "emi": "",
+        "tenure_months": loan_application_tenure(application=application),
+        "disbursed_to": "",
+    }
+    if status == "APPROVED":
+        context["emi"] = format_inr(loan_application_emi(application=application))
+        if application.disbursement_account_id and application.disbursed_at:
+            context["disbursed_to"] = mask_account_number(application.disbursement_account.number)
+    channels = []
+    if rules.email_is_valid(application.email):
+        notification_send(
+            channel="EMAIL",
+            template="loan_decision",
+            recipient=application.email,
+            context=context,
+            user=application.customer,
+        )
+        application.email_sent = True
+        channels.append("EMAIL")
+    if application.phone.startswith("+") and rules.phone_is_valid(application.phone):
+        notification_send(
+            channel="SMS",
+            template="loan_decision_sms",
+            recipient=application.phone,
+            context=context,
+            user=application.customer,
+        )
+        application.alert_sent = True
+        channels.append("SMS")
+    if channels:
+        application.save(update_fields=["email_sent", "alert_sent", "updated_at"])
+    loan_application_event_record(
+        application=application,
+        type=EventType.APPLICANT_NOTIFIED,
+        data={"status": status, "channels": channels},
+    )

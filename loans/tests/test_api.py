@@ -1,0 +1,449 @@
+"""The loans API: seed 001's curl examples with exact outcomes, errors, visibility (IDOR) and
+staff actions."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.tests.auth import api_client_for
+from accounts.tests.factories import CustomerProfileFactory
+from kyc.tests.factories import KycCaseFactory
+from loans.models import LoanApplication, LoanApplicationEvent
+from loans.watchlists import watchlist_import
+
+from .factories import (
+    SEED_BODY,
+    US_PHONE,
+    default_product,
+    integrator,
+    seed_body,
+    staff_member,
+    submit,
+    write_targets_csv,
+)
+
+URL = "/api/v1/loan-applications/"
+E = LoanApplicationEvent.Type
+
+
+def detail(application_id, action=""):
+    return f"{URL}{application_id}/{action + '/' if action else ''}"
+
+
+# --- seed 001's curl examples (transactional: the checks run before the response) ---------
+
+seed_example = pytest.mark.django_db(transaction=True)
+
+
+@seed_example
+def test_seed_submit_example_verbatim():
+    """Seed 001's body as written: its placeholder phone +1234567890 is not a real number
+    (the North American plan needs ten digits after +1), so KYC rejects it."""
+    default_product()
+    response = api_client_for(integrator()).post(URL, SEED_BODY, format="json")
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body["message"] == "Loan application submitted and processed successfully"
+    app = body["application"]
+    assert {
+        k: app[k] for k in ("name", "kyc_status", "compliance_status", "eligibility_status")
+    } == {
+        "name": "John Doe",
+        "kyc_status": "REJECTED",
+        "compliance_status": "APPROVED",
+        "eligibility_status": "APPROVED",
+    }
+    assert app["kyc_remarks"] == "Invalid phone number '+1234567890'"
+    assert app["final_status"] == "REJECTED"
+    assert app["dti_ratio"] == 0.294
+
+
+@seed_example
+def test_seed_submit_example_with_a_real_phone_is_approved_with_dti_0_294():
+    default_product()
+    response = api_client_for(integrator()).post(URL, seed_body(), format="json")
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body["message"] == "Loan application submitted and processed successfully"
+    app = body["application"]
+    assert app["application_id"].startswith("LOAN-") and len(app["application_id"]) == 22
+    assert {
+        k: app[k]
+        for k in (
+            "name",
+            "email",
+            "phone",
+            "region",
+            "country",
+            "country_code",
+            "income",
+            "debt",
+            "credit_score",
+            "loan_amount",
+            "loan_purpose",
+            "documents_uploaded",
+            "documents",
+            "kyc_status",
+            "compliance_status",
+            "eligibility_status",
+            "final_status",
+            "dti_ratio",
+            "political_connection",
+            "senior_relative",
+            "alert_sent",
+            "email_sent",
+            "product",
+            "tenure_months",
+            "emi",
+        )
+    } == {
+        "name": "John Doe",
+        "email": "john.doe@example.com",
+        "phone": US_PHONE,
+        "region": "AMERICAS",
+        "country": "United States",
+        "country_code": "US",
+        "income": "85000.00",
+        "debt": "25000.00",
+        "credit_score": 720,
+        "loan_amount": "250000.00",
+        "loan_purpose": "Home Purchase",
+        "documents_uploaded": True,
+        "documents": ["ID_Proof", "Income_Statement", "Address_Proof"],
+        "kyc_status": "APPROVED",
+        "compliance_status": "APPROVED",
+        "eligibility_status": "APPROVED",
+        "final_status": "APPROVED",
+        "dti_ratio": 0.294,
+        "political_connection": False,
+        "senior_relative": False,
+        "alert_sent": True,
+        "email_sent": True,
+        "product": "personal-standard",
+        "tenure_months": 60,
+        "emi": "5373.48",
+    }
+    assert app["final_remarks"] == "All verification stages approved"
+
+
+@seed_example
+def test_seed_curl_example_without_documents_fails_kyc():
+    default_product()
+    body = {k: v for k, v in SEED_BODY.items() if not k.startswith("documents")}
+    response = api_client_for(integrator()).post(URL, body, format="json")
+
+    app = response.json()["application"]
+    assert response.status_code == 201
+    assert app["kyc_status"] == "REJECTED"
+    assert app["kyc_remarks"] == ("Invalid phone number '+1234567890'; Documents not uploaded")
+    assert app["final_status"] == "REJECTED"
+
+
+@seed_example
+def test_seed_quick_start_example_is_approved():
+    default_product()
+    body = {
+        "name": "Test User",
+        "email": "test@example.com",
+        "phone": US_PHONE,
+        "region": "AMERICAS",
+        "country": "United States",
+        "income": 80000,
+        "debt": 20000,
+        "credit_score": 720,
+        "loan_amount": 200000,
+        "loan_purpose": "Home Purchase",
+        "documents_uploaded": True,
+        "documents": ["ID_Proof"],
+    }
+    client = api_client_for(integrator())
+    app = client.post(URL, body, format="json").json()["application"]
+
+    assert (app["final_status"], app["dti_ratio"]) == ("APPROVED", 0.25)
+    # "Check the application status"
+    status = client.get(detail(app["application_id"])).json()
+    assert status["final_status"] == "APPROVED"
+    # Submitting the same again is a duplicate (seed 001's 409).
+    again = client.post(URL, body, format="json")
+    assert again.status_code == 409
+    assert again.json() == {
+        "detail": "This applicant already has a pending or approved application for the same "
+        "amount and purpose.",
+        "code": "DUPLICATE_APPLICATION",
+    }
+
+
+@pytest.mark.django_db
+def test_seed_simple_eligibility_check_stores_nothing():
+    response = api_client_for(integrator()).post(
+        "/api/v1/loans/eligibility/",
+        {
+            "name": "Jane Smith",
+            "email": "jane@example.com",
+            "income": 75000,
+            "debt": 25000,
+            "credit_score": 720,
+        },
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "name": "Jane Smith",
+        "email": "jane@example.com",
+        "eligible": True,
+        "status": "APPROVED",
+        "dti_ratio": 0.333,
+        "reasons": [],
+        "checks": [
+            {"code": "DTI", "outcome": "PASS", "detail": "DTI 0.333 is below 0.400"},
+            {
+                "code": "CREDIT_SCORE",
+                "outcome": "PASS",
+                "detail": "Credit score 720 meets the minimum 650",
+            },
+            {
+                "code": "MIN_INCOME",
+                "outcome": "PASS",
+                "detail": "Income 75000.00 meets the minimum 30000.00",
+            },
+        ],
+    }
+    assert not LoanApplication.objects.exists()
+
+
+@pytest.mark.django_db
+def test_eligibility_check_gives_reasons():
+    response = api_client_for(integrator()).post(
+        "/api/v1/loans/eligibility/",
+        {
+            "name": "Jane Smith",
+            "email": "jane@example.com",
+            "income": 20000,
+            "debt": 10000,
+            "credit_score": 600,
+        },
+        format="json",
+    )
+    body = response.json()
+    assert (body["eligible"], body["status"], body["dti_ratio"]) == (False, "REJECTED", 0.5)
+    assert body["reasons"] == [
+        "DTI 0.500 is not below the maximum 0.400",
+        "Credit score 600 is below the minimum 650",
+        "Income 20000.00 is below the minimum 30000.00",
+    ]
+
+
+# --- errors -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_missing_and_invalid_fields_answer_400_with_field_errors():
+    client = api_client_for(integrator())
+    response = client.post(URL, {"name": "John Doe"}, format="json")
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert set(errors) == {
+        "email",
+        "phone",
+        "region",
+        "country",
+        "income",
+        "debt",
+        "credit_score",
+        "loan_amount",
+        "loan_purpose",
+    }
+
+    response = client.post(URL, seed_body(region="MARS", credit_score="high"), format="json")
+    assert set(response.json()["errors"]) == {"region", "credit_score"}
+
+    response = client.post(URL, seed_body(country="Atlantis"), format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "Enter a country name or ISO 3166 code.",
+        "code": "invalid",
+        "errors": {"country": ["Enter a country name or ISO 3166 code."]},
+    }
+    assert not LoanApplication.objects.exists()
+
+
+@pytest.mark.django_db
+def test_anonymous_callers_are_refused():
+    assert APIClient().post(URL, seed_body(), format="json").status_code in (401, 403)
+    assert APIClient().get(URL).status_code in (401, 403)
+
+
+# --- visibility ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_integrators_and_customers_see_only_their_own():
+    owner, other = integrator(), integrator()
+    mine = submit(submitted_by=owner)
+    theirs = submit(submitted_by=other, email="other@example.com")
+    client = api_client_for(owner)
+
+    assert client.get(detail(mine.application_id)).status_code == 200
+    for action in ("", "events"):
+        response = client.get(detail(theirs.application_id, action))
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Not found.", "code": "not_found"}
+    for action in ("approve", "reject", "reprocess"):
+        assert (
+            client.post(detail(theirs.application_id, action), {"reason": "x"}).status_code == 404
+        )
+    listed = client.get(URL).json()
+    assert listed["count"] == 1
+    assert [a["application_id"] for a in listed["applications"]] == [mine.application_id]
+    # Customers and integrators do not see the screening evidence or who acted.
+    assert "compliance_evidence" not in listed["applications"][0]
+    events = client.get(detail(mine.application_id, "events")).json()["events"]
+    assert [sorted(e) for e in events] == [["created_at", "label", "type"]]
+    assert events[0]["label"] == "Submitted"
+
+
+@pytest.mark.django_db
+def test_a_customer_sees_their_application_and_may_not_decide_it():
+    customer = CustomerProfileFactory().user
+    KycCaseFactory(user=customer, status="VERIFIED")
+    default_product()
+    client = api_client_for(customer)
+
+    response = client.post(URL, seed_body(loan_amount=700000, income=300000), format="json")
+    assert response.status_code == 201
+    application = LoanApplication.objects.get()
+    assert application.customer == customer
+    assert application.name == customer.full_name  # from the profile, not the body
+
+    LoanApplication.objects.filter(pk=application.pk).update(status="REVIEW")
+    response = client.post(detail(application.application_id, "approve"))
+    assert response.status_code == 403
+    assert response.json()["code"] == "FORBIDDEN"
+
+
+# --- staff actions ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def in_review(django_capture_on_commit_callbacks, tmp_path):
+    """An integrator's application in REVIEW (PEP hit)."""
+    path = write_targets_csv(
+        tmp_path / "pep.csv", [{"id": "p1", "schema": "Person", "name": "Arvind Kumar Mehta"}]
+    )
+    with path.open(newline="") as fh:
+        watchlist_import(file=fh, name="PEPs", kind="PEP", version="1")
+    with django_capture_on_commit_callbacks(execute=True):
+        application = submit(name="Arvind Kumar Mehta", country="IN", phone="+919812345678")
+    application.refresh_from_db()
+    assert application.status == "REVIEW"
+    return application
+
+
+@pytest.mark.django_db
+def test_pending_list_and_officer_approval(in_review, django_capture_on_commit_callbacks):
+    officer = staff_member(email="officer@smartbank.test")
+    client = api_client_for(officer)
+
+    pending = client.get(f"{URL}pending/").json()
+    assert [a["application_id"] for a in pending["applications"]] == [in_review.application_id]
+    assert pending["applications"][0]["political_connection"] is True
+    assert pending["applications"][0]["compliance_evidence"]["hits"]["pep"][0]["key"] == "p1"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            detail(in_review.application_id, "approve"), {"note": "Cleared"}, format="json"
+        )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["message"] == "Application approved"
+    assert body["application"]["final_status"] == "APPROVED"
+    assert body["application"]["decided_by"] == "officer@smartbank.test"
+    assert client.get(f"{URL}pending/").json()["count"] == 0
+
+    again = client.post(detail(in_review.application_id, "approve"))
+    assert again.status_code == 409
+    assert again.json()["code"] == "INVALID_TRANSITION"
+
+    events = client.get(detail(in_review.application_id, "events")).json()["events"]
+    assert [e["type"] for e in events[:2]] == [E.APPLICANT_NOTIFIED, E.APPROVED]
+    assert events[1]["actor"] == "officer@smartbank.test"
+    assert events[-1]["type"] == E.SUBMITTED  # most recent first
+
+
+@pytest.mark.django_db
+def test_reject_over_the_api_needs_a_reason(in_review):
+    client = api_client_for(staff_member())
+    missing = client.post(detail(in_review.application_id, "reject"), {}, format="json")
+    assert missing.status_code == 400
+    assert set(missing.json()["errors"]) == {"reason"}
+
+    response = client.post(
+        detail(in_review.application_id, "reject"),
+        {"reason": "Bank statements missing"},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["application"]["final_remarks"] == (
+        "Rejected by staff: Bank statements missing"
+    )
+
+
+@pytest.mark.django_db
+def test_maker_checker_over_the_api(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        application = submit(income=300000, debt=0, loan_amount=600000)
+    maker, checker = api_client_for(staff_member()), api_client_for(staff_member())
+
+    first = maker.post(detail(application.application_id, "approve"))
+    assert first.status_code == 200
+    assert first.json()["message"] == "First approval recorded; a second loan officer must approve"
+    assert first.json()["application"]["awaiting_second_approval"] is True
+
+    twice = maker.post(detail(application.application_id, "approve"))
+    assert twice.status_code == 409
+    assert twice.json() == {
+        "detail": "You gave the first approval; a different loan officer must give the second.",
+        "code": "SAME_APPROVER",
+    }
+
+    second = checker.post(detail(application.application_id, "approve"))
+    assert second.json()["application"]["final_status"] == "APPROVED"
+
+
+@pytest.mark.django_db
+def test_compliance_officers_see_everything_but_do_not_decide(in_review):
+    client = api_client_for(staff_member(group="Compliance officers"))
+    assert client.get(detail(in_review.application_id)).status_code == 200
+    response = client.post(detail(in_review.application_id, "approve"))
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_reprocess_over_the_api(in_review, django_capture_on_commit_callbacks):
+    client = api_client_for(staff_member())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(detail(in_review.application_id, "reprocess"))
+    assert response.status_code == 200
+    in_review.refresh_from_db()
+    assert in_review.status == "REVIEW"  # the same PEP list: the same outcome
+    assert in_review.events.filter(type=E.REPROCESS_REQUESTED).count() == 1
+
+
+@pytest.mark.django_db
+def test_list_filters_and_limit():
+    officer = staff_member()
+    for i in range(3):
+        submit(email=f"a{i}@example.com")
+    submit(email="eu@example.com", region="EU", country="France")
+    LoanApplication.objects.filter(email="a0@example.com").update(final_status="REJECTED")
+    client = api_client_for(officer)
+
+    assert client.get(URL).json()["count"] == 4
+    assert client.get(URL, {"region": "EU"}).json()["count"] == 1
+    rejected = client.get(URL, {"status": "REJECTED"}).json()["applications"]
+    assert [a["email"] for a in rejected] == ["a0@example.com"]
+    assert client.get(URL, {"limit": 2}).json()["count"] == 2
+    assert client.get(URL, {"limit": 0}).status_code == 400
+    assert client.get(URL, {"status": "MAYBE"}).status_code == 400

@@ -1,0 +1,235 @@
+"""Waivers API (issue #5) under ``/api/v1/waivers/``.
+
+A customer asks for a waiver on one of their approved loans with a multipart ``POST`` and
+follows it with ``GET``; another customer's waiver answers 404. Waiver officers (staff with
+``waivers.decide_waiverrequest``) approve and reject; anybody else gets 403. Amounts are INR
+strings with 2 decimal places (``"25000.00"``). Errors are
+``{"detail", "code", "errors": {field: [message]}}``.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.api.views import ERROR_SCHEMA
+from smartbank.forms import read_upload
+
+from ..models import WaiverRequest
+from ..selectors import (
+    certificate_type_get,
+    loan_waivable_get,
+    user_may_decide_waivers,
+    waiver_request_get,
+    waiver_request_list_for_customer,
+    waiver_type_get,
+)
+from ..services import (
+    NotAllowed,
+    waiver_request_approve,
+    waiver_request_reject,
+    waiver_request_submit,
+)
+
+NOT_FOUND = {"detail": "Not found.", "code": "not_found"}
+
+
+def _money_field(**kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=14, decimal_places=2, **kwargs)
+
+
+class WaiverRequestOutputSerializer(serializers.Serializer):
+    """A waiver request with its checks and reasons, as its owner (or staff) sees it."""
+
+    class Meta:
+        ref_name = "WaiverRequest"
+
+    class TypeSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "WaiverRequestType"
+
+        code = serializers.CharField()
+        name = serializers.CharField()
+
+    class CheckSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "WaiverRequestCheck"
+
+        name = serializers.CharField()
+        status = serializers.CharField()
+        code = serializers.CharField()
+        detail = serializers.CharField()
+
+    class ReasonSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "WaiverRequestReason"
+
+        code = serializers.CharField()
+        message = serializers.CharField()
+
+    id = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=WaiverRequest.Status.choices)
+    loan = serializers.CharField(source="loan.application_id")
+    waiver_type = TypeSerializer()
+    certificate_type = TypeSerializer()
+    certificate_number = serializers.CharField()
+    requested_amount = _money_field(allow_null=True)
+    requested_percent = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    amount = _money_field()
+    currency = serializers.SerializerMethodField()
+    outstanding_at_request = _money_field()
+    checks = CheckSerializer(many=True, source="checks.all")
+    reasons = ReasonSerializer(many=True)
+    awaiting_second_approval = serializers.BooleanField()
+    submitted_at = serializers.DateTimeField(source="created_at")
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+    def get_currency(self, waiver: WaiverRequest) -> str:
+        return "INR"
+
+
+class WaiverRequestListCreateApi(APIView):
+    """``GET``: the caller's own waiver requests, newest first. ``POST`` (multipart): ask for a
+    waiver; 201 with the PENDING request (verification runs in the background), 400 with field
+    errors (``LOAN_NOT_ELIGIBLE``, ``CERTIFICATE_NOT_ALLOWED``, ``CERTIFICATE_NUMBER_FORMAT``,
+    ``WAIVER_EXCEEDS_OUTSTANDING``, ``ABOVE_WAIVER_TYPE_LIMIT``, upload codes...)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "WaiverRequestSubmit"
+
+        loan = serializers.CharField(
+            max_length=30, help_text="Application ID of an approved loan, LOAN-YYYYMMDD-XXXXXXXX"
+        )
+        waiver_type = serializers.SlugField(help_text="Waiver type code, e.g. interest")
+        certificate_type = serializers.SlugField(help_text="Certificate type code")
+        certificate_number = serializers.CharField(max_length=64)
+        amount = _money_field(required=False, allow_null=True, help_text="INR; or percent")
+        percent = serializers.DecimalField(
+            max_digits=5,
+            decimal_places=2,
+            required=False,
+            allow_null=True,
+            help_text="Share of what is owed; or amount",
+        )
+        document = serializers.FileField(help_text="The scanned certificate: JPG, PNG or PDF")
+
+    OutputSerializer = WaiverRequestOutputSerializer
+
+    @extend_schema(responses={200: OutputSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        waivers = waiver_request_list_for_customer(customer=request.user).prefetch_related("checks")
+        return Response(self.OutputSerializer(waivers, many=True).data)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: OutputSerializer,
+            400: OpenApiResponse(ERROR_SCHEMA, description="Invalid fields or file."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        waiver = waiver_request_submit(
+            customer=request.user,
+            loan=loan_waivable_get(customer=request.user, application_id=data["loan"]),
+            waiver_type=waiver_type_get(code=data["waiver_type"]),
+            certificate_type=certificate_type_get(code=data["certificate_type"]),
+            certificate_number=data["certificate_number"],
+            amount=data.get("amount"),
+            percent=data.get("percent"),
+            document=read_upload(
+                data["document"], field="document", max_bytes=settings.WAIVER_MAX_UPLOAD_BYTES
+            ),
+        )
+        return Response(self.OutputSerializer(waiver).data, status=status.HTTP_201_CREATED)
+
+
+class WaiverRequestDetailApi(APIView):
+    """One waiver request with its status, checks and reasons: the caller's own (waiver
+    officers and staff who see all waivers: any); 404 otherwise."""
+
+    OutputSerializer = WaiverRequestOutputSerializer
+
+    @extend_schema(responses={200: OutputSerializer, 404: OpenApiResponse(ERROR_SCHEMA)})
+    def get(self, request: Request, waiver_id: Any) -> Response:
+        waiver = waiver_request_get(waiver_id=waiver_id, viewer=request.user)
+        if waiver is None:
+            return Response(NOT_FOUND, status=status.HTTP_404_NOT_FOUND)
+        return Response(self.OutputSerializer(waiver).data)
+
+
+def _decidable(request: Request, waiver_id: Any) -> WaiverRequest | None:
+    if not user_may_decide_waivers(user=request.user):
+        raise NotAllowed("Only waiver officers decide waiver requests.", code="FORBIDDEN")
+    return waiver_request_get(waiver_id=waiver_id, viewer=request.user)
+
+
+_DECISION_RESPONSES = {
+    200: WaiverRequestOutputSerializer,
+    400: OpenApiResponse(ERROR_SCHEMA, description="WAIVER_EXCEEDS_OUTSTANDING, no reason."),
+    403: OpenApiResponse(ERROR_SCHEMA, description="Not a waiver officer, or their own."),
+    404: OpenApiResponse(ERROR_SCHEMA),
+    409: OpenApiResponse(
+        ERROR_SCHEMA, description="Already decided, SAME_APPROVER, certificate used."
+    ),
+}
+
+
+class WaiverRequestApproveApi(APIView):
+    """A waiver officer approves: the amount is debited from the loan's outstanding. Above
+    ``WAIVER_FOUR_EYES_AMOUNT`` the first approval is recorded and a second officer completes
+    it (the answer then has ``"awaiting_second_approval": true``)."""
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "WaiverRequestApprove"
+
+        note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+
+    @extend_schema(request=InputSerializer, responses=_DECISION_RESPONSES)
+    def post(self, request: Request, waiver_id: Any) -> Response:
+        waiver = _decidable(request, waiver_id)
+        if waiver is None:
+            return Response(NOT_FOUND, status=status.HTTP_404_NOT_FOUND)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        waiver = waiver_request_approve(
+            waiver_id=waiver.pk,
+            officer=request.user,
+            note=serializer.validated_data.get("note", ""),
+        )
+        return Response(WaiverRequestOutputSerializer(waiver).data)
+
+
+class WaiverRequestRejectApi(APIView):
+    """A waiver officer rejects with a reason the customer reads."""
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "WaiverRequestReject"
+
+        reason = serializers.CharField(max_length=1000)
+
+    @extend_schema(request=InputSerializer, responses=_DECISION_RESPONSES)
+    def post(self, request: Request, waiver_id: Any) -> Response:
+        waiver = _decidable(request, waiver_id)
+        if waiver is None:
+            return Response(NOT_FOUND, status=status.HTTP_404_NOT_FOUND)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        waiver = waiver_request_reject(
+            waiver_id=waiver.pk,
+            officer=request.user,
+            reason_text=serializer.validated_data["reason"],
+        )
+        return Response(WaiverRequestOutputSerializer(waiver).data)

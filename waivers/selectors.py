@@ -1,0 +1,148 @@
+"""Reads of waiver data for the customer pages, the API, the staff console and the verification.
+
+Customer-facing reads take the viewing user and return only that user's records, so pages and
+the API answer 404 for anybody else's waiver (never 403: ids are not disclosed).
+"""
+
+import json
+from typing import Any
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+from loans.models import LoanApplication, StageStatus
+from smartbank.crypto import decrypt_text
+
+from .models import CertificateType, WaiverRequest, WaiverType
+
+#: Permission of staff who approve and reject waivers (group "Waiver officers", superusers).
+DECIDE_PERMISSION = "waivers.decide_waiverrequest"
+#: Permission of staff who may see every waiver and open the certificate scans.
+VIEW_ALL_PERMISSION = "waivers.view_waiverrequest"
+
+
+# --- who may do what ----------------------------------------------------------------------
+
+
+def user_may_decide_waivers(*, user: Any) -> bool:
+    """Staff with ``waivers.decide_waiverrequest``."""
+    return bool(user.is_authenticated and user.is_staff and user.has_perm(DECIDE_PERMISSION))
+
+
+def user_sees_all_waivers(*, user: Any) -> bool:
+    """Staff with ``waivers.view_waiverrequest`` (they also open the certificate scans)."""
+    return bool(user.is_authenticated and user.is_staff and user.has_perm(VIEW_ALL_PERMISSION))
+
+
+# --- what a customer may ask for ----------------------------------------------------------
+
+
+def loans_waivable_for(*, customer: Any) -> QuerySet[LoanApplication]:
+    """The customer's APPROVED loans (disbursed or not), newest first: what a waiver may be
+    asked on."""
+    return (
+        LoanApplication.objects.filter(
+            customer=customer,
+            status=LoanApplication.Status.APPROVED,
+            final_status=StageStatus.APPROVED,
+        )
+        .select_related("product")
+        .order_by("-created_at")
+    )
+
+
+def loan_waivable_get(*, customer: Any, application_id: str) -> LoanApplication | None:
+    """The customer's APPROVED loan ``LOAN-YYYYMMDD-XXXXXXXX``, or ``None`` (not theirs, not
+    approved, or unknown)."""
+    return loans_waivable_for(customer=customer).filter(application_id=application_id).first()
+
+
+def waiver_type_list_active() -> QuerySet[WaiverType]:
+    return WaiverType.objects.filter(is_active=True).order_by("name")
+
+
+def waiver_type_get(*, code: str) -> WaiverType | None:
+    return waiver_type_list_active().filter(code=code).first()
+
+
+def certificate_type_list_active() -> QuerySet[CertificateType]:
+    return (
+        CertificateType.objects.filter(is_active=True)
+        .prefetch_related("allowed_waiver_types")
+        .order_by("name")
+    )
+
+
+def certificate_type_get(*, code: str) -> CertificateType | None:
+    return certificate_type_list_active().filter(code=code).first()
+
+
+# --- waivers ------------------------------------------------------------------------------
+
+
+def _with_relations(qs: QuerySet[WaiverRequest]) -> QuerySet[WaiverRequest]:
+    return qs.select_related("loan", "waiver_type", "certificate_type", "customer")
+
+
+def waiver_request_list_for_customer(*, customer: Any) -> QuerySet[WaiverRequest]:
+    """The customer's own waiver requests, newest first."""
+    return _with_relations(WaiverRequest.objects.filter(customer=customer)).order_by("-created_at")
+
+
+def waiver_request_get(*, waiver_id: Any, viewer: Any) -> WaiverRequest | None:
+    """The waiver if ``viewer`` owns it or is staff who sees all waivers, else ``None``."""
+    qs = _with_relations(WaiverRequest.objects.all())
+    if not user_sees_all_waivers(user=viewer):
+        qs = qs.filter(customer=viewer)
+    return qs.filter(pk=waiver_id).first()
+
+
+def waiver_review_queue() -> QuerySet[WaiverRequest]:
+    """Waivers for the staff console: MANUAL_REVIEW then VERIFIED (oldest first within), then
+    those still being verified, then decided ones newest first."""
+    return _with_relations(WaiverRequest.objects.all()).annotate(
+        queue_rank=Case(
+            When(status=WaiverRequest.Status.MANUAL_REVIEW, then=Value(0)),
+            When(status=WaiverRequest.Status.VERIFIED, then=Value(0)),
+            When(status=WaiverRequest.Status.PROCESSING, then=Value(1)),
+            When(status=WaiverRequest.Status.PENDING, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def _conflicting(waiver: WaiverRequest, **match: Any) -> WaiverRequest | None:
+    """Another waiver matching ``match`` that has the prior claim: APPROVED, or not REJECTED
+    and submitted first. The later of two concurrent submissions loses, never both."""
+    earlier = Q(created_at__lt=waiver.created_at) | Q(
+        created_at=waiver.created_at, pk__lt=waiver.pk
+    )
+    return (
+        WaiverRequest.objects.filter(**match)
+        .exclude(pk=waiver.pk)
+        .exclude(status=WaiverRequest.Status.REJECTED)
+        .filter(Q(status=WaiverRequest.Status.APPROVED) | earlier)
+        .order_by("created_at")
+        .first()
+    )
+
+
+def certificate_used_elsewhere(*, waiver: WaiverRequest) -> WaiverRequest | None:
+    """Another waiver backed by the same certificate (type and number) with the prior claim."""
+    return _conflicting(
+        waiver,
+        certificate_type_id=waiver.certificate_type_id,
+        certificate_number=waiver.certificate_number,
+    )
+
+
+def document_used_elsewhere(*, waiver: WaiverRequest) -> WaiverRequest | None:
+    """Another waiver with the same scan (SHA-256) with the prior claim, whatever its number."""
+    return _conflicting(waiver, sha256=waiver.sha256)
+
+
+def waiver_request_ocr(*, waiver: WaiverRequest) -> dict[str, Any] | None:
+    """The stored OCR result (``{"text", "mean_confidence", "words"}``), for staff only."""
+    if not waiver.ocr_encrypted:
+        return None
+    return json.loads(decrypt_text(waiver.ocr_encrypted))

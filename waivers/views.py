@@ -1,0 +1,127 @@
+"""Customer waiver pages (request, list, detail) and the staff-only certificate view."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+
+from loans.loan_accounts import loan_outstanding
+from smartbank.errors import ApplicationError
+
+from .forms import WaiverRequestForm
+from .models import WaiverRequest
+from .selectors import (
+    certificate_type_get,
+    certificate_type_list_active,
+    loan_waivable_get,
+    loans_waivable_for,
+    user_sees_all_waivers,
+    waiver_request_get,
+    waiver_request_list_for_customer,
+    waiver_type_get,
+    waiver_type_list_active,
+)
+from .services import waiver_document_viewed, waiver_request_submit
+
+REFRESH_SECONDS = 3
+
+
+@require_GET
+@login_required
+def waiver_request_list_view(request: HttpRequest) -> HttpResponse:
+    """The customer's waiver requests, and a link to ask for one when they have an approved
+    loan."""
+    return render(
+        request,
+        "waivers/list.html",
+        {
+            "waivers": waiver_request_list_for_customer(customer=request.user),
+            "can_request": loans_waivable_for(customer=request.user).exists(),
+        },
+    )
+
+
+@login_required
+def waiver_request_create_view(request: HttpRequest) -> HttpResponse:
+    """Ask for a waiver on one of the customer's approved loans (``?loan=<application ID>``
+    preselects it); verification runs in the background and the detail page follows it."""
+    loans = [
+        (application, loan_outstanding(application=application))
+        for application in loans_waivable_for(customer=request.user)
+    ]
+    if not loans:
+        messages.error(request, "You can ask for a waiver once one of your loans is approved.")
+        return redirect("waivers:list")
+    certificate_types = list(certificate_type_list_active())
+    form = WaiverRequestForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"loan": request.GET.get("loan", "")},
+        loans=loans,
+        waiver_types=list(waiver_type_list_active()),
+        certificate_types=certificate_types,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            waiver = waiver_request_submit(
+                customer=request.user,
+                loan=loan_waivable_get(customer=request.user, application_id=data["loan"]),
+                waiver_type=waiver_type_get(code=data["waiver_type"]),
+                certificate_type=certificate_type_get(code=data["certificate_type"]),
+                certificate_number=data["certificate_number"],
+                amount=data["amount"],
+                percent=data["percent"],
+                document=data["document"],
+            )
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Thank you. We are checking your certificate now.")
+            return redirect(waiver)
+    return render(
+        request,
+        "waivers/request.html",
+        {"form": form, "certificate_types": certificate_types},
+    )
+
+
+@require_GET
+@login_required
+def waiver_request_detail_view(request: HttpRequest, waiver_id: Any) -> HttpResponse:
+    """One of the customer's waivers; refreshes itself while PENDING or PROCESSING."""
+    waiver = waiver_request_get(waiver_id=waiver_id, viewer=request.user)
+    if waiver is None:
+        raise Http404("No such waiver request.")
+    refresh = waiver.status in (WaiverRequest.Status.PENDING, WaiverRequest.Status.PROCESSING)
+    return render(
+        request,
+        "waivers/detail.html",
+        {
+            "waiver": waiver,
+            "checks": waiver.checks.all(),
+            "refresh": REFRESH_SECONDS if refresh else 0,
+            "outstanding": loan_outstanding(application=waiver.loan),
+        },
+    )
+
+
+@staff_member_required
+def waiver_certificate_view(request: HttpRequest, waiver_id: Any) -> HttpResponse:
+    """Stream a waiver's certificate scan to staff with ``waivers.view_waiverrequest``.
+
+    Each view is recorded in the waiver's audit trail. Scans have no public URL.
+    """
+    if not user_sees_all_waivers(user=request.user):
+        raise Http404
+    waiver = get_object_or_404(WaiverRequest, pk=waiver_id)
+    waiver_document_viewed(waiver=waiver, viewer=request.user)
+    response = FileResponse(waiver.document.open("rb"), content_type=waiver.content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = "inline"
+    return response
