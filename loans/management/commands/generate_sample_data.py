@@ -3,10 +3,10 @@
 Integrator-style applications (no registered customer) spread over seed 001's regions, countries
 of those regions and the last ``--days`` days (default 180, more in recent weeks, office hours in
 the bank's time zone). Each applicant's figures are drawn at random (``random.Random`` seeded
-from ``--seed``: demo data, not a decision); the stage statuses and remarks then follow from the real rules of
-:mod:`loans.rules`, with the products' thresholds and the FATF list in effect today, so the data
-is what the pipeline would have decided. A few applicants are drawn as watchlist or
-senior-relative matches so compliance referrals and rejections show up too.
+from ``--seed``: demo data, not a decision); the stage statuses and remarks then follow from the
+real rules of :mod:`loans.rules`, with the products' thresholds and the FATF list in effect
+today, so the data is what the pipeline would have decided. A few applicants are drawn as
+watchlist or senior-relative matches so compliance referrals and rejections show up too.
 
 Rows go in with ``bulk_create`` in batches of 1,000, drawn and inserted by two processes side by
 side (100,000 rows in about 30 s on two cores); no audit events or notifications are written for
