@@ -119,7 +119,7 @@ class WaiverRequestAdmin(admin.ModelAdmin):
             },
         ),
         (
-            "Decision",
+            "Approvals and ledger posting",
             {
                 "fields": (
                     "first_approved_by",
@@ -233,7 +233,9 @@ class WaiverRequestAdmin(admin.ModelAdmin):
             '<div class="candidates"><h3>Numbers found</h3>'
             '<p>Typed by the customer: <code id="waiver-typed-number">{}</code></p>'
             '<table id="waiver-candidates"><tr><th>Read</th><th>Normalised</th>'
-            "<th>Confidence</th><th>Characters off</th></tr>{}</table>{}</div></div>",
+            '<th title="Tesseract confidence, 0-100">Conf.</th>'
+            '<th title="Characters that differ from the typed number">Off by</th></tr>{}</table>'
+            "{}</div></div>",
             scan,
             text or "—",
             obj.certificate_number,

@@ -69,6 +69,13 @@ def reason(code: str, message: str | None = None) -> dict[str, str]:
     return {"code": code, "message": message or REASON_MESSAGES.get(code, code)}
 
 
+def _a(name: str, *, capital: bool = False) -> str:
+    """``"Interest waiver"`` -> ``"an interest waiver"`` (``capital``: ``"An interest waiver"``)."""
+    noun = name[:1].lower() + name[1:]
+    article = "an" if noun[:1] in "aeiou" else "a"
+    return f"{article.capitalize() if capital else article} {noun}"
+
+
 class NotAllowed(ApplicationError):
     """The user may not take this action on this waiver (HTTP 403)."""
 
@@ -141,7 +148,7 @@ def certificate_number_validate(*, certificate_type: CertificateType, number: st
     normalised = normalise_number(number, certificate_type.number_pattern)
     if normalised is None:
         raise ApplicationError(
-            f"A {certificate_type.name.lower()} number looks like "
+            f"The number of {_a(certificate_type.name)} looks like "
             f"{certificate_type.number_example}.",
             code="CERTIFICATE_NUMBER_FORMAT",
             field="certificate_number",
@@ -209,8 +216,8 @@ def waiver_amount_resolve(
     )
     if resolved > limit:
         raise ApplicationError(
-            f"A {waiver_type.name.lower()} covers at most {waiver_type.max_percent.normalize():f}%"
-            f" of what is owed ({format_inr(limit)}).",
+            f"{_a(waiver_type.name, capital=True)} covers at most "
+            f"{waiver_type.max_percent.normalize():f}% of what is owed ({format_inr(limit)}).",
             code="ABOVE_WAIVER_TYPE_LIMIT",
             field=field_name,
         )
@@ -257,7 +264,7 @@ def waiver_request_submit(
         )
     if not certificate_type.allowed_waiver_types.filter(pk=waiver_type.pk).exists():
         raise ApplicationError(
-            f"A {certificate_type.name.lower()} does not back a {waiver_type.name.lower()}.",
+            f"{_a(certificate_type.name, capital=True)} does not back {_a(waiver_type.name)}.",
             code="CERTIFICATE_NOT_ALLOWED",
             field="certificate_type",
         )
