@@ -67,8 +67,7 @@ class WaiverRequestForm(forms.Form):
         ]
         self.fields["waiver_type"].choices = [(t.code, t.name) for t in waiver_types]
         self.fields["certificate_type"].choices = [
-            (c.code, f"{c.name} (e.g. {c.number_example})")
-            for c in certificate_types
+            (c.code, f"{c.name} (e.g. {c.number_example})") for c in certificate_types
         ]
 
     def clean_document(self) -> bytes:

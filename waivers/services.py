@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import BankAccount, LedgerEntry
@@ -567,17 +567,25 @@ def waiver_request_approve(*, waiver_id: Any, officer: Any, note: str = "") -> W
     waiver.decided_at = now
     waiver.review_note = note
     waiver.ledger_entry = entry
-    waiver.save(
-        update_fields=[
-            "status",
-            "reasons",
-            "decided_by",
-            "decided_at",
-            "review_note",
-            "ledger_entry",
-            "updated_at",
-        ]
-    )
+    try:
+        with transaction.atomic():
+            waiver.save(
+                update_fields=[
+                    "status",
+                    "reasons",
+                    "decided_by",
+                    "decided_at",
+                    "review_note",
+                    "ledger_entry",
+                    "updated_at",
+                ]
+            )
+    except IntegrityError as exc:  # another waiver with this certificate or scan approved now
+        raise ConflictError(
+            "Another waiver backed by this certificate was approved a moment ago. Reject this "
+            "request.",
+            code="CERTIFICATE_ALREADY_USED",
+        ) from exc
     waiver_event_record(
         waiver=waiver,
         type=WaiverEvent.Type.APPROVED,

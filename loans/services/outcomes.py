@@ -12,6 +12,7 @@ from smartbank.notifications import mask_account_number, notification_send
 
 from .. import rules
 from ..events import loan_application_event_record
+from ..loan_accounts import loan_account_ensure
 from ..models import LoanApplication, LoanApplicationEvent, StageStatus
 from ..selectors import disbursement_account_for, loan_application_emi, loan_application_tenure
 
@@ -29,16 +30,18 @@ def loan_application_disburse(*, application: LoanApplication) -> LedgerEntry | 
     account through :func:`accounts.services.ledger_post` and record ``disbursed_at`` and
     ``disbursement_account``. Call inside the approving transaction, application row locked.
 
+    Also opens (once) the customer's LOAN account holding what they owe
+    (:func:`loans.loan_accounts.loan_account_ensure`), which waivers reduce.
+
     Returns the ledger entry, or ``None`` when nothing was posted: an integrator's
     application, already disbursed, no active account, or the ledger refused (recorded as a
     DISBURSED event with ``{"posted": false, "reason"}`` for staff to follow up; the approval
     stands).
     """
-    if (
-        application.status != Status.APPROVED
-        or application.customer_id is None
-        or application.disbursed_at is not None
-    ):
+    if application.status != Status.APPROVED or application.customer_id is None:
+        return None
+    loan_account_ensure(application=application)
+    if application.disbursed_at is not None:
         return None
     account = disbursement_account_for(customer=application.customer)
     data: dict[str, Any] = {"posted": False, "amount": str(application.loan_amount)}

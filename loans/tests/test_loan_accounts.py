@@ -4,6 +4,7 @@ interest, found by its ledger reference, its balance what is still owed."""
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import AccountType, BankAccount, LedgerEntry
 from accounts.services import ledger_post
@@ -112,3 +113,35 @@ def test_two_loans_of_one_customer_get_two_accounts(customer):
 
     assert first.pk != second.pk
     assert BankAccount.objects.filter(user=customer, account_type=AccountType.LOAN).count() == 2
+
+
+@pytest.mark.django_db
+def test_final_approval_opens_the_loan_account_with_the_total_repayable(
+    django_capture_on_commit_callbacks,
+):
+    """An approved customer's loan is owed in a LOAN account from the moment of approval."""
+    from accounts.tests.factories import CustomerProfileFactory
+    from kyc.tests.factories import KycCaseFactory
+    from loans.loan_accounts import loan_account_get, loan_total_repayable
+    from loans.services import loan_application_submit
+
+    now = timezone.now()
+    user = CustomerProfileFactory(email_verified_at=now, phone_verified_at=now).user
+    KycCaseFactory(user=user, status="VERIFIED")
+    with django_capture_on_commit_callbacks(execute=True):
+        application = loan_application_submit(
+            submitted_by=user,
+            customer=user,
+            income=Decimal("85000"),
+            debt=Decimal("25000"),
+            credit_score=720,
+            loan_amount=Decimal("250000"),
+            loan_purpose="Home Purchase",
+            region="APAC",
+            country="India",
+        )
+    application.refresh_from_db()
+    assert application.final_status == "APPROVED"
+    account = loan_account_get(application=application)
+    assert account is not None and account.account_type == "LOAN"
+    assert account.balance == loan_total_repayable(application=application)
