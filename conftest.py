@@ -66,3 +66,26 @@ def astronaut_selfie_jpg() -> bytes:
     from kyc.tests import cards
 
     return cards.to_bytes(cards.selfie_of("astronaut"))
+
+
+@pytest.fixture(scope="module")
+def _allow_orm_beside_event_loop():
+    """Playwright's sync API keeps an asyncio loop on the test thread, so Django would refuse
+    ORM calls (SynchronousOnlyOperation); the ORM calls in browser tests are plain synchronous
+    ones. Module-scoped so the flag outlives every test's database teardown."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="module")
+def browser(_allow_orm_beside_event_loop):
+    """Debian's headless chromium through Playwright, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    from smartbank.tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -7,69 +7,32 @@ save full-page PNGs of the key pages (register, KYC form, decision, admin case p
 
 import datetime
 import hashlib
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from accounts.models import BankAccount, OtpDevice
+from accounts.models import BankAccount
 from accounts.services import bank_account_approve
 from accounts.tests.auth import last_email_code, last_sms_code
-from accounts.tests.factories import TEST_PASSWORD, UserFactory
+from accounts.tests.factories import UserFactory
 from kyc.models import KycCase, KycDocument
 from kyc.tests import cards
 from kyc.tests.factories import KycCaseFactory
+from smartbank.tests.browser import new_page, screenshot, staff_logs_in
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]
 DECISION_TIMEOUT_MS = 60_000
 NAME = "Neil Armstrong"
 DOB = datetime.date(1990, 8, 5)
 
 
-@pytest.fixture(scope="module")
-def _allow_orm_beside_event_loop() -> Iterator[None]:
-    """Playwright's sync API keeps an asyncio loop on this thread, so Django would refuse ORM
-    calls (SynchronousOnlyOperation); the ORM calls here are plain synchronous ones.
-
-    Module-scoped so the flag outlives every test's database teardown.
-    """
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
-@pytest.fixture(scope="module")
-def browser(_allow_orm_beside_event_loop: None) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-IN",
-                                  timezone_id="Asia/Kolkata")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+    page = new_page(browser, timeout_ms=10_000)
     yield page
-    context.close()
-
-
-def screenshot(page: Page, name: str) -> None:
-    """Save a full-page PNG as ``$SCREENSHOTS_DIR/<name>.png`` when that variable is set."""
-    folder = os.environ.get("SCREENSHOTS_DIR")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+    page.context.close()
 
 
 def astronaut_card() -> bytes:
@@ -187,18 +150,7 @@ def test_staff_approves_a_manual_review_case_in_the_console(live_server, page, r
     attach_document(case, KycDocument.Kind.SELFIE, astronaut_selfie(), "image/jpeg")
 
     # When the reviewer logs into the staff console with password and emailed OTP
-    device = OtpDevice.objects.create(user=reviewer, channel="EMAIL", name="email")
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", reviewer.email)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()  # the password alone is not enough
-    page.fill("#id_password", TEST_PASSWORD)
-    page.select_option("#id_otp_device", device.persistent_id)
-    page.get_by_role("button", name="Get OTP Challenge").click()
-    expect(page.locator("#content")).to_contain_text("We sent a code to")
-    page.fill("#id_password", TEST_PASSWORD)
-    page.fill("#id_otp_token", last_email_code(reviewer.email))
-    page.get_by_role("button", name="Log in").click()
+    staff_logs_in(page, live_server, reviewer)
     page.get_by_role("link", name="KYC cases").click()
     page.wait_for_url("**/admin/kyc/kyccase/")
     row = page.locator("#result_list tbody tr", has_text=case.user.email)

@@ -5,101 +5,22 @@ Celery runs eagerly (root conftest), so the verification task runs in the live s
 right after the form commits. Set SCREENSHOTS_DIR to save full-page PNGs of the key pages.
 """
 
-import os
-from collections.abc import Iterator
 from decimal import Decimal
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from accounts.models import OtpDevice
-from accounts.tests.auth import last_email_code
-from accounts.tests.factories import TEST_PASSWORD, CustomerProfileFactory, UserFactory
+from accounts.tests.factories import CustomerProfileFactory, UserFactory
 from kyc.tests.factories import KycCaseFactory
 from loans import emi
 from loans.models import LoanApplication
 from loans.tests.factories import default_product, staff_member
 from smartbank.money import format_inr
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def _allow_orm_beside_event_loop() -> Iterator[None]:
-    """Playwright's sync API keeps an asyncio loop on this thread, so Django would refuse ORM
-    calls (SynchronousOnlyOperation); the ORM calls here are plain synchronous ones.
-
-    Module-scoped so the flag outlives every test's database teardown.
-    """
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
-@pytest.fixture(scope="module")
-def browser(_allow_orm_beside_event_loop: None) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def new_page(browser: Browser) -> Page:
-    """A page in a fresh context (its own cookies: one per person)."""
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="en-IN", timezone_id="Asia/Kolkata"
-    )
-    context.set_default_timeout(15_000)
-    return context.new_page()
-
-
-def screenshot(page: Page, name: str) -> None:
-    """Save a full-page PNG as ``$SCREENSHOTS_DIR/<name>.png`` when that variable is set."""
-    folder = os.environ.get("SCREENSHOTS_DIR")
-    if folder:
-        page.wait_for_timeout(1500)  # let Chart.js finish its animations
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
-
-
-def customer_logs_in(page: Page, live_server, email: str, *, next_path: str) -> None:
-    """Password, then the emailed one-time code, on the customer pages."""
-    page.goto(f"{live_server.url}/accounts/login/?next={next_path}")
-    page.fill("#id_username", email)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/accounts/otp/**")
-    page.get_by_label("Email").check()
-    page.get_by_role("button", name="Send me a code").click()
-    page.fill("#id_otp", last_email_code(email))
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"**{next_path}")
-
-
-def staff_logs_in(page: Page, live_server, staff) -> None:
-    """The staff console's login: password, then an OTP challenge by email."""
-    device = OtpDevice.objects.create(user=staff, channel="EMAIL", name="email")
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", staff.email)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()  # the password alone is not enough
-    page.fill("#id_password", TEST_PASSWORD)
-    page.select_option("#id_otp_device", device.persistent_id)
-    page.get_by_role("button", name="Get OTP Challenge").click()
-    expect(page.locator("#content")).to_contain_text("We sent a code to")
-    page.fill("#id_password", TEST_PASSWORD)
-    page.fill("#id_otp_token", last_email_code(staff.email))
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
+from smartbank.tests.browser import customer_logs_in, new_page, screenshot, staff_logs_in
 
 
 def officer_approves(page: Page, live_server, officer, application_id: str) -> None:
@@ -223,7 +144,7 @@ def test_staff_dashboard_draws_the_charts_from_local_static_files(live_server, b
     assert charts["funnel"]["labels"] == 5
     assert charts["timeline"]["labels"] == 30
     assert all(c["width"] > 100 and c["height"] > 100 for c in charts.values())
-    screenshot(page, "loan-dashboard")
+    screenshot(page, "loan-dashboard", settle_ms=1500)
 
     # When the period changes to 180 days, the timeline is re-read from the API
     page.select_option("#timeline-days", "180")

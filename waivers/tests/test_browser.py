@@ -6,96 +6,19 @@ uploaded scan) runs in the live server thread right after the form commits. Set 
 to save full-page PNGs of the key pages.
 """
 
-import os
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import expect
 
-from accounts.models import LedgerEntry, OtpDevice
-from accounts.tests.auth import last_email_code
-from accounts.tests.factories import TEST_PASSWORD, CustomerProfileFactory, UserFactory
+from accounts.models import LedgerEntry
+from accounts.tests.factories import CustomerProfileFactory, UserFactory
 from loans.loan_accounts import loan_outstanding
+from smartbank.tests.browser import customer_logs_in, new_page, screenshot, staff_logs_in
 from waivers.models import WaiverRequest
 from waivers.tests import certificates
 from waivers.tests.factories import approved_loan, ensure_seed, waiver_officer
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def _allow_orm_beside_event_loop() -> Iterator[None]:
-    """Playwright's sync API keeps an asyncio loop on this thread, so Django would refuse ORM
-    calls (SynchronousOnlyOperation); the ORM calls here are plain synchronous ones.
-
-    Module-scoped so the flag outlives every test's database teardown.
-    """
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
-@pytest.fixture(scope="module")
-def browser(_allow_orm_beside_event_loop: None) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def new_page(browser: Browser) -> Page:
-    """A page in a fresh context (its own cookies: one per person)."""
-    context = browser.new_context(
-        viewport={"width": 1400, "height": 900}, locale="en-IN", timezone_id="Asia/Kolkata"
-    )
-    context.set_default_timeout(20_000)
-    return context.new_page()
-
-
-def screenshot(page: Page, name: str) -> None:
-    """Save a full-page PNG as ``$SCREENSHOTS_DIR/<name>.png`` when that variable is set."""
-    folder = os.environ.get("SCREENSHOTS_DIR")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
-
-
-def customer_logs_in(page: Page, live_server, email: str, *, next_path: str) -> None:
-    """Password, then the emailed one-time code, on the customer pages."""
-    page.goto(f"{live_server.url}/accounts/login/?next={next_path}")
-    page.fill("#id_username", email)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/accounts/otp/**")
-    page.get_by_label("Email").check()
-    page.get_by_role("button", name="Send me a code").click()
-    page.fill("#id_otp", last_email_code(email))
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"**{next_path}")
-
-
-def staff_logs_in(page: Page, live_server, staff) -> None:
-    """The staff console's login: password, then an OTP challenge by email."""
-    device = OtpDevice.objects.create(user=staff, channel="EMAIL", name="email")
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", staff.email)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()  # the password alone is not enough
-    page.fill("#id_password", TEST_PASSWORD)
-    page.select_option("#id_otp_device", device.persistent_id)
-    page.get_by_role("button", name="Get OTP Challenge").click()
-    expect(page.locator("#content")).to_contain_text("We sent a code to")
-    page.fill("#id_password", TEST_PASSWORD)
-    page.fill("#id_otp_token", last_email_code(staff.email))
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
 
 
 @pytest.mark.browser
@@ -120,7 +43,7 @@ def test_customer_asks_for_a_waiver_and_an_officer_approves_it_in_the_console(
     scan_file.write_bytes(certificates.to_bytes(scan))
 
     # When he logs in and asks for an interest waiver of 10 % of what he owes
-    page = new_page(browser)
+    page = new_page(browser, width=1400, timeout_ms=20_000)
     customer_logs_in(page, live_server, farmer.email, next_path="/waivers/")
     page.get_by_role("link", name="Ask for a waiver").click()
     page.wait_for_url("**/waivers/new/")
@@ -144,7 +67,7 @@ def test_customer_asks_for_a_waiver_and_an_officer_approves_it_in_the_console(
     screenshot(page, "waiver-verified")
 
     # When the officer opens it in the staff console
-    console = new_page(browser)
+    console = new_page(browser, width=1400, timeout_ms=20_000)
     staff_logs_in(console, live_server, officer)
     console.get_by_role("link", name="Waiver requests").click()
     row = console.locator("#result_list tbody tr", has_text=farmer.email)
