@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 
-from smartbank.models import AuditEvent, TimeStampedModel
+from smartbank.models import AuditEvent, CheckRecord, TimeStampedModel
 
 
 def _documents_storage():  # noqa: ANN202 - callable storage keeps migrations environment-free
@@ -131,31 +131,16 @@ class KycDocument(TimeStampedModel):
         return f"{self.get_kind_display()} of case {self.case_id}"
 
 
-class KycCheck(TimeStampedModel):
+class KycCheck(CheckRecord):
     """The outcome of one pipeline step for a case (re-running the pipeline replaces them)."""
 
-    class Status(models.TextChoices):
-        PASSED = "PASSED", "Passed"
-        REVIEW = "REVIEW", "Needs review"
-        FAILED = "FAILED", "Failed"
-        ERROR = "ERROR", "Error"
-
     case = models.ForeignKey(KycCase, on_delete=models.CASCADE, related_name="checks")
-    position = models.PositiveSmallIntegerField()
-    name = models.CharField(max_length=40)
-    status = models.CharField(max_length=10, choices=Status.choices)
-    code = models.CharField(max_length=40, blank=True, default="")
-    detail = models.CharField(max_length=300, blank=True, default="")
 
-    class Meta:
-        ordering = ["position"]
+    class Meta(CheckRecord.Meta):
         verbose_name = "KYC check"
         constraints = [
             models.UniqueConstraint(fields=["case", "name"], name="kyc_check_one_per_name"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.name}: {self.status}"
 
 
 class KycCaseEvent(AuditEvent):

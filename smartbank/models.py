@@ -105,3 +105,31 @@ class AuditEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.type} at {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class CheckRecord(TimeStampedModel):
+    """Abstract outcome of one automated verification step (KYC pipeline, waiver certificate).
+
+    Subclasses add the foreign key to what was checked and a one-per-name constraint; the
+    pipeline replaces them when it runs again. ``code`` is a stable reason code (empty when
+    passed); ``detail`` plain words, never an ID number.
+    """
+
+    class Status(models.TextChoices):
+        PASSED = "PASSED", "Passed"
+        REVIEW = "REVIEW", "Needs review"
+        FAILED = "FAILED", "Failed"
+        ERROR = "ERROR", "Error"
+
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=40)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    code = models.CharField(max_length=40, blank=True, default="")
+    detail = models.CharField(max_length=300, blank=True, default="")
+
+    class Meta:
+        abstract = True
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.status}"

@@ -15,7 +15,7 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 
-from smartbank.models import AuditEvent, TimeStampedModel
+from smartbank.models import AuditEvent, CheckRecord, TimeStampedModel
 
 from .certificates import PatternError, normalise_number, parse_pattern
 
@@ -262,31 +262,16 @@ class WaiverRequest(TimeStampedModel):
         return f"WAIVER-{self.pk}"
 
 
-class WaiverCheck(TimeStampedModel):
+class WaiverCheck(CheckRecord):
     """The outcome of one verification step of a waiver (re-running replaces them)."""
 
-    class Status(models.TextChoices):
-        PASSED = "PASSED", "Passed"
-        REVIEW = "REVIEW", "Needs review"
-        FAILED = "FAILED", "Failed"
-        ERROR = "ERROR", "Error"
-
     waiver = models.ForeignKey(WaiverRequest, on_delete=models.CASCADE, related_name="checks")
-    position = models.PositiveSmallIntegerField()
-    name = models.CharField(max_length=40)
-    status = models.CharField(max_length=10, choices=Status.choices)
-    code = models.CharField(max_length=40, blank=True, default="")
-    detail = models.CharField(max_length=300, blank=True, default="")
 
-    class Meta:
-        ordering = ["position"]
+    class Meta(CheckRecord.Meta):
         verbose_name = "waiver check"
         constraints = [
             models.UniqueConstraint(fields=["waiver", "name"], name="waiver_check_one_per_name"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.name}: {self.status}"
 
 
 class WaiverEvent(AuditEvent):
