@@ -2,7 +2,9 @@
 # Start PostgreSQL and Redis on 127.0.0.1 without systemd when they are not running, and make
 # the test role and database. Safe to run again. Used by `make test`.
 set -euo pipefail
-PG_VERSION="${PG_VERSION:-15}"
+# The newest installed PostgreSQL (15 on Debian 12; other releases ship other versions).
+PG_VERSION="${PG_VERSION:-$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -n 1)}"
+[ -n "$PG_VERSION" ] || { echo "PostgreSQL is not installed" >&2; exit 1; }
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 
 if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
