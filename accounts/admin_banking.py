@@ -111,7 +111,9 @@ class BankAccountAdmin(admin.ModelAdmin):
             f"{format_inr(maturity.amount)}"
         )
 
-    @admin.action(description="Approve selected requests (open the accounts)")
+    @admin.action(
+        description="Approve selected requests (open the accounts)", permissions=["change"]
+    )
     def approve_selected(self, request: HttpRequest, queryset: QuerySet[BankAccount]) -> None:
         opened = 0
         for account in queryset:

@@ -185,7 +185,7 @@ class LoanApplication(TimeStampedModel):
     documents_uploaded = models.BooleanField(default=False)
     documents = models.JSONField(default=list, blank=True)
     dti_ratio = models.DecimalField(
-        "DTI ratio", max_digits=7, decimal_places=3, null=True, blank=True
+        "DTI ratio", max_digits=18, decimal_places=3, null=True, blank=True
     )
 
     # Stage 1: KYC

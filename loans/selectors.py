@@ -123,6 +123,30 @@ def loan_application_events(*, application: LoanApplication) -> QuerySet[LoanApp
     return application.events.select_related("actor").order_by("-created_at", "-id")
 
 
+def applicant_compliance_remarks(*, application: LoanApplication) -> str:
+    """The compliance stage as the applicant may read it: a general sentence, never the
+    watchlist or FATF remarks (AML "tipping off", PMLA 2002 s.12 / FATF Recommendation 21)."""
+    if application.compliance_status == StageStatus.APPROVED:
+        return "Compliance checks passed"
+    if application.compliance_status == StageStatus.REJECTED:
+        return "The application did not pass our compliance checks"
+    if application.decided_by_id:
+        return "Reviewed by our staff"
+    if application.compliance_verified_at:
+        return "Our compliance team is reviewing the application"
+    return ""
+
+
+def applicant_final_remarks(*, application: LoanApplication) -> str:
+    """The decision's remarks as the applicant may read them: as stored unless they quote
+    compliance screening (see :func:`applicant_compliance_remarks`)."""
+    if application.compliance_status == StageStatus.APPROVED or application.decided_by_id:
+        return application.final_remarks
+    if application.status == LoanApplication.Status.REJECTED:
+        return "The application did not pass our checks."
+    return ""  # in review: the status says so already
+
+
 def loan_review_queue() -> QuerySet[LoanApplication]:
     """Applications for the staff console: REVIEW first (oldest first within), then checks
     still running, then decided ones newest first."""

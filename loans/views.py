@@ -27,6 +27,8 @@ from .emi import total_interest
 from .forms import LoanApplicationForm
 from .models import LoanApplication, StageStatus
 from .selectors import (
+    applicant_compliance_remarks,
+    applicant_final_remarks,
     loan_application_emi,
     loan_application_list_for_customer,
     loan_application_schedule,
@@ -125,16 +127,7 @@ def _stages(application: LoanApplication) -> list[dict[str, Any]]:
     Compliance remarks name watchlist matches, which are for staff only, so the customer reads
     a general sentence instead.
     """
-    if application.compliance_status == StageStatus.APPROVED:
-        compliance_text = "Compliance checks passed"
-    elif application.compliance_status == StageStatus.REJECTED:
-        compliance_text = "The application did not pass our compliance checks"
-    elif application.decided_by_id:
-        compliance_text = "Reviewed by our staff"
-    elif application.compliance_verified_at:
-        compliance_text = "Our compliance team is reviewing the application"
-    else:
-        compliance_text = ""
+    compliance_text = applicant_compliance_remarks(application=application)
     return [
         {
             "key": "kyc",
@@ -163,15 +156,6 @@ def _stages(application: LoanApplication) -> list[dict[str, Any]]:
     ]
 
 
-def _final_remarks(application: LoanApplication) -> str:
-    """The decision's remarks, unless they quote compliance screening (see :func:`_stages`)."""
-    if application.compliance_status == StageStatus.APPROVED or application.decided_by_id:
-        return application.final_remarks
-    if application.status == Status.REJECTED:
-        return "The application did not pass our checks."
-    return ""  # in review: the page says so already
-
-
 @require_GET
 @login_required
 def loan_application_detail_view(request: HttpRequest, application_id: str) -> HttpResponse:
@@ -192,7 +176,7 @@ def loan_application_detail_view(request: HttpRequest, application_id: str) -> H
     context: dict[str, Any] = {
         "application": application,
         "stages": _stages(application),
-        "final_remarks": _final_remarks(application),
+        "final_remarks": applicant_final_remarks(application=application),
         "refresh": refresh,
         "tenure_months": loan_application_tenure(application=application),
     }

@@ -60,4 +60,5 @@ class OtpDevice(CooldownMixin, TimestampMixin, Device):
     def verify_token(self, token: str) -> bool:
         from accounts.services.otp import otp_check
 
-        return otp_check(device_id=self.pk, token=token)
+        # otp_check answers a status word; any non-empty word is truthy, so compare.
+        return otp_check(device_id=self.pk, token=token) == "OK"

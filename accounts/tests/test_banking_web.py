@@ -330,3 +330,24 @@ def test_staff_edit_fd_rates_and_see_the_ledger_read_only(client, reviewer):
     page = client.get(f"/admin/accounts/ledgerentry/{entry.pk}/change/")
     assert page.status_code == 200 and b'name="amount"' not in page.content
     assert client.post(f"/admin/accounts/ledgerentry/{entry.pk}/delete/").status_code == 403
+
+
+def test_staff_with_view_permission_only_cannot_approve_through_the_list_action(client):
+    from django.contrib.auth.models import Permission
+
+    from accounts.tests.factories import UserFactory
+
+    # Given a staff member who may only view bank accounts, and a waiting request
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_bankaccount"))
+    waiting = bank_account_request(user=onboarded_customer(), account_type=AccountType.SAVINGS)
+    login_verified(client, viewer)
+    assert client.get("/admin/accounts/bankaccount/").status_code == 200
+    # When they post the approve action from the list
+    client.post(
+        "/admin/accounts/bankaccount/",
+        {"action": "approve_selected", "_selected_action": [waiting.pk]},
+    )
+    # Then the request stays REQUESTED
+    waiting.refresh_from_db()
+    assert waiting.status == "REQUESTED"

@@ -144,7 +144,7 @@ class DashboardFinancialMetricsApi(_DashboardApi):
             max_digits=6, decimal_places=2, coerce_to_string=False, allow_null=True
         )
         average_dti_ratio = serializers.DecimalField(
-            max_digits=7, decimal_places=3, coerce_to_string=False, allow_null=True
+            max_digits=18, decimal_places=3, coerce_to_string=False, allow_null=True
         )
         average_loan_amount = _money(allow_null=True)
         total_loan_amount = _money()

@@ -7,7 +7,11 @@ from typing import Any
 from rest_framework import serializers
 
 from ..models import LoanApplication, LoanApplicationEvent, Region, StageStatus
-from ..selectors import loan_application_emi
+from ..selectors import (
+    applicant_compliance_remarks,
+    applicant_final_remarks,
+    loan_application_emi,
+)
 
 
 def money_field(**kwargs: Any) -> serializers.DecimalField:
@@ -22,9 +26,11 @@ class LoanApplicationSerializer(serializers.ModelSerializer):
     debt = money_field()
     loan_amount = money_field()
     dti_ratio = serializers.DecimalField(
-        max_digits=7, decimal_places=3, coerce_to_string=False, allow_null=True
+        max_digits=18, decimal_places=3, coerce_to_string=False, allow_null=True
     )
     emi = serializers.SerializerMethodField()
+    compliance_remarks = serializers.SerializerMethodField()
+    final_remarks = serializers.SerializerMethodField()
     awaiting_second_approval = serializers.BooleanField()
     region = serializers.ChoiceField(choices=Region.choices)
     final_status = serializers.ChoiceField(choices=StageStatus.choices)
@@ -78,10 +84,19 @@ class LoanApplicationSerializer(serializers.ModelSerializer):
         """EMI in INR at the product's rate over the tenure, ``"8678.23"``."""
         return str(loan_application_emi(application=application))
 
+    def get_compliance_remarks(self, application: LoanApplication) -> str:
+        """A general sentence: screening remarks are for staff only (AML tipping-off)."""
+        return applicant_compliance_remarks(application=application)
+
+    def get_final_remarks(self, application: LoanApplication) -> str:
+        return applicant_final_remarks(application=application)
+
 
 class LoanApplicationStaffSerializer(LoanApplicationSerializer):
     """What loan and compliance staff see in addition: the screening evidence and who acted."""
 
+    compliance_remarks = serializers.CharField()
+    final_remarks = serializers.CharField()
     first_approved_by = serializers.EmailField(source="first_approved_by.email", default=None)
     decided_by = serializers.EmailField(source="decided_by.email", default=None)
 

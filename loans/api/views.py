@@ -321,7 +321,7 @@ class LoanEligibilityCheckApi(APIView):
         eligible = serializers.BooleanField()
         status = serializers.CharField()
         dti_ratio = serializers.DecimalField(
-            max_digits=7, decimal_places=3, coerce_to_string=False, allow_null=True
+            max_digits=18, decimal_places=3, coerce_to_string=False, allow_null=True
         )
         reasons = serializers.ListField(child=serializers.CharField())
         checks = CheckSerializer(many=True)

@@ -235,6 +235,43 @@ def test_eligibility_check_gives_reasons():
     ]
 
 
+@pytest.mark.django_db
+def test_eligibility_check_with_debt_far_above_income_answers_its_dti():
+    """A DTI of 100000 (debt 100000 on income 1) is reported, not a 500."""
+    response = api_client_for(integrator()).post(
+        "/api/v1/loans/eligibility/",
+        {
+            "name": "Jane Smith",
+            "email": "jane@example.com",
+            "income": 1,
+            "debt": 100000,
+            "credit_score": 720,
+        },
+        format="json",
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["eligible"], body["status"], body["dti_ratio"]) == (False, "REJECTED", 100000.0)
+
+
+@seed_example
+def test_an_application_with_debt_far_above_income_is_rejected_not_stuck():
+    """The DTI of the smallest income and the largest debt the API accepts fits the column,
+    so the checks finish (REJECTED on eligibility) instead of failing on save."""
+    default_product()
+    response = api_client_for(integrator()).post(
+        URL, seed_body(income="0.01", debt="999999999999.99"), format="json"
+    )
+
+    assert response.status_code == 201
+    app = response.json()["application"]
+    assert (app["status"], app["eligibility_status"], app["dti_ratio"]) == (
+        "REJECTED",
+        "REJECTED",
+        99999999999999.0,
+    )
+
+
 # --- errors -------------------------------------------------------------------------------
 
 
@@ -321,6 +358,36 @@ def test_a_customer_sees_their_application_and_may_not_decide_it():
     response = client.post(detail(application.application_id, "approve"))
     assert response.status_code == 403
     assert response.json()["code"] == "FORBIDDEN"
+
+
+@seed_example
+def test_the_api_does_not_tell_an_applicant_of_a_watchlist_match(tmp_path):
+    """AML tipping-off: like the web pages and the emails, the applicant's API view gives a
+    general sentence instead of the sanctions or PEP remarks; staff see them."""
+    customer = CustomerProfileFactory(user__full_name="Arvind Kumar Mehta").user
+    KycCaseFactory(user=customer, status="VERIFIED")
+    default_product()
+    path = write_targets_csv(
+        tmp_path / "sanctions.csv", [{"id": "s1", "schema": "Person", "name": "Arvind Kumar Mehta"}]
+    )
+    with path.open(newline="") as fh:
+        watchlist_import(file=fh, name="Sanctions", kind="SANCTIONS", version="1")
+    client = api_client_for(customer)
+
+    app = client.post(URL, seed_body(), format="json").json()["application"]
+    application = LoanApplication.objects.get()
+    assert application.compliance_remarks.startswith("Name matches a sanctions list entry")
+    shown = client.get(detail(app["application_id"])).json()
+    listed = client.get(URL).json()["applications"][0]
+    for body in (app, shown, listed):
+        assert (body["status"], body["compliance_status"]) == ("REJECTED", "REJECTED")
+        assert body["compliance_remarks"] == "The application did not pass our compliance checks"
+        assert body["final_remarks"] == "The application did not pass our checks."
+        assert "sanction" not in str(body).lower()
+
+    staff = api_client_for(staff_member()).get(detail(app["application_id"])).json()
+    assert staff["compliance_remarks"] == application.compliance_remarks
+    assert staff["final_remarks"] == application.final_remarks
 
 
 # --- staff actions ------------------------------------------------------------------------
