@@ -28,7 +28,9 @@ class UserAdmin(DjangoUserAdmin):
 class CustomerProfileAdmin(admin.ModelAdmin):
     list_display = ("user", "phone", "created_at")
     search_fields = ("user__email", "user__full_name")
-    readonly_fields = ("user", "created_at")
+    # Contact details and their verification change only through the OTP services (audited).
+    readonly_fields = ("user", "phone", "date_of_birth", "email_verified_at", "phone_verified_at",
+                       "created_at")
 
 
 from . import admin_banking  # noqa: E402,F401

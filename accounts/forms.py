@@ -24,3 +24,7 @@ class RegistrationForm(forms.Form):
 
 class EmailLoginForm(AuthenticationForm):
     username = forms.EmailField(label="Email", widget=forms.EmailInput(attrs={"autofocus": True}))
+
+    def clean_username(self) -> str:
+        # Emails are stored lower-cased (UserManager); match how people type them.
+        return self.cleaned_data["username"].strip().lower()

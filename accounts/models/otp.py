@@ -29,6 +29,9 @@ class OtpDevice(CooldownMixin, TimestampMixin, Device):
     valid_until = models.DateTimeField(null=True, blank=True)
     failed_guesses = models.PositiveSmallIntegerField(default=0)
     verified_at = models.DateTimeField(null=True, blank=True)
+    # Codes sent in the current hour: caps guesses across resends (5 codes x 5 guesses an hour).
+    codes_window_started_at = models.DateTimeField(null=True, blank=True)
+    codes_in_window = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = "OTP device"

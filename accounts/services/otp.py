@@ -65,7 +65,8 @@ def otp_send(*, device_id: Any, purpose: str) -> str:
 
     ``purpose`` is ``verify`` (contact verification) or ``login`` (second factor). A new code
     replaces the previous one and clears the wrong-guess count. Raises
-    :class:`ApplicationError` code ``OTP_RESEND_TOO_SOON`` inside the resend cooldown.
+    :class:`ApplicationError` code ``OTP_RESEND_TOO_SOON`` inside the resend cooldown and
+    ``OTP_TOO_MANY_CODES`` past the hourly cap (which bounds guessing across resends).
     """
     device = OtpDevice.objects.select_for_update().select_related("user").get(pk=device_id)
     allowed, data = device.generate_is_allowed()
@@ -75,6 +76,17 @@ def otp_send(*, device_id: Any, purpose: str) -> str:
             f"A code was sent moments ago. You can ask for a new one in {wait} seconds.",
             code="OTP_RESEND_TOO_SOON",
         )
+    now = timezone.now()
+    window = datetime.timedelta(hours=1)
+    if device.codes_window_started_at is None or now - device.codes_window_started_at >= window:
+        device.codes_window_started_at, device.codes_in_window = now, 0
+    if device.codes_in_window >= settings.OTP_MAX_CODES_PER_HOUR:
+        # A new code clears the wrong-guess count, so resends are what bounds guessing.
+        raise ApplicationError(
+            "Too many codes were sent in the last hour. Try again later.",
+            code="OTP_TOO_MANY_CODES",
+        )
+    device.codes_in_window += 1
     recipient = _recipient(device)
     code = f"{secrets.randbelow(10**6):06d}"
     device.token_hash = _hash(device, code)
@@ -82,7 +94,10 @@ def otp_send(*, device_id: Any, purpose: str) -> str:
     device.failed_guesses = 0
     device.cooldown_set(commit=False)
     device.save(
-        update_fields=["token_hash", "valid_until", "failed_guesses", "last_generated_timestamp"]
+        update_fields=[
+            "token_hash", "valid_until", "failed_guesses", "last_generated_timestamp",
+            "codes_window_started_at", "codes_in_window",
+        ]
     )
     notification_send(
         channel=device.channel,

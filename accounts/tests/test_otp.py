@@ -262,3 +262,24 @@ def test_registration_and_contact_verification_are_audited(registered):
     verify(registered, "EMAIL", last_email_code(EMAIL))
     profile = CustomerProfile.objects.get(pk=registered)
     assert list(profile.events.values_list("type", flat=True)) == ["REGISTERED", "EMAIL_VERIFIED"]
+
+
+def test_codes_per_hour_are_capped_so_resends_cannot_extend_guessing(
+    registered, settings, django_capture_on_commit_callbacks
+):
+    settings.OTP_RESEND_COOLDOWN_SECONDS = 0
+    settings.OTP_MAX_CODES_PER_HOUR = 3
+    answers = []
+    for _ in range(3):  # the registration already sent one code: two more allowed
+        with django_capture_on_commit_callbacks(execute=True):
+            answers.append(APIClient().post(f"/api/v1/registrations/{registered}/resend-otp/",
+                                            {"channel": "EMAIL"}))
+    assert [a.status_code for a in answers] == [202, 202, 400]
+    assert answers[-1].json()["code"] == "OTP_TOO_MANY_CODES"
+
+
+def test_web_login_accepts_the_email_in_any_case(client):
+    user = CustomerProfileFactory(email_verified_at=timezone.now()).user
+    response = client.post("/accounts/login/", {"username": user.email.upper(),
+                                                "password": TEST_PASSWORD})
+    assert response.status_code == 302 and response.url.startswith("/")
