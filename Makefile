@@ -41,6 +41,7 @@ migrate: venv
 
 demo: migrate
 	$(PY) manage.py create_demo_data
+	$(PY) manage.py generate_sample_data --count 500 --seed 2026 --if-empty
 
 run: system-deps venv demo
 	@mkdir -p var

@@ -375,9 +375,16 @@ class Command(BaseCommand):
         parser.add_argument("--count", type=int, required=True, help="applications to create")
         parser.add_argument("--seed", type=int, default=None, help="random seed (repeatable)")
         parser.add_argument("--days", type=int, default=180, help="spread over the last D days")
+        parser.add_argument(
+            "--if-empty", action="store_true",
+            help="do nothing when loan applications exist (make run's demo data)",
+        )
 
     def handle(self, *args: object, **options: Any) -> None:
         count, days = options["count"], options["days"]
+        if options["if_empty"] and LoanApplication.objects.exists():
+            self.stdout.write("Loan applications exist; no sample data added.")
+            return
         if count < 1:
             raise CommandError("--count must be at least 1.")
         if not 1 <= days <= 3650:
