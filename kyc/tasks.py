@@ -5,6 +5,8 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
+from smartbank.errors import RetryableError
+
 from .models import KycCase
 from .pipeline import kyc_case_run_pipeline
 from .services import kyc_case_complete, kyc_case_processing_failed, kyc_case_processing_start
@@ -38,7 +40,9 @@ def kyc_case_verify_task(self, case_id: str) -> str:  # noqa: ANN001 - Celery's 
         kyc_case_processing_failed(case_id=case_id, error=error, final=final)
         if final:
             return KycCase.Status.MANUAL_REVIEW
-        raise self.retry(exc=exc, countdown=min(2**self.request.retries * 5, 300)) from exc
+        raise self.retry(
+            exc=RetryableError.from_exc(exc), countdown=min(2**self.request.retries * 5, 300)
+        ) from None
     return kyc_case_complete(case_id=case_id, outcome=outcome).status
 
 
@@ -53,4 +57,6 @@ def ocr_flow_run_task(self, flow_id: str) -> str:  # noqa: ANN001 - Celery's bou
         if self.request.retries >= self.max_retries:
             ocr_flow_error(flow_id=flow_id, error=f"{type(exc).__name__}")
             return "FAILED"
-        raise self.retry(exc=exc, countdown=2**self.request.retries * 5) from exc
+        raise self.retry(
+            exc=RetryableError.from_exc(exc), countdown=2**self.request.retries * 5
+        ) from None

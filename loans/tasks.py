@@ -5,6 +5,8 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
+from smartbank.errors import RetryableError
+
 from .models import LoanApplication
 from .pipeline import loan_application_run_checks
 from .services import (
@@ -45,5 +47,7 @@ def loan_application_process_task(self, application_pk: str) -> str:  # noqa: AN
         loan_application_processing_failed(application_pk=application_pk, error=error, final=final)
         if final:
             return LoanApplication.Status.REVIEW
-        raise self.retry(exc=exc, countdown=min(2**self.request.retries * 5, 300)) from exc
+        raise self.retry(
+            exc=RetryableError.from_exc(exc), countdown=min(2**self.request.retries * 5, 300)
+        ) from None
     return loan_application_checks_complete(application_pk=application_pk, outcome=outcome).status

@@ -27,3 +27,12 @@ class InvalidTransition(ApplicationError):
     """A status change not allowed from the current status (e.g. approving a decided case)."""
 
     status_code = 409
+
+
+class RetryableError(Exception):
+    """What a task hands to ``self.retry``: the failing exception's type only, so Celery's
+    retry log lines never carry an engine's message (which could quote document text)."""
+
+    @classmethod
+    def from_exc(cls, exc: BaseException) -> "RetryableError":
+        return cls(type(exc).__name__)

@@ -5,6 +5,8 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
+from smartbank.errors import RetryableError
+
 from .models import WaiverRequest
 from .pipeline import waiver_request_run_checks
 from .services import (
@@ -43,5 +45,7 @@ def waiver_request_verify_task(self, waiver_id: str) -> str:  # noqa: ANN001 - C
         waiver_request_processing_failed(waiver_id=waiver_id, error=error, final=final)
         if final:
             return WaiverRequest.Status.MANUAL_REVIEW
-        raise self.retry(exc=exc, countdown=min(2**self.request.retries * 5, 300)) from exc
+        raise self.retry(
+            exc=RetryableError.from_exc(exc), countdown=min(2**self.request.retries * 5, 300)
+        ) from None
     return waiver_request_verification_complete(waiver_id=waiver_id, outcome=outcome).status

@@ -123,3 +123,24 @@ def test_a_real_celery_worker_on_redis_decides_the_case(
         worker.terminate()
         worker.wait(timeout=30)
         log.close()
+
+
+@pytest.mark.django_db
+def test_retry_log_lines_name_the_error_type_only(
+    customer, settings, django_capture_on_commit_callbacks, astronaut_card_png,
+    astronaut_selfie_jpg, caplog,
+):
+    """An engine's message can quote what it read; Celery's retry log must not carry it."""
+    settings.KYC_TASK_MAX_RETRIES = 1
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        case = submit(customer, astronaut_card_png, astronaut_selfie_jpg)
+    selfie = case.documents.get(kind="SELFIE")
+    selfie.file.storage.delete(selfie.file.name)
+    from smartbank.celery import app
+
+    app.conf.task_eager_propagates = False
+    with caplog.at_level("DEBUG"):
+        for callback in callbacks:
+            callback()
+    assert "Retry in" in caplog.text and "RetryableError('FileNotFoundError')" in caplog.text
+    assert selfie.file.name not in caplog.text
