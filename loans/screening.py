@@ -15,6 +15,7 @@ deterministic: the same inputs give the same hits and scores.
 """
 
 import datetime
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -74,6 +75,7 @@ class Hit:
         }
 
 
+@functools.lru_cache(maxsize=1_000_000)
 def normalise_name(name: str) -> str:
     """``"  Jöhn  O'Brien-Smith "`` -> ``"brien john o smith"``: accents stripped, punctuation to
     spaces, case-folded, tokens sorted and single-spaced."""

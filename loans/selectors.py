@@ -226,8 +226,28 @@ def watchlist_imports_active(*, kind: str) -> list[WatchlistImport]:
     return list(WatchlistImport.objects.filter(kind=kind, is_active=True).order_by("name"))
 
 
+_TARGETS_CACHE: dict[tuple, list[Target]] = {}
+_TARGETS_CACHE_SIZE = 4
+
+
 def watchlist_targets(*, imports: list[WatchlistImport]) -> list[Target]:
-    """Screening targets of the given imports; ``meta`` names the entry, list and dataset."""
+    """Screening targets of the given imports; ``meta`` names the entry, list and dataset.
+
+    Cached per process by the imports' ids: an import is written once, in one transaction
+    (:func:`loans.watchlists.watchlist_import`), and a new version is a new import, so a
+    worker loads a large list (an OpenSanctions export) once instead of per application.
+    """
+    key = tuple(sorted((i.pk, i.version) for i in imports))
+    cached = _TARGETS_CACHE.get(key)
+    if cached is None:
+        cached = _watchlist_targets_load(imports)
+        if len(_TARGETS_CACHE) >= _TARGETS_CACHE_SIZE:
+            _TARGETS_CACHE.pop(next(iter(_TARGETS_CACHE)))
+        _TARGETS_CACHE[key] = cached
+    return cached
+
+
+def _watchlist_targets_load(imports: list[WatchlistImport]) -> list[Target]:
     by_id = {i.pk: i for i in imports}
     rows = WatchlistEntry.objects.filter(watchlist__in=imports).values_list(
         "pk", "watchlist_id", "entity_id", "name", "aliases", "birth_dates", "countries", "dataset"
