@@ -267,3 +267,12 @@ def test_staff_without_a_customer_profile_cannot_apply(client, product):
     assert "Only registered SmartBank customers can apply for a loan online." in (
         response.content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_the_staff_console_links_to_the_portfolio_dashboard(client, reviewer):
+    from accounts.tests.auth import login_verified
+
+    login_verified(client, reviewer)
+    page = client.get("/admin/")
+    assert b'href="/loans/dashboard/"' in page.content
