@@ -315,18 +315,7 @@ def kyc_case_complete(*, case_id: Any, outcome: PipelineOutcome) -> KycCase:
         status = KycCase.Status.MANUAL_REVIEW
         reasons = [*reasons, reason("ATTEMPTS_EXHAUSTED")]
 
-    case.checks.all().delete()
-    KycCheck.objects.bulk_create(
-        KycCheck(
-            case=case,
-            position=i,
-            name=c.name,
-            status=c.status,
-            code=c.code,
-            detail=c.detail[:300],
-        )
-        for i, c in enumerate(outcome.checks)
-    )
+    KycCheck.replace_all(results=outcome.checks, case=case)
     old = _move(case, status)
     case.reasons = reasons
     case.ocr_encrypted = encrypt_text(json.dumps(outcome.ocr)) if outcome.ocr else ""

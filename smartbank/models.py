@@ -2,6 +2,8 @@
 notifications sent to customers."""
 
 import uuid
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -133,3 +135,23 @@ class CheckRecord(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.status}"
+
+    @classmethod
+    def replace_all(cls, *, results: "Iterable[Any]", **owner: Any) -> None:
+        """Replace the checks of ``owner`` (e.g. ``case=case``) with ``results`` in order.
+
+        ``results`` are objects with ``name``, ``status``, ``code`` and ``detail`` (the
+        pipelines' ``CheckResult``); ``detail`` is cut to the column's 300 characters.
+        """
+        cls.objects.filter(**owner).delete()
+        cls.objects.bulk_create(
+            cls(
+                **owner,
+                position=i,
+                name=r.name,
+                status=r.status,
+                code=r.code,
+                detail=r.detail[:300],
+            )
+            for i, r in enumerate(results)
+        )

@@ -381,18 +381,7 @@ def waiver_request_verification_complete(
     if waiver.status != Status.PROCESSING:
         return waiver
     status, reasons = decide(outcome.checks)
-    waiver.checks.all().delete()
-    WaiverCheck.objects.bulk_create(
-        WaiverCheck(
-            waiver=waiver,
-            position=i,
-            name=c.name,
-            status=c.status,
-            code=c.code,
-            detail=c.detail[:300],
-        )
-        for i, c in enumerate(outcome.checks)
-    )
+    WaiverCheck.replace_all(results=outcome.checks, waiver=waiver)
     old = _move(waiver, status)
     waiver.reasons = reasons
     waiver.ocr_encrypted = encrypt_text(json.dumps(outcome.ocr)) if outcome.ocr else ""
