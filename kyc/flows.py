@@ -15,7 +15,7 @@ from django.utils import timezone
 from smartbank.errors import ApplicationError
 from smartbank.uploads import UploadRejected, check_upload, load_image
 
-from . import idcards
+from . import documents
 from .models import IdType, OcrFlow, OcrFlowTask
 from .ocr import OcrEngineError, ocr_image
 
@@ -95,12 +95,12 @@ def ocr_flow_run(*, flow_id: Any) -> OcrFlow:
     extract_task = _task(flow, OcrFlowTask.Name.EXTRACT_DETAILS)
     if flow.id_type:
         candidates = [
-            idcards.extract_aadhaar(ocr)
+            documents.extract_aadhaar(ocr)
             if flow.id_type == IdType.AADHAAR
-            else idcards.extract_pan(ocr)
+            else documents.extract_pan(ocr)
         ]
     else:
-        candidates = [idcards.extract_aadhaar(ocr), idcards.extract_pan(ocr)]
+        candidates = [documents.extract_aadhaar(ocr), documents.extract_pan(ocr)]
     found = next((c for c in candidates if c.name and c.date_of_birth), None)
     if found is None:
         missing = [

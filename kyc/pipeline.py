@@ -1,7 +1,7 @@
 """The verification pipeline: run every check of a case on its documents (issue #2, §5).
 
 Runs inside a Celery task, never in a web request. Reads the case and its documents, calls the
-engines (:mod:`smartbank.uploads`, :mod:`kyc.ocr`, :mod:`kyc.idcards`, :mod:`kyc.faces`) and
+engines (:mod:`smartbank.uploads`, :mod:`kyc.ocr`, :mod:`kyc.documents`, :mod:`kyc.faces`) and
 returns a :class:`~kyc.services.PipelineOutcome`; :func:`kyc.services.kyc_case_complete`
 stores it and decides. Engine errors propagate so the task can retry.
 """
@@ -13,9 +13,8 @@ from PIL import Image
 
 from smartbank.uploads import UploadRejected, load_image
 
-from . import faces, idcards
+from . import documents, faces
 from .models import IdType, KycCase, KycCheck, KycDocument
-from .ocr import OcrResult, ocr_image
 from .selectors import face_encodings_of_others, id_number_verified_for_other
 from .services import CheckResult, PipelineOutcome, kyc_case_id_number
 
@@ -44,26 +43,63 @@ def _load(case: KycCase) -> _Images | CheckResult:
     return _Images(images[KycDocument.Kind.ID_DOCUMENT], images[KycDocument.Kind.SELFIE])
 
 
-def _field_confidence(extracted: idcards.ExtractedId, field: str, ocr: OcrResult) -> float:
-    return extracted.confidence.get(field, ocr.mean_confidence)
+_FIELD_CHECK_NAMES = {
+    "id_number": "ID_NUMBER_MATCH",
+    "name": "NAME_MATCH",
+    "date_of_birth": "DOB_MATCH",
+}
+# Issue 8 §2: only a confirmed, confident contradiction rejects; anything weaker goes to staff.
+_SUPPORT_STATUS = {
+    documents.claims.MATCH: PASSED,
+    documents.claims.WEAK: REVIEW,
+    documents.claims.DIFFERS: REVIEW,
+    documents.claims.NOT_FOUND: REVIEW,
+    documents.claims.CONTRADICTED: FAILED,
+}
+_PASSED_DETAIL = {
+    "id_number": "card number equals entered",
+    "name": "name on the card matches",
+    "date_of_birth": "date of birth on the card matches",
+}
+
+
+def _field_detail(check: documents.FieldCheck) -> str:
+    """Staff-facing words about one field's evidence; never the number in clear."""
+    if check.support == documents.claims.MATCH:
+        parts = [_PASSED_DETAIL[check.field]]
+    elif check.support == documents.claims.NOT_FOUND:
+        parts = ["not found on the card"]
+    else:
+        parts = [check.support.lower().replace("_", " ")]
+    if check.field == "name" and check.read and check.support != documents.claims.MATCH:
+        parts.append(f"card shows '{check.read}'")
+    if check.field == "date_of_birth" and check.read and check.support != documents.claims.MATCH:
+        parts.append(f"card shows {check.read}")
+    if check.distance is not None:
+        parts.append(f"edit distance {check.distance}")
+    if check.confidence is not None:
+        parts.append(f"confidence {check.confidence:.0f}")
+    parts.append(f"reading '{check.pass_name}'")
+    if check.confirmations > 1:
+        parts.append(f"confirmed by {check.confirmations} readings")
+    return ", ".join(parts)
 
 
 def _document_checks(
-    case: KycCase, ocr: OcrResult, extracted: idcards.ExtractedId, entered_number: str
+    case: KycCase, reading: documents.CardReading, entered_number: str
 ) -> list[CheckResult]:
-    low = settings.KYC_OCR_LOW_CONFIDENCE
-    checks: list[CheckResult] = []
-
-    if ocr.mean_confidence < low:
-        checks.append(
-            CheckResult(
-                "OCR", REVIEW, "OCR_LOW_CONFIDENCE", f"mean confidence {ocr.mean_confidence:.0f}"
-            )
+    primary = reading.primary
+    checks = [
+        CheckResult(
+            "OCR",
+            PASSED,
+            "",
+            f"{len(reading.readings)} reading(s), mean confidence "
+            f"{primary.ocr.mean_confidence:.0f}",
         )
-    else:
-        checks.append(CheckResult("OCR", PASSED, "", f"mean confidence {ocr.mean_confidence:.0f}"))
+    ]
 
-    valid, code = idcards.validate_id_number(case.id_type, entered_number)
+    valid, code = documents.validate_id_number(case.id_type, entered_number)
     if not valid:
         label = "Verhoeff checksum" if case.id_type == IdType.AADHAAR else "format/holder type"
         checks.append(
@@ -77,62 +113,13 @@ def _document_checks(
     else:
         checks.append(CheckResult("ID_NUMBER", PASSED, "", "valid (python-stdnum)"))
 
-    if extracted.id_number is None:
+    for field, check_name in _FIELD_CHECK_NAMES.items():
+        check = reading.fields[field]
         checks.append(
             CheckResult(
-                "ID_NUMBER_MATCH", REVIEW, "ID_NUMBER_NOT_READ", "no ID number found on the card"
+                check_name, _SUPPORT_STATUS[check.support], check.code, _field_detail(check)
             )
         )
-    elif extracted.id_number != entered_number:
-        card_valid, _ = idcards.validate_id_number(case.id_type, extracted.id_number)
-        conf = _field_confidence(extracted, "id_number", ocr)
-        status = REVIEW if conf < low else FAILED
-        checks.append(
-            CheckResult(
-                "ID_NUMBER_MATCH",
-                status,
-                "ID_NUMBER_MISMATCH",
-                f"card shows {idcards.mask_id_number(case.id_type, extracted.id_number)}"
-                f" ({'valid' if card_valid else 'invalid'}), confidence {conf:.0f}",
-            )
-        )
-    else:
-        checks.append(CheckResult("ID_NUMBER_MATCH", PASSED, "", "card number equals entered"))
-
-    if not extracted.name:
-        checks.append(CheckResult("NAME_MATCH", REVIEW, "NAME_NOT_READ", "no name on the card"))
-    else:
-        distance = idcards.name_distance(extracted.name, case.full_name)
-        conf = _field_confidence(extracted, "name", ocr)
-        if distance <= settings.KYC_NAME_MAX_DISTANCE:
-            checks.append(CheckResult("NAME_MATCH", PASSED, "", f"edit distance {distance}"))
-        else:
-            status = REVIEW if conf < low else FAILED
-            checks.append(
-                CheckResult(
-                    "NAME_MATCH",
-                    status,
-                    "NAME_MISMATCH",
-                    f"edit distance {distance}, confidence {conf:.0f}",
-                )
-            )
-
-    if extracted.date_of_birth is None:
-        checks.append(CheckResult("DOB_MATCH", REVIEW, "DOB_NOT_READ", "no date of birth read"))
-    elif extracted.date_of_birth == case.date_of_birth:
-        checks.append(CheckResult("DOB_MATCH", PASSED, "", "exact match"))
-    else:
-        conf = _field_confidence(extracted, "date_of_birth", ocr)
-        if conf < low:
-            checks.append(
-                CheckResult(
-                    "DOB_MATCH", REVIEW, "DOB_LOW_CONFIDENCE", f"differs, confidence {conf:.0f}"
-                )
-            )
-        else:
-            checks.append(
-                CheckResult("DOB_MATCH", FAILED, "DOB_MISMATCH", f"differs, confidence {conf:.0f}")
-            )
 
     if id_number_verified_for_other(case=case):
         checks.append(
@@ -204,22 +191,36 @@ def kyc_case_run_pipeline(*, case: KycCase) -> PipelineOutcome:
         return PipelineOutcome(checks=[loaded])
     checks = [CheckResult("FILES", PASSED, "", "documents readable")]
 
-    ocr = ocr_image(loaded.id_document)
-    extract = idcards.extract_aadhaar if case.id_type == IdType.AADHAAR else idcards.extract_pan
-    extracted = extract(ocr)
     entered = kyc_case_id_number(case=case)
-    if not ocr.text.strip():
-        checks.append(CheckResult("OCR", FAILED, "OCR_NO_TEXT", "no text found"))
+    claim = documents.Claim(
+        id_type=case.id_type,
+        full_name=case.full_name,
+        date_of_birth=case.date_of_birth,
+        id_number=entered,
+    )
+    reading = documents.read_card(
+        loaded.id_document, claim, low_confidence=settings.KYC_OCR_LOW_CONFIDENCE
+    )
+    primary = reading.primary
+    if not any(r.ocr.text.strip() for r in reading.readings):
+        # No text at all is a bad photo, not a contradiction: staff look (issue 8 §2).
+        checks.append(CheckResult("OCR", REVIEW, "OCR_NO_TEXT", "no text found"))
     else:
-        checks += _document_checks(case, ocr, extracted, entered)
+        checks += _document_checks(case, reading, entered)
 
     face_checks, distance, encoding = _face_checks(case, loaded)
     checks += face_checks
 
+    extracted = primary.extracted
     shown = extracted.to_dict()
     if extracted.id_number:
-        shown["id_number"] = idcards.mask_id_number(case.id_type, extracted.id_number)
+        shown["id_number"] = documents.mask_id_number(case.id_type, extracted.id_number)
         shown["id_number_matches_entered"] = extracted.id_number == entered
+    shown["claim_checks"] = {
+        field: check.to_dict(id_type=case.id_type) for field, check in reading.fields.items()
+    }
+    shown["readings"] = reading.passes()
+    ocr = primary.ocr
     return PipelineOutcome(
         checks=checks,
         ocr=ocr.to_dict(),

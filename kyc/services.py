@@ -22,8 +22,8 @@ from smartbank.errors import ApplicationError, ConflictError, InvalidTransition
 from smartbank.notifications import notification_send
 from smartbank.uploads import UploadRejected, check_upload
 
+from .documents import mask_id_number, normalise_id_number
 from .events import kyc_case_event_record
-from .idcards import mask_id_number, normalise_id_number
 from .models import IdType, KycCase, KycCaseEvent, KycCheck, KycDocument
 from .selectors import id_number_hash, id_number_registered_to_other, kyc_case_latest
 
@@ -58,8 +58,7 @@ class CheckResult:
 
 REASON_MESSAGES: dict[str, str] = {
     "UNREADABLE_DOCUMENT": "We could not open one of the uploaded files.",
-    "OCR_NO_TEXT": "We could not read any text on the ID card.",
-    "OCR_LOW_CONFIDENCE": "The ID card was hard to read, so a member of staff will check it.",
+    "OCR_NO_TEXT": "We could not read any text on the ID card, so staff will check it.",
     "ID_CHECKSUM_INVALID": "The Aadhaar number is not valid (its check digit is wrong).",
     "ID_FORMAT_INVALID": "The ID number is not in a valid format.",
     "ID_NUMBER_NOT_READ": "We could not read the ID number on the card.",
@@ -68,7 +67,15 @@ REASON_MESSAGES: dict[str, str] = {
     "NAME_MISMATCH": "The name on the card does not match the name you registered with.",
     "DOB_NOT_READ": "We could not read the date of birth on the card.",
     "DOB_MISMATCH": "The date of birth on the card differs from the one you entered.",
-    "DOB_LOW_CONFIDENCE": "The date of birth on the card was hard to read.",
+    "DOB_UNCERTAIN": "The date of birth on the card was hard to read, so staff will check it.",
+    "YEAR_OF_BIRTH_ONLY": "Your card shows only your year of birth, so staff will check it.",
+    "NAME_UNCERTAIN": "The name on the card was hard to read, so staff will check it.",
+    "NAME_INITIALS_ONLY": "Your card shows initials where you typed full names (or the other"
+    " way round), so staff will check it.",
+    "NAME_ORDER_DIFFERS": "Your card shows your names in another order, so staff will check it.",
+    "NAME_PARTIAL": "Your card shows one name more or fewer than you typed, so staff will"
+    " check it.",
+    "ID_NUMBER_UNCERTAIN": "The ID number on the card was hard to read, so staff will check it.",
     "NO_FACE_IN_SELFIE": "We could not find a face in your selfie.",
     "MULTIPLE_FACES": "Your selfie shows more than one person.",
     "NO_FACE_ON_ID": "We could not find the photo on your ID card.",

@@ -5,7 +5,7 @@ import datetime
 import factory
 
 from accounts.tests.factories import UserFactory
-from kyc.idcards import mask_id_number
+from kyc.documents import mask_id_number
 from kyc.models import KycCase
 from kyc.selectors import id_number_hash
 from smartbank.crypto import encrypt_text

@@ -127,7 +127,7 @@ def test_name_off_by_one_letter_is_verified(
         )
     case = decided(response)
     assert case.status == KycCase.Status.VERIFIED, case.reasons
-    assert case.checks.get(name="NAME_MATCH").detail == "edit distance 1"
+    assert "edit distance 1" in case.checks.get(name="NAME_MATCH").detail
 
 
 def test_a_different_name_is_rejected(

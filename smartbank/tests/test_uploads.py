@@ -10,7 +10,7 @@ import zlib
 import pytest
 from PIL import Image, ImageFile
 
-from kyc import idcards
+from kyc import documents
 from kyc.ocr import ocr_image
 from kyc.tests import cards
 from smartbank.uploads import (
@@ -153,7 +153,7 @@ def test_pdf_first_page_is_rendered_and_ocr_reads_it(card: Image.Image) -> None:
 
     assert image.mode == "RGB"
     assert image.width == pytest.approx(1000 * 200 / 72, abs=2)
-    extracted = idcards.extract_aadhaar(ocr_image(image))
+    extracted = documents.extract_aadhaar(ocr_image(image))
     assert extracted.name == "Rahul Sharma"
     assert extracted.id_number == cards.VALID_AADHAAR
     assert extracted.date_of_birth == datetime.date(1990, 5, 17)

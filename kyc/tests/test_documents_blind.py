@@ -1,4 +1,5 @@
-"""OCR and ID-card field extraction on rendered Aadhaar and PAN cards (real Tesseract)."""
+"""OCR and the blind reading of Aadhaar and PAN fields (no claim), on rendered cards with real
+Tesseract: what staff see and seed 004's OCR flow saves."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import pytesseract
 import pytest
 from PIL import Image
 
-from kyc import idcards
+from kyc import documents
+from kyc.documents import dates, names
 from kyc.ocr import OcrEngineError, OcrResult, ocr_image
 from kyc.tests import cards
 
@@ -53,20 +55,20 @@ def pan_ocr(request: pytest.FixtureRequest, pan_card: Image.Image) -> OcrResult:
 
 
 def test_aadhaar_fields_are_read_exactly(aadhaar_ocr: OcrResult) -> None:
-    extracted = idcards.extract_aadhaar(aadhaar_ocr)
+    extracted = documents.extract_aadhaar(aadhaar_ocr)
 
     assert extracted.id_type == "AADHAAR"
     assert extracted.name == NAME
     assert extracted.date_of_birth == DOB
     assert extracted.gender == "MALE"
     assert extracted.id_number == cards.VALID_AADHAAR
-    assert idcards.validate_id_number("AADHAAR", extracted.id_number) == (True, None)
+    assert documents.validate_id_number("AADHAAR", extracted.id_number) == (True, None)
     assert set(extracted.confidence) >= {"name", "date_of_birth", "gender", "id_number"}
     assert all(60 <= value <= 100 for value in extracted.confidence.values())
 
 
 def test_pan_fields_are_read_exactly(pan_ocr: OcrResult) -> None:
-    extracted = idcards.extract_pan(pan_ocr)
+    extracted = documents.extract_pan(pan_ocr)
 
     assert extracted.id_type == "PAN"
     assert extracted.id_number == cards.VALID_PAN
@@ -74,7 +76,7 @@ def test_pan_fields_are_read_exactly(pan_ocr: OcrResult) -> None:
     assert extracted.father_name == FATHER.upper()
     assert extracted.date_of_birth == DOB
     assert extracted.gender is None
-    assert idcards.validate_id_number("PAN", extracted.id_number) == (True, None)
+    assert documents.validate_id_number("PAN", extracted.id_number) == (True, None)
     assert set(extracted.confidence) >= {"name", "father_name", "date_of_birth", "id_number"}
 
 
@@ -99,20 +101,20 @@ def test_wrong_aadhaar_check_digit_is_read_then_rejected() -> None:
         photo=None,
     )
 
-    extracted = idcards.extract_aadhaar(ocr_image(card))
+    extracted = documents.extract_aadhaar(ocr_image(card))
 
     assert extracted.name == "Priya Nair"
     assert extracted.gender == "FEMALE"
     assert extracted.date_of_birth == datetime.date(1985, 12, 1)
     assert extracted.id_number == cards.INVALID_AADHAAR
-    assert idcards.validate_id_number("AADHAAR", extracted.id_number) == (
+    assert documents.validate_id_number("AADHAAR", extracted.id_number) == (
         False,
         "ID_CHECKSUM_INVALID",
     )
 
 
 def test_extracted_id_serialises_to_json(aadhaar_card: Image.Image) -> None:
-    extracted = idcards.extract_aadhaar(OcrResult.from_text("Asha Rao\nDOB: 01-02-1999\nFemale"))
+    extracted = documents.extract_aadhaar(OcrResult.from_text("Asha Rao\nDOB: 01-02-1999\nFemale"))
 
     payload = json.loads(json.dumps(extracted.to_dict()))
 
@@ -127,7 +129,7 @@ def test_aadhaar_digit_groups_tolerate_letter_confusions() -> None:
         "Government of India\nAsha Rao\nDOB: 01/02/1999\nFemale\n2345 6789 Ol24"
     )
 
-    assert idcards.extract_aadhaar(ocr).id_number == "234567890124"
+    assert documents.extract_aadhaar(ocr).id_number == "234567890124"
 
 
 def test_aadhaar_ignores_a_16_digit_vid() -> None:
@@ -135,24 +137,24 @@ def test_aadhaar_ignores_a_16_digit_vid() -> None:
         "Asha Rao\nDOB: 01/02/1999\nVID : 9123 4567 8901 2345\n2345 6789 0124"
     )
 
-    assert idcards.extract_aadhaar(ocr).id_number == "234567890124"
+    assert documents.extract_aadhaar(ocr).id_number == "234567890124"
 
 
 def test_aadhaar_with_year_of_birth_only_has_no_date_and_a_note() -> None:
     ocr = OcrResult.from_text("Government of India\nAsha Rao\nYear of Birth: 1971\nFemale")
 
-    extracted = idcards.extract_aadhaar(ocr)
+    extracted = documents.extract_aadhaar(ocr)
 
     assert extracted.name == "Asha Rao"
     assert extracted.date_of_birth is None
     assert extracted.year_of_birth == 1971
-    assert extracted.notes == (idcards.NOTE_YEAR_OF_BIRTH_ONLY,)
+    assert extracted.notes == (documents.NOTE_YEAR_OF_BIRTH_ONLY,)
 
 
 def test_aadhaar_name_skips_photo_specks() -> None:
     ocr = OcrResult.from_text("Government of India\n| es Isha lyer\nDOB: 01/02/1999\nMale")
 
-    assert idcards.extract_aadhaar(ocr).name == "Isha Iyer"
+    assert documents.extract_aadhaar(ocr).name == "Isha Iyer"
 
 
 def test_pan_split_by_ocr_is_joined_and_fixed() -> None:
@@ -160,7 +162,7 @@ def test_pan_split_by_ocr_is_joined_and_fixed() -> None:
         "Permanent Account Number Card\nABCPE12 3OF\nName\nASHA RAO\nDate of Birth\n01/02/1999"
     )
 
-    extracted = idcards.extract_pan(ocr)
+    extracted = documents.extract_pan(ocr)
 
     assert extracted.id_number == "ABCPE1230F"
     assert extracted.name == "ASHA RAO"
@@ -177,7 +179,7 @@ def test_pan_split_by_ocr_is_joined_and_fixed() -> None:
     ],
 )
 def test_pan_holder_type_and_format(number: str, expected: tuple[bool, str | None]) -> None:
-    assert idcards.validate_id_number("PAN", number) == expected
+    assert documents.validate_id_number("PAN", number) == expected
 
 
 @pytest.mark.parametrize(
@@ -190,15 +192,15 @@ def test_pan_holder_type_and_format(number: str, expected: tuple[bool, str | Non
     ],
 )
 def test_aadhaar_checksum(number: str, expected: tuple[bool, str | None]) -> None:
-    assert idcards.validate_id_number("AADHAAR", number) == expected
+    assert documents.validate_id_number("AADHAAR", number) == expected
 
 
 def test_masking_shows_only_the_last_four() -> None:
-    assert idcards.mask_id_number("AADHAAR", "2345 6789 6311") == "XXXX XXXX 6311"
-    assert idcards.mask_id_number("PAN", "abcpe1234f") == "XXXXXX234F"
-    assert idcards.normalise_id_number("AADHAAR", " 2345-6789 0124 ") == "234567890124"
+    assert documents.mask_id_number("AADHAAR", "2345 6789 6311") == "XXXX XXXX 6311"
+    assert documents.mask_id_number("PAN", "abcpe1234f") == "XXXXXX234F"
+    assert documents.normalise_id_number("AADHAAR", " 2345-6789 0124 ") == "234567890124"
     with pytest.raises(ValueError):
-        idcards.normalise_id_number("PASSPORT", "X1234567")
+        documents.normalise_id_number("PASSPORT", "X1234567")
 
 
 @pytest.mark.parametrize(
@@ -214,14 +216,14 @@ def test_masking_shows_only_the_last_four() -> None:
     ],
 )
 def test_parse_card_date(text: str, expected: datetime.date | None) -> None:
-    assert idcards.parse_card_date(text) == expected
+    assert dates.parse_card_date(text) == expected
 
 
 def test_name_distance_rule() -> None:
-    assert idcards.name_distance("Rahul Sharma", "Rahul Sharna") == 1
-    assert idcards.name_distance("RAHUL  SHARMA.", "rahul sharma") == 0
-    assert idcards.name_distance("Rahul Sharma", "Rohit Verma") > idcards.NAME_DISTANCE_LIMIT
-    assert idcards.normalise_name(" R. K.  SHARMA, ") == "r k sharma"
+    assert names.name_distance("Rahul Sharma", "Rahul Sharna") == 1
+    assert names.name_distance("RAHUL  SHARMA.", "rahul sharma") == 0
+    assert names.name_distance("Rahul Sharma", "Rohit Verma") > names.NAME_DISTANCE_LIMIT
+    assert names.normalise_name(" R. K.  SHARMA, ") == "r k sharma"
 
 
 def test_missing_tesseract_is_an_engine_error(monkeypatch: pytest.MonkeyPatch) -> None:

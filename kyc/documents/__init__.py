@@ -1,0 +1,41 @@
+"""Reading identity documents: one module per document type, shared names, dates, numbers.
+
+- :mod:`.lines` OCR output as lines of words with confidences;
+- :mod:`.names`, :mod:`.dates`, :mod:`.numbers` the shared field rules;
+- :mod:`.aadhaar`, :mod:`.pan` the blind readers of each card (staff console, seed 004's flow);
+- :mod:`.claims` the claim-guided checks the KYC decision uses (issue 8);
+- :mod:`.reading` several OCR readings of a card, the best-supported evidence kept.
+"""
+
+from .aadhaar import extract_aadhaar
+from .claims import Claim, FieldCheck, blind_extract, check_claim
+from .extracted import NOTE_YEAR_OF_BIRTH_ONLY, ExtractedId
+from .numbers import (
+    AADHAAR,
+    ID_TYPES,
+    PAN,
+    mask_id_number,
+    normalise_id_number,
+    validate_id_number,
+)
+from .pan import extract_pan
+from .reading import CardReading, read_card
+
+__all__ = [
+    "AADHAAR",
+    "ID_TYPES",
+    "NOTE_YEAR_OF_BIRTH_ONLY",
+    "PAN",
+    "CardReading",
+    "Claim",
+    "ExtractedId",
+    "FieldCheck",
+    "blind_extract",
+    "check_claim",
+    "extract_aadhaar",
+    "extract_pan",
+    "mask_id_number",
+    "normalise_id_number",
+    "read_card",
+    "validate_id_number",
+]
