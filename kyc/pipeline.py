@@ -6,6 +6,7 @@ returns a :class:`~kyc.services.PipelineOutcome`; :func:`kyc.services.kyc_case_c
 stores it and decides. Engine errors propagate so the task can retry.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -85,9 +86,15 @@ def _field_detail(check: documents.FieldCheck) -> str:
     return ", ".join(parts)
 
 
-def _document_checks(
-    case: KycCase, reading: documents.CardReading, entered_number: str
+def document_checks(
+    *, id_type: str, reading: documents.CardReading, entered_number: str, duplicate_id: bool
 ) -> list[CheckResult]:
+    """The document's checks from the card's readings, with no ORM (the benchmark calls it).
+
+    ``duplicate_id`` says whether the number is already verified for another customer. A
+    field's support decides its check: MATCH passes, a confirmed CONTRADICTED fails, anything
+    weaker goes to review (issue 8 §2). An entered number failing its checksum fails.
+    """
     primary = reading.primary
     checks = [
         CheckResult(
@@ -99,9 +106,9 @@ def _document_checks(
         )
     ]
 
-    valid, code = documents.validate_id_number(case.id_type, entered_number)
+    valid, code = documents.validate_id_number(id_type, entered_number)
     if not valid:
-        label = "Verhoeff checksum" if case.id_type == IdType.AADHAAR else "format/holder type"
+        label = "Verhoeff checksum" if id_type == IdType.AADHAAR else "format/holder type"
         checks.append(
             CheckResult(
                 "ID_NUMBER",
@@ -121,7 +128,7 @@ def _document_checks(
             )
         )
 
-    if id_number_verified_for_other(case=case):
+    if duplicate_id:
         checks.append(
             CheckResult(
                 "DUPLICATE_ID",
@@ -135,11 +142,18 @@ def _document_checks(
     return checks
 
 
-def _face_checks(
-    case: KycCase, images: _Images
+def face_checks(
+    *, selfie_image: Image.Image, id_image: Image.Image, other_encodings: Sequence[Sequence[float]]
 ) -> tuple[list[CheckResult], float | None, list[float] | None]:
+    """Selfie, card photo, face match and duplicate-face checks, with no ORM.
+
+    Returns ``(checks, face distance or None, the selfie's 128-float encoding or None)``.
+    Bands (settings): distance ≤ KYC_FACE_MATCH_MAX passes, ≤ KYC_FACE_REVIEW_MAX review,
+    above fails; another customer within KYC_FACE_DUPLICATE_MAX goes to review. Raises
+    ``FaceEngineError`` for the task to retry.
+    """
     checks: list[CheckResult] = []
-    selfie = faces.analyse_selfie(images.selfie)
+    selfie = faces.analyse_selfie(selfie_image)
     if selfie.code or selfie.encoding is None:
         code = selfie.code or "NO_FACE_IN_SELFIE"
         checks.append(CheckResult("SELFIE_FACE", FAILED, code, f"{selfie.face_count} faces"))
@@ -147,7 +161,7 @@ def _face_checks(
     checks.append(CheckResult("SELFIE_FACE", PASSED, "", "one face"))
     encoding = list(selfie.encoding)
 
-    id_encoding = faces.analyse_id_photo(images.id_document)
+    id_encoding = faces.analyse_id_photo(id_image)
     if id_encoding is None:
         checks.append(CheckResult("ID_FACE", REVIEW, "NO_FACE_ON_ID", "no face on the card"))
         distance = None
@@ -165,7 +179,7 @@ def _face_checks(
                 CheckResult("FACE_MATCH", FAILED, "FACE_MISMATCH", f"distance {distance:.3f}")
             )
 
-    nearest = faces.nearest_distance(encoding, face_encodings_of_others(case=case))
+    nearest = faces.nearest_distance(encoding, other_encodings)
     if nearest is not None and nearest <= settings.KYC_FACE_DUPLICATE_MAX:
         checks.append(
             CheckResult(
@@ -206,10 +220,19 @@ def kyc_case_run_pipeline(*, case: KycCase) -> PipelineOutcome:
         # No text at all is a bad photo, not a contradiction: staff look (issue 8 §2).
         checks.append(CheckResult("OCR", REVIEW, "OCR_NO_TEXT", "no text found"))
     else:
-        checks += _document_checks(case, reading, entered)
+        checks += document_checks(
+            id_type=case.id_type,
+            reading=reading,
+            entered_number=entered,
+            duplicate_id=id_number_verified_for_other(case=case),
+        )
 
-    face_checks, distance, encoding = _face_checks(case, loaded)
-    checks += face_checks
+    found, distance, encoding = face_checks(
+        selfie_image=loaded.selfie,
+        id_image=loaded.id_document,
+        other_encodings=face_encodings_of_others(case=case),
+    )
+    checks += found
 
     extracted = primary.extracted
     shown = extracted.to_dict()
