@@ -6,6 +6,7 @@ from celery import shared_task
 from django.conf import settings
 
 from smartbank.errors import RetryableError
+from smartbank.tasks import database_errors_retried
 
 from .models import KycCase
 from .pipeline import kyc_case_run_pipeline
@@ -20,30 +21,32 @@ def kyc_case_verify_task(self, case_id: str) -> str:  # noqa: ANN001 - Celery's 
 
     Re-running is harmless: a decided case is left alone. An error is recorded on the case and
     retried with exponential backoff; after ``settings.KYC_TASK_MAX_RETRIES`` retries the case
-    goes to MANUAL_REVIEW with the error recorded, so it never sticks in PROCESSING.
+    goes to MANUAL_REVIEW with the error recorded, so it never sticks in PROCESSING. A database
+    error retries the whole task (:func:`smartbank.tasks.database_errors_retried`).
     """
-    try:
-        case = kyc_case_processing_start(case_id=case_id)
-    except KycCase.DoesNotExist:
-        logger.warning("kyc case %s not found; task dropped", case_id)
-        return "MISSING"
-    if case is None:
-        return KycCase.objects.values_list("status", flat=True).get(pk=case_id)
-    try:
-        outcome = kyc_case_run_pipeline(case=case)
-    except Exception as exc:
-        final = self.request.retries >= settings.KYC_TASK_MAX_RETRIES
-        error = f"{type(exc).__name__}: {str(exc)[:200]}"
-        logger.warning(
-            "kyc case %s pipeline error (%s), final=%s", case_id, type(exc).__name__, final
-        )
-        kyc_case_processing_failed(case_id=case_id, error=error, final=final)
-        if final:
-            return KycCase.Status.MANUAL_REVIEW
-        raise self.retry(
-            exc=RetryableError.from_exc(exc), countdown=min(2**self.request.retries * 5, 300)
-        ) from None
-    return kyc_case_complete(case_id=case_id, outcome=outcome).status
+    with database_errors_retried(self):
+        try:
+            case = kyc_case_processing_start(case_id=case_id)
+        except KycCase.DoesNotExist:
+            logger.warning("kyc case %s not found; task dropped", case_id)
+            return "MISSING"
+        if case is None:
+            return KycCase.objects.values_list("status", flat=True).get(pk=case_id)
+        try:
+            outcome = kyc_case_run_pipeline(case=case)
+        except Exception as exc:
+            final = self.request.retries >= settings.KYC_TASK_MAX_RETRIES
+            error = f"{type(exc).__name__}: {str(exc)[:200]}"
+            logger.warning(
+                "kyc case %s pipeline error (%s), final=%s", case_id, type(exc).__name__, final
+            )
+            kyc_case_processing_failed(case_id=case_id, error=error, final=final)
+            if final:
+                return KycCase.Status.MANUAL_REVIEW
+            raise self.retry(
+                exc=RetryableError.from_exc(exc), countdown=min(2**self.request.retries * 5, 300)
+            ) from None
+        return kyc_case_complete(case_id=case_id, outcome=outcome).status
 
 
 @shared_task(bind=True, max_retries=3, acks_late=True)
@@ -51,12 +54,13 @@ def ocr_flow_run_task(self, flow_id: str) -> str:  # noqa: ANN001 - Celery's bou
     """Run seed 004's OCR flow after its upload; returns the flow status."""
     from .flows import ocr_flow_error, ocr_flow_run
 
-    try:
-        return ocr_flow_run(flow_id=flow_id).status
-    except Exception as exc:
-        if self.request.retries >= self.max_retries:
-            ocr_flow_error(flow_id=flow_id, error=f"{type(exc).__name__}")
-            return "FAILED"
-        raise self.retry(
-            exc=RetryableError.from_exc(exc), countdown=2**self.request.retries * 5
-        ) from None
+    with database_errors_retried(self):
+        try:
+            return ocr_flow_run(flow_id=flow_id).status
+        except Exception as exc:
+            if self.request.retries >= self.max_retries:
+                ocr_flow_error(flow_id=flow_id, error=f"{type(exc).__name__}")
+                return "FAILED"
+            raise self.retry(
+                exc=RetryableError.from_exc(exc), countdown=2**self.request.retries * 5
+            ) from None

@@ -1,8 +1,8 @@
 """The Celery application.
 
-With no ``CELERY_BROKER_URL`` the broker is kombu's filesystem transport under ``var/celery``,
-so ``make run`` starts a real worker process without a broker server; set the variable to a
-``redis://`` URL to run on Redis and scale by adding workers.
+With no ``CELERY_BROKER_URL`` the broker is the Redis that ``make run`` starts on
+``127.0.0.1:6380`` (append-only file in ``var/redis``, so queued tasks survive a restart); set
+the variable to another ``redis://`` URL to use another server and scale by adding workers.
 """
 
 import os

@@ -1,9 +1,11 @@
 """SmartBank settings, read from the environment with django-environ.
 
-With no environment set, the portal runs embedded: SQLite in ``var/``, documents in a private
-local folder, Celery on kombu's filesystem transport. ``DATABASE_URL``, ``CELERY_BROKER_URL`` and
-``STORAGE_BACKEND=s3`` (with the ``AWS_*`` variables) switch to PostgreSQL, Redis and
-S3-compatible storage. ``.env.example`` lists every variable.
+With no environment set, the portal runs embedded: SQLite in ``var/`` (WAL journal, writers
+queued by a busy timeout), documents in a private local folder, Celery on the local Redis that
+``make run`` starts (``redis://127.0.0.1:6380/0``, append-only file in ``var/redis``).
+``DATABASE_URL``, ``CELERY_BROKER_URL`` and ``STORAGE_BACKEND=s3`` (with the ``AWS_*`` variables)
+switch to PostgreSQL, another Redis and S3-compatible storage. ``.env.example`` lists every
+variable.
 """
 
 from datetime import timedelta
@@ -29,6 +31,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # First, so its runserver (smartbank/management/commands) replaces staticfiles' one.
+    "smartbank",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -42,7 +46,6 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "django_otp",
     "axes",
-    "smartbank",
     "kyc",
     "accounts",
     "loans",
@@ -85,6 +88,20 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'smartbank.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the worker's processes write the same file. Django's defaults answer
+    # "database is locked" at once to the second writer; Django's SQLite notes recommend this
+    # for concurrent writers: readers never block (WAL), every transaction takes the write lock
+    # when it begins (IMMEDIATE: no failing read-to-write upgrade) and waits up to 20 s for it.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The dashboard's covering indexes (INCLUDE columns) are a PostgreSQL optimisation; the
 # embedded SQLite setup builds them without the extra columns, which is fine for a demo.
@@ -190,7 +207,9 @@ KYC_OCR_LOW_CONFIDENCE = env.float("KYC_OCR_LOW_CONFIDENCE", default=60.0)
 KYC_TASK_MAX_RETRIES = env.int("KYC_TASK_MAX_RETRIES", default=3)
 
 # --- Celery ---------------------------------------------------------------------------------
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+# make run starts this Redis (port 6380, append-only file in var/redis) if nothing answers
+# there; make test's throw-away Redis on 6379 is another server.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6380/0")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -199,18 +218,6 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    _celery_dir = VAR_DIR / "celery"
-    for _sub in ("queue", "processed", "control"):
-        (_celery_dir / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_celery_dir / "queue"),
-        "data_folder_out": str(_celery_dir / "queue"),
-        "processed_folder": str(_celery_dir / "processed"),
-        "store_processed": False,
-        "control_folder": str(_celery_dir / "control"),
-        "polling_interval": 0.2,
-    }
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -21,14 +21,22 @@ DOB = datetime.date(1990, 8, 5)
 
 def submit(user, card: bytes, selfie: bytes) -> KycCase:
     return kyc_case_submit(
-        user=user, id_type="AADHAAR", id_number="234567890124", full_name=user.full_name,
-        date_of_birth=DOB, id_document=UploadedDocument(card), selfie=UploadedDocument(selfie),
+        user=user,
+        id_type="AADHAAR",
+        id_number="234567890124",
+        full_name=user.full_name,
+        date_of_birth=DOB,
+        id_document=UploadedDocument(card),
+        selfie=UploadedDocument(selfie),
     )
 
 
 @pytest.mark.django_db
 def test_engine_error_is_retried_then_sent_to_staff_with_the_error(
-    customer, settings, django_capture_on_commit_callbacks, astronaut_card_png,
+    customer,
+    settings,
+    django_capture_on_commit_callbacks,
+    astronaut_card_png,
     astronaut_selfie_jpg,
 ):
     settings.KYC_TASK_MAX_RETRIES = 2
@@ -99,15 +107,28 @@ def test_a_real_celery_worker_on_redis_decides_the_case(
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}"
-                        f"/{db['NAME']}",
+        f"/{db['NAME']}",
         "PRIVATE_STORAGE_ROOT": str(django_settings.PRIVATE_STORAGE_ROOT),
         "OMP_THREAD_LIMIT": "1",
     }
     log = (tmp_path / "worker.log").open("w")
     worker = subprocess.Popen(  # noqa: S603 - our own worker, fixed arguments
-        [sys.executable, "-m", "celery", "-A", "smartbank", "worker", "--pool=solo",
-         "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "smartbank",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         case = submit(customer, astronaut_card_png, astronaut_selfie_jpg)  # autocommit: enqueued
@@ -127,8 +148,12 @@ def test_a_real_celery_worker_on_redis_decides_the_case(
 
 @pytest.mark.django_db
 def test_retry_log_lines_name_the_error_type_only(
-    customer, settings, django_capture_on_commit_callbacks, astronaut_card_png,
-    astronaut_selfie_jpg, caplog,
+    customer,
+    settings,
+    django_capture_on_commit_callbacks,
+    astronaut_card_png,
+    astronaut_selfie_jpg,
+    caplog,
 ):
     """An engine's message can quote what it read; Celery's retry log must not carry it."""
     settings.KYC_TASK_MAX_RETRIES = 1
@@ -144,3 +169,19 @@ def test_retry_log_lines_name_the_error_type_only(
             callback()
     assert "Retry in" in caplog.text and "RetryableError('FileNotFoundError')" in caplog.text
     assert selfie.file.name not in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_error_retries_the_task_instead_of_killing_it(caplog):
+    """The row locked by another connection: the first attempts meet a lock error."""
+    from kyc.tasks import kyc_case_verify_task
+    from smartbank.celery import app
+    from smartbank.tests.db import row_locked_for
+
+    case = KycCaseFactory(status=KycCase.Status.MANUAL_REVIEW)
+    app.conf.task_eager_propagates = False  # eager mode retries in place (reset by conftest)
+    with row_locked_for(KycCase, case.pk, seconds=1.0):
+        result = kyc_case_verify_task.apply(args=[str(case.pk)])
+    assert result.get() == KycCase.Status.MANUAL_REVIEW
+    assert "database error (OperationalError)" in caplog.text
+    assert not case.events.filter(type=KycCaseEvent.Type.PROCESSING_FAILED).exists()
