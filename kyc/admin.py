@@ -143,24 +143,47 @@ class KycCaseAdmin(admin.ModelAdmin):
     @admin.display(description="Entered vs read from the card")
     def comparison(self, obj: KycCase) -> str:
         extracted = obj.extracted or {}
+        evidence = extracted.get("claim_checks") or {}
+
+        def found(field: str) -> str:
+            # The claim-guided evidence (issue 8): what the card showed for the claim, how
+            # sure Tesseract was, and which reading found it.
+            check = evidence.get(field)
+            if not check:
+                return "—"
+            parts = [check.get("support", "")]
+            if check.get("read"):
+                parts.append(f"'{check['read']}'")
+            if check.get("confidence") is not None:
+                parts.append(f"confidence {check['confidence']:.0f}")
+            if check.get("pass"):
+                parts.append(f"reading {check['pass']}")
+            return ", ".join(parts)
+
         rows = [
-            ("Name", obj.full_name, extracted.get("name")),
+            ("Name", obj.full_name, extracted.get("name"), found("name")),
             (
                 "Date of birth",
                 obj.date_of_birth.strftime("%d/%m/%Y"),
-                extracted.get("date_of_birth"),
+                extracted.get("date_of_birth") or extracted.get("year_of_birth"),
+                found("date_of_birth"),
             ),
-            ("ID number", obj.id_number_masked, extracted.get("id_number")),
-            ("Father's name", "", extracted.get("father_name")),
-            ("Gender", "", extracted.get("gender")),
+            ("ID number", obj.id_number_masked, extracted.get("id_number"), found("id_number")),
+            ("Father's name", "", extracted.get("father_name"), ""),
+            ("Gender", "", extracted.get("gender"), ""),
         ]
         body = format_html_join(
             "",
-            "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
-            ((label, entered or "—", read or "—") for label, entered, read in rows),
+            "<tr><th>{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (label, entered or "—", read or "—", claim or "")
+                for label, entered, read, claim in rows
+            ),
         )
         return format_html(
-            "<table><tr><th></th><th>Entered</th><th>Read from card</th></tr>{}</table>", body
+            "<table><tr><th></th><th>Entered</th><th>Read from card</th>"
+            "<th>Claim on the card</th></tr>{}</table>",
+            body,
         )
 
     @admin.display(description="Reasons")

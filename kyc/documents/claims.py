@@ -72,6 +72,8 @@ class FieldCheck:
         distance: name only: Levenshtein distance of the span to the claim.
         pass_name: the OCR reading the evidence came from (see kyc.ocr.OCR_VARIANTS).
         confirmations: how many readings agreed on this evidence (1 for a single reading).
+        value: the field as established: for a name read equal to the claim up to OCR
+            look-alikes (l/I/1, rn/m, O/0: distance 0) the claimed spelling, else ``read``.
     """
 
     field: str
@@ -82,6 +84,11 @@ class FieldCheck:
     distance: int | None = None
     pass_name: str = ""
     confirmations: int = 1
+    value: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.value is None:
+            object.__setattr__(self, "value", self.read)
 
     def to_dict(self, *, id_type: str) -> dict[str, Any]:
         """JSON form for staff, the number masked."""
@@ -123,7 +130,8 @@ def _name_check(
         skip = aadhaar.relative_lines(lines)
     span = names.find_name_span(claim.full_name, lines, skip_lines=skip)
     if span is not None and span.kind == names.EXACT:
-        return FieldCheck("name", MATCH, "", span.text, span.confidence, span.distance)
+        value = claim.full_name if span.distance == 0 else span.text
+        return FieldCheck("name", MATCH, "", span.text, span.confidence, span.distance, value=value)
     if span is not None:
         return FieldCheck(
             "name", WEAK, _WEAK_NAME_CODES[span.kind], span.text, span.confidence, span.distance
@@ -220,7 +228,7 @@ def combine(readings: list[ClaimReading]) -> dict[str, FieldCheck]:
         for support in (MATCH, WEAK):
             found = [c for c in checks if c.support == support]
             if found:
-                combined[field] = max(found, key=lambda c: c.confidence or 0.0)
+                combined[field] = min(found, key=lambda c: (c.distance or 0, -(c.confidence or 0)))
                 break
         else:
             contradictions = [c for c in checks if c.support == CONTRADICTED]

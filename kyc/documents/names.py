@@ -190,8 +190,8 @@ def find_name_span(
         return None
     claim_spaced = " ".join(claim_tokens)
     claim_compact = claim_spaced.replace(" ", "")
-    best: tuple[tuple[int, float], NameSpan] | None = None
-    weak: tuple[tuple[int, float], NameSpan] | None = None
+    best: tuple[tuple[int, int, float], NameSpan] | None = None
+    weak: tuple[tuple[int, int, float], NameSpan] | None = None
     count = len(claim_tokens)
     for line in lines:
         if line.index in skip_lines:
@@ -211,7 +211,7 @@ def find_name_span(
                 )
                 words = line.words[start:stop]
                 confidence = mean_confidence(words)
-                rank = (distance, -(confidence or 0.0))
+                rank = (distance, abs(len(tokens) - count), -(confidence or 0.0))
                 text = " ".join(word.text for word in words)
                 if distance <= NAME_DISTANCE_LIMIT and (best is None or rank < best[0]):
                     best = (rank, NameSpan(EXACT, text, distance, confidence, line.index))

@@ -11,12 +11,22 @@ from typing import Any, Final
 
 from PIL import Image
 
-from kyc.ocr import ocr_image
+from kyc.ocr import OcrResult, line_boxes, ocr_image, ocr_lines
 
 from .claims import CONTRADICTED, MATCH, Claim, ClaimReading, FieldCheck, check_claim, combine
 
-READING_ORDER: Final = ("threshold", "gray", "sauvola_2x", "raw")
-"""The OCR readings tried in turn (keys of kyc.ocr.OCR_VARIANTS) until every field is settled."""
+RAW: Final = "raw"
+"""The reading of the image as it came (kyc.ocr.OCR_VARIANTS), whose line boxes LINES uses."""
+
+LINES: Final = "lines"
+"""The reading that re-reads, one by one, the text lines the ``raw`` reading found."""
+
+READING_ORDER: Final = ("threshold", RAW, LINES, "sauvola", "gray_2x")
+"""The OCR readings tried in turn until every field is settled: keys of kyc.ocr.OCR_VARIANTS,
+and LINES."""
+
+MAX_LINES: Final = 24
+"""At most this many lines are re-read one by one (a card has 8–20)."""
 
 
 @dataclass(frozen=True)
@@ -52,12 +62,31 @@ class CardReading:
         ]
 
 
-def _settled(fields: dict[str, FieldCheck]) -> bool:
-    """No further reading can change the outcome: every field matched, or a contradiction is
-    already confirmed by two readings."""
-    if all(check.support == MATCH for check in fields.values()):
+def _settled(fields: dict[str, FieldCheck], readings: list[ClaimReading]) -> bool:
+    """No further reading can change the outcome: every field matched (the name exactly, or
+    the same span in two readings, so a near span is not kept when the next reading has it
+    exactly), or a contradiction is already confirmed by two readings."""
+    if any(check.support == CONTRADICTED for check in fields.values()):
         return True
-    return any(check.support == CONTRADICTED for check in fields.values())
+    if not all(check.support == MATCH for check in fields.values()):
+        return False
+    name = fields["name"]
+    spans = [r.fields["name"].read for r in readings if r.fields["name"].support == MATCH]
+    return name.distance == 0 or spans.count(name.read) >= 2
+
+
+def _reread_lines(image: Image.Image, readings: list[ClaimReading]) -> OcrResult | None:
+    """The ``raw`` reading's lines (boxes in the image's own pixels) read again one by one;
+    None when there was no raw reading."""
+    raw = next((r for r in readings if r.pass_name == RAW), None)
+    if raw is None:
+        return None
+    boxes = [
+        box
+        for text, box in line_boxes(raw.ocr)
+        if sum(char.isalnum() for char in text) >= 3 and box[3] - box[1] >= 8
+    ]
+    return ocr_lines(image, boxes[:MAX_LINES])
 
 
 def read_card(
@@ -76,9 +105,14 @@ def read_card(
     readings: list[ClaimReading] = []
     fields: dict[str, FieldCheck] = {}
     for variant in order:
-        ocr = ocr_image(image, variant=variant)
+        if variant == LINES:
+            ocr = _reread_lines(image, readings)
+            if ocr is None:
+                continue
+        else:
+            ocr = ocr_image(image, variant=variant)
         readings.append(check_claim(claim, ocr, pass_name=variant, low_confidence=low_confidence))
         fields = combine(readings)
-        if _settled(fields):
+        if _settled(fields, readings):
             break
     return CardReading(fields=fields, readings=readings)

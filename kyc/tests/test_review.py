@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def review(client, case, action, reason=""):
-    return client.post(f"/admin/kyc/kyccase/{case.pk}/review/",
-                       {"action": action, "reason": reason}, follow=True)
+    return client.post(
+        f"/admin/kyc/kyccase/{case.pk}/review/", {"action": action, "reason": reason}, follow=True
+    )
 
 
 def test_staff_approve_from_the_case_page_records_reviewer_and_event(client, reviewer):
@@ -94,8 +95,9 @@ def test_reject_needs_a_reason_and_shows_it_to_the_customer(client, reviewer):
 
 def test_request_resubmission_grants_one_more_attempt_once(client, reviewer):
     case = KycCaseFactory(attempt=3)
-    kyc_case_request_resubmission(case_id=case.pk, reviewer=reviewer,
-                                  reason_text="Photo too dark, please retake")
+    kyc_case_request_resubmission(
+        case_id=case.pk, reviewer=reviewer, reason_text="Photo too dark, please retake"
+    )
     case.refresh_from_db()
     assert case.status == KycCase.Status.REJECTED
     assert case.resubmission_allowed
@@ -136,3 +138,33 @@ def test_customer_cannot_reach_the_review_console(client):
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == KycCase.Status.MANUAL_REVIEW
+
+
+def test_staff_see_the_claim_guided_evidence_of_a_case_in_review(client, reviewer):
+    # What the pipeline stores when the card shows initials where the customer typed names.
+    case = KycCaseFactory(
+        full_name="Rahul Kumar Sharma",
+        reasons=[{"code": "NAME_INITIALS_ONLY", "message": "initials"}],
+        extracted={
+            "name": "Rahul K Sharma",
+            "id_number": "XXXX XXXX 0124",
+            "claim_checks": {
+                "name": {
+                    "support": "WEAK",
+                    "code": "NAME_INITIALS_ONLY",
+                    "read": "Rahul K Sharma",
+                    "confidence": 91.5,
+                    "pass": "threshold",
+                },
+                "id_number": {"support": "MATCH", "read": "XXXX XXXX 0124", "pass": "raw"},
+            },
+        },
+    )
+    login_verified(client, reviewer)
+
+    page = client.get(f"/admin/kyc/kyccase/{case.pk}/change/").content.decode()
+
+    assert "Claim on the card" in page
+    assert "WEAK, &#x27;Rahul K Sharma&#x27;, confidence 92, reading threshold" in page
+    assert "MATCH, &#x27;XXXX XXXX 0124&#x27;, reading raw" in page
+    assert "234567890124" not in page
