@@ -67,8 +67,10 @@ class OcrFlowDetailApi(APIView):
 
     @extend_schema(responses={200: OcrFlowOutputSerializer, 404: OpenApiResponse()})
     def get(self, request, flow_id):  # noqa: ANN001, ANN201
-        qs = OcrFlow.objects.all() if request.user.is_staff else OcrFlow.objects.filter(
-            user=request.user
+        qs = (
+            OcrFlow.objects.all()
+            if request.user.is_staff
+            else OcrFlow.objects.filter(user=request.user)
         )
         flow = qs.filter(pk=flow_id).first()
         if flow is None:

@@ -36,8 +36,13 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 def astronaut_card() -> bytes:
-    card = cards.render_aadhaar(name=NAME, dob=DOB, gender="Male", number=cards.VALID_AADHAAR,
-                                photo=cards.face_photo("astronaut"))
+    card = cards.render_aadhaar(
+        name=NAME,
+        dob=DOB,
+        gender="Male",
+        number=cards.VALID_AADHAAR,
+        photo=cards.face_photo("astronaut"),
+    )
     return cards.to_bytes(card, "PNG")
 
 
@@ -128,8 +133,13 @@ def test_customer_registers_submits_kyc_and_sees_verified(live_server, page, tmp
 
 
 def attach_document(case: KycCase, kind: str, data: bytes, content_type: str) -> None:
-    document = KycDocument(case=case, kind=kind, content_type=content_type, size_bytes=len(data),
-                           sha256=hashlib.sha256(data).hexdigest())
+    document = KycDocument(
+        case=case,
+        kind=kind,
+        content_type=content_type,
+        size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
     document.file.save("upload", ContentFile(data), save=False)
     document.save()
 
@@ -139,12 +149,20 @@ def attach_document(case: KycCase, kind: str, data: bytes, content_type: str) ->
 def test_staff_approves_a_manual_review_case_in_the_console(live_server, page, reviewer):
     # Given a case waiting for manual review, with the customer's card and selfie
     case = KycCaseFactory(
-        face_distance=0.53, ocr_confidence=91.0,
-        extracted={"name": NAME, "date_of_birth": "05/08/1990", "id_number": "XXXX XXXX 0124",
-                   "gender": "Male"},
-        reasons=[{"code": "FACE_UNCERTAIN",
-                  "message": "Your selfie and ID photo are similar but not clearly the same "
-                             "person."}],
+        face_distance=0.53,
+        ocr_confidence=91.0,
+        extracted={
+            "name": NAME,
+            "date_of_birth": "05/08/1990",
+            "id_number": "XXXX XXXX 0124",
+            "gender": "Male",
+        },
+        reasons=[
+            {
+                "code": "FACE_UNCERTAIN",
+                "message": "Your selfie and ID photo are similar but not clearly the same person.",
+            }
+        ],
     )
     attach_document(case, KycDocument.Kind.ID_DOCUMENT, astronaut_card(), "image/png")
     attach_document(case, KycDocument.Kind.SELFIE, astronaut_selfie(), "image/jpeg")

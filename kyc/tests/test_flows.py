@@ -21,16 +21,19 @@ def test_upload_runs_every_task_and_saves_name_and_dob(
 ):
     client = client_for(customer)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/api/v1/kyc/ocr/",
-                               {"document": io.BytesIO(astronaut_card_png)}, format="multipart")
+        response = client.post(
+            "/api/v1/kyc/ocr/", {"document": io.BytesIO(astronaut_card_png)}, format="multipart"
+        )
     assert response.status_code == 202, response.content
     flow_id = response.json()["flow_id"]
 
     body = client.get(f"/api/v1/kyc/flows/{flow_id}/").json()
     assert body["status"] == "COMPLETED"
     assert [(t["name"], t["status"]) for t in body["tasks"]] == [
-        ("UPLOAD_IMAGE", "SUCCESS"), ("PERFORM_OCR", "SUCCESS"),
-        ("EXTRACT_DETAILS", "SUCCESS"), ("SAVE_RECORD", "SUCCESS"),
+        ("UPLOAD_IMAGE", "SUCCESS"),
+        ("PERFORM_OCR", "SUCCESS"),
+        ("EXTRACT_DETAILS", "SUCCESS"),
+        ("SAVE_RECORD", "SUCCESS"),
     ]
     assert body["record"]["name"] == "Neil Armstrong"
     assert body["record"]["date_of_birth"] == "1990-08-05"
@@ -39,8 +42,9 @@ def test_upload_runs_every_task_and_saves_name_and_dob(
 
 def test_invalid_file_fails_the_upload_task_and_skips_the_rest(customer):
     client = client_for(customer)
-    response = client.post("/api/v1/kyc/ocr/", {"document": io.BytesIO(b"%!PS not an image")},
-                           format="multipart")
+    response = client.post(
+        "/api/v1/kyc/ocr/", {"document": io.BytesIO(b"%!PS not an image")}, format="multipart"
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["status"] == "FAILED"
@@ -57,8 +61,9 @@ def test_image_without_name_or_dob_fails_at_extraction(
     photo = cards.to_bytes(cards.face_photo("grace_hopper"), "PNG")
     client = client_for(customer)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/api/v1/kyc/ocr/", {"document": io.BytesIO(photo)},
-                               format="multipart")
+        response = client.post(
+            "/api/v1/kyc/ocr/", {"document": io.BytesIO(photo)}, format="multipart"
+        )
     body = client.get(f"/api/v1/kyc/flows/{response.json()['flow_id']}/").json()
     assert body["status"] == "FAILED"
     failed = [t for t in body["tasks"] if t["status"] == "FAILED"]
@@ -66,8 +71,9 @@ def test_image_without_name_or_dob_fails_at_extraction(
     assert body["tasks"][-1]["status"] == "SKIPPED"
 
 
-def test_another_customers_flow_is_404(customer, django_capture_on_commit_callbacks,
-                                       astronaut_card_png):
+def test_another_customers_flow_is_404(
+    customer, django_capture_on_commit_callbacks, astronaut_card_png
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(customer).post(
             "/api/v1/kyc/ocr/", {"document": io.BytesIO(astronaut_card_png)}, format="multipart"

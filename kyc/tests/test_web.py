@@ -18,10 +18,17 @@ def upload(name: str, data: bytes, content_type: str = "image/jpeg") -> SimpleUp
 
 
 def test_registration_form_shows_errors_next_to_fields(client):
-    response = client.post("/accounts/register/", {
-        "full_name": "Neil Armstrong", "email": "bad", "phone": "12",
-        "date_of_birth": "1990-08-05", "password1": "password", "password2": "different",
-    })
+    response = client.post(
+        "/accounts/register/",
+        {
+            "full_name": "Neil Armstrong",
+            "email": "bad",
+            "phone": "12",
+            "date_of_birth": "1990-08-05",
+            "password1": "password",
+            "password2": "different",
+        },
+    )
     assert response.status_code == 200
     form = response.context["form"]
     assert {"email", "phone", "password2"} <= set(form.errors)
@@ -33,32 +40,48 @@ def test_register_then_kyc_then_decision_page(
     client, django_capture_on_commit_callbacks, astronaut_card_png, astronaut_selfie_jpg
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/accounts/register/", {
-            "full_name": "Neil Armstrong", "email": "neil@example.com", "phone": "98765 43210",
-            "date_of_birth": "1990-08-05", "password1": "Tranquility-Base-1969",
-            "password2": "Tranquility-Base-1969",
-        })
+        response = client.post(
+            "/accounts/register/",
+            {
+                "full_name": "Neil Armstrong",
+                "email": "neil@example.com",
+                "phone": "98765 43210",
+                "date_of_birth": "1990-08-05",
+                "password1": "Tranquility-Base-1969",
+                "password2": "Tranquility-Base-1969",
+            },
+        )
     assert response.status_code == 302 and response.url.startswith("/accounts/verify/")
     assert str(User.objects.get().profile.phone) == "+919876543210"
-    response = client.post("/accounts/verify/?next=/kyc/submit/", {
-        "channel": "EMAIL", "action": "verify", "next": "/kyc/submit/",
-        "email-otp": last_email_code("neil@example.com"),
-    })
+    response = client.post(
+        "/accounts/verify/?next=/kyc/submit/",
+        {
+            "channel": "EMAIL",
+            "action": "verify",
+            "next": "/kyc/submit/",
+            "email-otp": last_email_code("neil@example.com"),
+        },
+    )
 
     page = client.get("/kyc/submit/")
     assert b"Attempts left: 3" in page.content
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/kyc/submit/", {
-            "id_type": "AADHAAR", "id_number": "2345 6789 0124", "date_of_birth": "1990-08-05",
-            "id_document": upload("card.png", astronaut_card_png, "image/png"),
-            "selfie": upload("me.jpg", astronaut_selfie_jpg),
-        })
+        response = client.post(
+            "/kyc/submit/",
+            {
+                "id_type": "AADHAAR",
+                "id_number": "2345 6789 0124",
+                "date_of_birth": "1990-08-05",
+                "id_document": upload("card.png", astronaut_card_png, "image/png"),
+                "selfie": upload("me.jpg", astronaut_selfie_jpg),
+            },
+        )
     assert response.status_code == 302 and response.url == "/kyc/"
 
     page = client.get("/kyc/")
     assert b'id="kyc-status">Verified<' in page.content
-    assert b"http-equiv=\"refresh\"" not in page.content
+    assert b'http-equiv="refresh"' not in page.content
     assert b"XXXX XXXX 0124" in page.content
     assert b"234567890124" not in page.content
 
@@ -73,11 +96,16 @@ def test_pending_status_page_refreshes_itself(client):
 
 def test_kyc_form_rejects_text_file_named_jpg_and_bad_number(client, customer):
     login_verified(client, customer)
-    response = client.post("/kyc/submit/", {
-        "id_type": "AADHAAR", "id_number": "12345", "date_of_birth": "1990-08-05",
-        "id_document": upload("card.jpg", b"not an image at all\n" * 20),
-        "selfie": upload("me.jpg", b"also text"),
-    })
+    response = client.post(
+        "/kyc/submit/",
+        {
+            "id_type": "AADHAAR",
+            "id_number": "12345",
+            "date_of_birth": "1990-08-05",
+            "id_document": upload("card.jpg", b"not an image at all\n" * 20),
+            "selfie": upload("me.jpg", b"also text"),
+        },
+    )
     errors = response.context["form"].errors
     assert "id_document" in errors and "selfie" in errors and "id_number" in errors
     assert KycCase.objects.count() == 0
@@ -98,8 +126,12 @@ def test_documents_are_private_and_each_staff_view_is_audited(
     case = KycCaseFactory(user=customer)
     from kyc.services import _store_document
 
-    document = _store_document(case=case, kind=KycDocument.Kind.ID_DOCUMENT,
-                               data=astronaut_card_png, content_type="image/png")
+    document = _store_document(
+        case=case,
+        kind=KycDocument.Kind.ID_DOCUMENT,
+        data=astronaut_card_png,
+        content_type="image/png",
+    )
     assert "card" not in document.file.name and document.file.name.startswith("kyc/")
     with pytest.raises(ValueError):
         document.file.url  # noqa: B018 - no public URL exists
@@ -118,8 +150,14 @@ def test_documents_are_private_and_each_staff_view_is_audited(
 def test_file_larger_than_10_mb_is_refused(client, customer):
     login_verified(client, customer)
     big = io.BytesIO(b"\xff\xd8\xff" + b"0" * (10 * 1024 * 1024 + 1))
-    response = client.post("/kyc/submit/", {
-        "id_type": "AADHAAR", "id_number": "234567890124", "date_of_birth": "1990-08-05",
-        "id_document": upload("big.jpg", big.getvalue()), "selfie": upload("s.jpg", b"x"),
-    })
+    response = client.post(
+        "/kyc/submit/",
+        {
+            "id_type": "AADHAAR",
+            "id_number": "234567890124",
+            "date_of_birth": "1990-08-05",
+            "id_document": upload("big.jpg", big.getvalue()),
+            "selfie": upload("s.jpg", b"x"),
+        },
+    )
     assert "larger than 10 MB" in str(response.context["form"].errors["id_document"])
