@@ -3,9 +3,12 @@ the service's transaction."""
 
 from typing import Any
 
+from smartbank.transitions import event_writer
+
 from .models import AccountEvent, BankAccount, CustomerEvent, CustomerProfile
 
 
+@event_writer(BankAccount, target="account")
 def account_event_record(
     *,
     account: BankAccount,

@@ -13,7 +13,15 @@ from smartbank.admin import ReadOnlyInline
 from smartbank.crypto import decrypt_text
 from smartbank.errors import ApplicationError
 
-from .models import KycCase, KycCaseEvent, KycCheck, KycDocument, OcrFlow, OcrFlowTask
+from .models import (
+    KycCase,
+    KycCaseEvent,
+    KycCheck,
+    KycDocument,
+    OcrFlow,
+    OcrFlowEvent,
+    OcrFlowTask,
+)
 from .selectors import kyc_review_queue
 from .services import kyc_case_approve, kyc_case_reject, kyc_case_request_resubmission
 
@@ -244,6 +252,13 @@ class OcrFlowTaskInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class OcrFlowEventInline(ReadOnlyInline):
+    model = OcrFlowEvent
+    fields = ("created_at", "type", "data")
+    readonly_fields = fields
+    ordering = ("created_at", "id")
+
+
 @admin.register(OcrFlow)
 class OcrFlowAdmin(admin.ModelAdmin):
     list_display = (
@@ -255,7 +270,7 @@ class OcrFlowAdmin(admin.ModelAdmin):
         "extracted_date_of_birth",
     )
     list_filter = ("status",)
-    inlines = [OcrFlowTaskInline]
+    inlines = [OcrFlowTaskInline, OcrFlowEventInline]
     readonly_fields = (
         "user",
         "id_type",

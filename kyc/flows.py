@@ -1,8 +1,10 @@
 """Seed 004's OCR flow as services: upload -> OCR -> extract name and DOB -> save.
 
 Each task of an :class:`~kyc.models.OcrFlow` records its status and error; a failed task
-ends the flow and marks the remaining tasks SKIPPED. The upload check runs in the request
-(it only reads bytes); OCR and extraction run in a Celery task.
+ends the flow and marks the remaining tasks SKIPPED. Every status move of the flow and of its
+tasks goes through :func:`smartbank.transitions.transition` and leaves an
+:class:`~kyc.models.OcrFlowEvent`. The upload check runs in the request (it only reads bytes);
+OCR and extraction run in a Celery task.
 """
 
 import logging
@@ -13,10 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from smartbank.errors import ApplicationError
+from smartbank.transitions import lock, transition
 from smartbank.uploads import UploadRejected, check_upload, load_image
 
 from . import documents
-from .models import IdType, OcrFlow, OcrFlowTask
+from .models import IdType, OcrFlow, OcrFlowEvent, OcrFlowTask
 from .ocr import OcrEngineError, ocr_image
 
 logger = logging.getLogger(__name__)
@@ -28,21 +31,32 @@ def _task(flow: OcrFlow, name: str) -> OcrFlowTask:
     return flow.tasks.get(name=name)
 
 
+_TASK_EVENTS = {
+    OcrFlowTask.Status.SUCCESS: OcrFlowEvent.Type.TASK_SUCCEEDED,
+    OcrFlowTask.Status.FAILED: OcrFlowEvent.Type.TASK_FAILED,
+    OcrFlowTask.Status.SKIPPED: OcrFlowEvent.Type.TASK_SKIPPED,
+}
+
+
 def _finish(task: OcrFlowTask, status: str, error: str = "") -> None:
-    task.status = status
     task.error = error[:300]
     task.finished_at = timezone.now()
-    task.save(update_fields=["status", "error", "finished_at", "updated_at"])
-
-
-def _fail(flow: OcrFlow, task: OcrFlowTask, error: str) -> OcrFlow:
-    _finish(task, OcrFlowTask.Status.FAILED, error)
-    flow.tasks.filter(status=OcrFlowTask.Status.PENDING).update(
-        status=OcrFlowTask.Status.SKIPPED, finished_at=timezone.now()
+    transition(
+        task,
+        to=status,
+        event=_TASK_EVENTS[status],
+        data={"error": task.error} if task.error else None,
+        update_fields=["error", "finished_at"],
     )
-    flow.status = OcrFlow.Status.FAILED
-    flow.save(update_fields=["status", "updated_at"])
-    return flow
+
+
+@transaction.atomic
+def _fail(flow: OcrFlow, task: OcrFlowTask, error: str) -> OcrFlow:
+    """``task`` FAILED with ``error``, the tasks still PENDING SKIPPED, the flow FAILED."""
+    _finish(task, OcrFlowTask.Status.FAILED, error)
+    for pending in flow.tasks.filter(status=OcrFlowTask.Status.PENDING):
+        _finish(pending, OcrFlowTask.Status.SKIPPED)
+    return transition(flow, to=OcrFlow.Status.FAILED, event=OcrFlowEvent.Type.FAILED)
 
 
 @transaction.atomic
@@ -110,23 +124,34 @@ def ocr_flow_run(*, flow_id: Any) -> OcrFlow:
         return _fail(flow, extract_task, f"Not found on the document: {what}.")
     _finish(extract_task, OcrFlowTask.Status.SUCCESS)
 
-    save_task = _task(flow, OcrFlowTask.Name.SAVE_RECORD)
     with transaction.atomic():
-        flow = OcrFlow.objects.select_for_update().get(pk=flow.pk)
+        flow = lock(OcrFlow, flow.pk)
+        if flow.status != OcrFlow.Status.RUNNING:  # failed meanwhile (the task's last retry)
+            return flow
         flow.extracted_name = found.name or ""
         flow.extracted_date_of_birth = found.date_of_birth
         flow.ocr_confidence = ocr.mean_confidence
         flow.id_type = found.id_type
-        flow.status = OcrFlow.Status.COMPLETED
-        flow.save()
-        _finish(save_task, OcrFlowTask.Status.SUCCESS)
+        transition(
+            flow,
+            to=OcrFlow.Status.COMPLETED,
+            event=OcrFlowEvent.Type.COMPLETED,
+            update_fields=[
+                "extracted_name",
+                "extracted_date_of_birth",
+                "ocr_confidence",
+                "id_type",
+            ],
+        )
+        _finish(_task(flow, OcrFlowTask.Name.SAVE_RECORD), OcrFlowTask.Status.SUCCESS)
     logger.info("ocr flow %s completed", flow.id)
     return flow
 
 
+@transaction.atomic
 def ocr_flow_error(*, flow_id: Any, error: str) -> None:
     """Mark the first unfinished task of a flow FAILED after the task's last retry."""
-    flow = OcrFlow.objects.get(pk=flow_id)
+    flow = lock(OcrFlow, flow_id)
     task = flow.tasks.filter(status=OcrFlowTask.Status.PENDING).first()
     if flow.status == OcrFlow.Status.RUNNING and task is not None:
         _fail(flow, task, error)

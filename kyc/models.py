@@ -2,12 +2,13 @@
 
 import secrets
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 
-from smartbank.models import AuditEvent, CheckRecord, TimeStampedModel
+from smartbank.models import AuditEvent, CheckRecord, StatusModel, TimeStampedModel
 
 
 def _documents_storage():  # noqa: ANN202 - callable storage keeps migrations environment-free
@@ -24,7 +25,7 @@ class IdType(models.TextChoices):
     PAN = "PAN", "PAN"
 
 
-class KycCase(TimeStampedModel):
+class KycCase(StatusModel):
     """One submission of an ID document and a selfie by a customer, and its decision.
 
     A customer may submit up to ``settings.KYC_MAX_ATTEMPTS`` cases; the latest one is their
@@ -39,7 +40,7 @@ class KycCase(TimeStampedModel):
         MANUAL_REVIEW = "MANUAL_REVIEW", "Manual review"
         REJECTED = "REJECTED", "Rejected"
 
-    ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    ALLOWED_TRANSITIONS: ClassVar[dict[str, set[str]]] = {
         Status.PENDING: {Status.PROCESSING, Status.MANUAL_REVIEW},
         # PROCESSING -> PROCESSING: a redelivered task after a worker crash starts again.
         Status.PROCESSING: {
@@ -52,6 +53,7 @@ class KycCase(TimeStampedModel):
         Status.VERIFIED: set(),
         Status.REJECTED: set(),
     }
+    TRANSITION_ERROR = "A case in {old} cannot move to {new}."
     OPEN_STATUSES = (Status.PENDING, Status.PROCESSING, Status.MANUAL_REVIEW)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -163,13 +165,20 @@ class KycCaseEvent(AuditEvent):
         verbose_name = "KYC event"
 
 
-class OcrFlow(TimeStampedModel):
+class OcrFlow(StatusModel):
     """Seed 004's flow: upload -> OCR -> extract name and DOB -> save, task by task."""
 
     class Status(models.TextChoices):
         RUNNING = "RUNNING", "Running"
         COMPLETED = "COMPLETED", "Completed"
         FAILED = "FAILED", "Failed"
+
+    ALLOWED_TRANSITIONS: ClassVar[dict[str, set[str]]] = {
+        Status.RUNNING: {Status.COMPLETED, Status.FAILED},
+        Status.COMPLETED: set(),
+        Status.FAILED: set(),
+    }
+    TRANSITION_ERROR = "An OCR flow in {old} cannot move to {new}."
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
@@ -193,7 +202,7 @@ class OcrFlow(TimeStampedModel):
         return f"OCR flow {self.id} ({self.status})"
 
 
-class OcrFlowTask(TimeStampedModel):
+class OcrFlowTask(StatusModel):
     """One task of an :class:`OcrFlow`, with its status and error."""
 
     class Name(models.TextChoices):
@@ -207,6 +216,15 @@ class OcrFlowTask(TimeStampedModel):
         SUCCESS = "SUCCESS", "Success"
         FAILED = "FAILED", "Failed"
         SKIPPED = "SKIPPED", "Skipped"
+
+    ALLOWED_TRANSITIONS: ClassVar[dict[str, set[str]]] = {
+        # SKIPPED: an earlier task of the flow failed.
+        Status.PENDING: {Status.SUCCESS, Status.FAILED, Status.SKIPPED},
+        Status.SUCCESS: set(),
+        Status.FAILED: set(),
+        Status.SKIPPED: set(),
+    }
+    TRANSITION_ERROR = "An OCR task in {old} cannot move to {new}."
 
     flow = models.ForeignKey(OcrFlow, on_delete=models.CASCADE, related_name="tasks")
     position = models.PositiveSmallIntegerField()
@@ -223,3 +241,21 @@ class OcrFlowTask(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.status}"
+
+
+class OcrFlowEvent(AuditEvent):
+    """Append-only audit event of an OCR flow: the status moves of the flow and of its tasks
+    (``data``: ``{"from", "to"}``, plus ``"task"`` and ``"error"`` for a task). Never OCR text."""
+
+    class Type(models.TextChoices):
+        COMPLETED = "COMPLETED", "Flow completed"
+        FAILED = "FAILED", "Flow failed"
+        TASK_SUCCEEDED = "TASK_SUCCEEDED", "Task succeeded"
+        TASK_FAILED = "TASK_FAILED", "Task failed"
+        TASK_SKIPPED = "TASK_SKIPPED", "Task skipped"
+
+    flow = models.ForeignKey(OcrFlow, on_delete=models.PROTECT, related_name="events")
+    type = models.CharField(max_length=20, choices=Type.choices)
+
+    class Meta(AuditEvent.Meta):
+        verbose_name = "OCR flow event"

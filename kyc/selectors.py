@@ -22,6 +22,15 @@ def kyc_case_latest(*, user: Any) -> KycCase | None:
     return KycCase.objects.filter(user=user).order_by("-attempt").first()
 
 
+def kyc_case_get(*, kyc_case_id: Any, viewer: Any) -> KycCase | None:
+    """The case ``kyc_case_id`` with its checks if ``viewer`` owns it or is staff, else
+    ``None`` (the API then answers 404, so other customers' case ids are not disclosed)."""
+    qs = KycCase.objects.prefetch_related("checks")
+    if not viewer.is_staff:
+        qs = qs.filter(user=viewer)
+    return qs.filter(pk=kyc_case_id).first()
+
+
 def kyc_is_verified(*, user: Any) -> bool:
     """True when the customer's latest KYC case is VERIFIED (gate for accounts and loans)."""
     case = kyc_case_latest(user=user)

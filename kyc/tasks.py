@@ -1,57 +1,40 @@
-"""Celery tasks of the KYC pipeline: thin, idempotent, retried with backoff."""
-
-import logging
+"""Celery tasks of the KYC pipeline and seed 004's OCR flow: thin, idempotent, retried."""
 
 from celery import shared_task
-from django.conf import settings
 
 from smartbank.errors import RetryableError
-from smartbank.tasks import database_errors_retried
+from smartbank.tasks import PipelineSteps, database_errors_retried, pipeline_task_run
 
 from .models import KycCase
 from .pipeline import kyc_case_run_pipeline
 from .services import kyc_case_complete, kyc_case_processing_failed, kyc_case_processing_start
 
-logger = logging.getLogger(__name__)
+KYC_CASE_STEPS = PipelineSteps(
+    label="kyc case",
+    model=KycCase,
+    start=lambda case_id: kyc_case_processing_start(case_id=case_id),
+    run=lambda case: kyc_case_run_pipeline(case=case),
+    complete=lambda case_id, outcome: kyc_case_complete(case_id=case_id, outcome=outcome),
+    fail=lambda case_id, error, final: kyc_case_processing_failed(
+        case_id=case_id, error=error, final=final
+    ),
+    max_retries="KYC_TASK_MAX_RETRIES",
+    review_status=KycCase.Status.MANUAL_REVIEW,
+)
 
 
 @shared_task(bind=True, max_retries=None, acks_late=True)
 def kyc_case_verify_task(self, case_id: str) -> str:  # noqa: ANN001 - Celery's bound task
-    """Verify one KYC case; returns its resulting status.
-
-    Re-running is harmless: a decided case is left alone. An error is recorded on the case and
-    retried with exponential backoff; after ``settings.KYC_TASK_MAX_RETRIES`` retries the case
-    goes to MANUAL_REVIEW with the error recorded, so it never sticks in PROCESSING. A database
-    error retries the whole task (:func:`smartbank.tasks.database_errors_retried`).
-    """
-    with database_errors_retried(self):
-        try:
-            case = kyc_case_processing_start(case_id=case_id)
-        except KycCase.DoesNotExist:
-            logger.warning("kyc case %s not found; task dropped", case_id)
-            return "MISSING"
-        if case is None:
-            return KycCase.objects.values_list("status", flat=True).get(pk=case_id)
-        try:
-            outcome = kyc_case_run_pipeline(case=case)
-        except Exception as exc:
-            final = self.request.retries >= settings.KYC_TASK_MAX_RETRIES
-            error = f"{type(exc).__name__}: {str(exc)[:200]}"
-            logger.warning(
-                "kyc case %s pipeline error (%s), final=%s", case_id, type(exc).__name__, final
-            )
-            kyc_case_processing_failed(case_id=case_id, error=error, final=final)
-            if final:
-                return KycCase.Status.MANUAL_REVIEW
-            raise self.retry(
-                exc=RetryableError.from_exc(exc), countdown=min(2**self.request.retries * 5, 300)
-            ) from None
-        return kyc_case_complete(case_id=case_id, outcome=outcome).status
+    """Verify one KYC case; returns its resulting status (see
+    :func:`smartbank.tasks.pipeline_task_run`: after ``settings.KYC_TASK_MAX_RETRIES`` engine
+    errors the case goes to MANUAL_REVIEW, so it never sticks in PROCESSING)."""
+    return pipeline_task_run(self, KYC_CASE_STEPS, case_id)
 
 
 @shared_task(bind=True, max_retries=3, acks_late=True)
 def ocr_flow_run_task(self, flow_id: str) -> str:  # noqa: ANN001 - Celery's bound task
-    """Run seed 004's OCR flow after its upload; returns the flow status."""
+    """Run seed 004's OCR flow after its upload; returns the flow status. Engine errors are
+    recorded by the flow itself; anything else is retried 3 times, then the flow fails."""
     from .flows import ocr_flow_error, ocr_flow_run
 
     with database_errors_retried(self):

@@ -88,16 +88,15 @@ def loan_application_list(
     viewer: Any,
     status: str | None = None,
     region: str | None = None,
-    limit: int = 100,
 ) -> QuerySet[LoanApplication]:
-    """Seed 001's list: newest first, filtered by ``final_status`` and ``region``, at most
-    ``limit`` rows (1-1000)."""
+    """Seed 001's list: newest first, filtered by ``final_status`` and ``region`` (the API
+    pages it, ``smartbank.pagination``)."""
     qs = loan_application_visible_to(user=viewer)
     if status:
         qs = qs.filter(final_status=status)
     if region:
         qs = qs.filter(region=region)
-    return qs.order_by("-created_at")[: max(1, min(limit, 1000))]
+    return qs.order_by("-created_at")
 
 
 def loan_application_pending(*, viewer: Any) -> QuerySet[LoanApplication]:

@@ -3,7 +3,34 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Notification
+from .models import Notification, NotificationEvent
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """An inline that staff can read but never add to, change or delete from (audit trails,
+    checks, ledger entries)."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class NotificationEventInline(ReadOnlyInline):
+    """The notification's status moves."""
+
+    model = NotificationEvent
+    fields = ("created_at", "type", "data")
+    readonly_fields = fields
+    ordering = ("created_at", "id")
 
 
 @admin.register(Notification)
@@ -43,26 +70,9 @@ class NotificationAdmin(admin.ModelAdmin):
         "updated_at",
     )
     readonly_fields = fields
+    inlines = [NotificationEventInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """An inline that staff can read but never add to, change or delete from (audit trails,
-    checks, ledger entries)."""
-
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:

@@ -1,13 +1,33 @@
-"""API plumbing shared by every app: errors become ``400``/``409`` with field errors."""
+"""API plumbing shared by every app: the error body, its OpenAPI schema, the exception handler.
+
+Every error answers ``{"detail", "code"}``, with ``"errors": {field: [message]}`` for invalid
+input: an :class:`~smartbank.errors.ApplicationError` (400/403/409), Django's
+``ValidationError`` (400) and ``Http404`` (404 ``{"detail": "Not found.", "code":
+"not_found"}``, whatever the message of the ``Http404`` or ``get_object_or_404``).
+"""
 
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, status
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import ApplicationError
+
+ERROR_SCHEMA = inline_serializer(
+    "Error",
+    {
+        "detail": serializers.CharField(),
+        "code": serializers.CharField(),
+        "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+    },
+)
+NOT_FOUND_RESPONSE = OpenApiResponse(
+    ERROR_SCHEMA, description='Unknown, or not the caller\'s: `{"detail", "code": "not_found"}`.'
+)
 
 
 def application_error_response(exc: ApplicationError) -> Response:
@@ -20,7 +40,8 @@ def application_error_response(exc: ApplicationError) -> Response:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF exception handler that also answers :class:`ApplicationError` and Django's
-    ``ValidationError`` (e.g. password validators) as 400/409 with field errors."""
+    ``ValidationError`` (e.g. password validators) as 400/409 with field errors, and every
+    404 as ``{"detail": "Not found.", "code": "not_found"}``."""
     if isinstance(exc, ApplicationError):
         return application_error_response(exc)
     if isinstance(exc, DjangoValidationError):
@@ -28,8 +49,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
         exc = exceptions.ValidationError(detail)
+    if isinstance(exc, Http404):
+        # get_object_or_404's message names the model ("No BankAccount matches..."): not for
+        # clients, and the same answer whether the record is missing or someone else's.
+        exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
-    if response is not None and response.status_code == status.HTTP_400_BAD_REQUEST:
+    if response is None:
+        return None
+    if response.status_code == status.HTTP_400_BAD_REQUEST:
         if isinstance(response.data, dict) and "errors" not in response.data:
             response.data = {"detail": "Invalid input.", "code": "invalid", "errors": response.data}
+    elif isinstance(exc, exceptions.NotFound) and isinstance(response.data, dict):
+        response.data["code"] = "not_found"
     return response

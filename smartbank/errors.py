@@ -23,6 +23,16 @@ class ConflictError(ApplicationError):
     status_code = 409
 
 
+class NotAllowed(ApplicationError):
+    """The actor may not take this action (HTTP 403): not an officer, or their own record.
+
+    The one permission error of every app; ``code`` says which rule (``FORBIDDEN``,
+    ``OWN_APPLICATION``, ``OWN_WAIVER``...).
+    """
+
+    status_code = 403
+
+
 class InvalidTransition(ApplicationError):
     """A status change not allowed from the current status (e.g. approving a decided case)."""
 

@@ -1,12 +1,14 @@
-"""Shared model primitives (every model carries ``created_at`` / ``updated_at``) and the
-notifications sent to customers."""
+"""Shared model primitives (every model carries ``created_at`` / ``updated_at``; a model with
+statuses extends :class:`StatusModel`) and the notifications sent to customers."""
 
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+
+from .transitions import status_write_check
 
 
 class TimeStampedModel(models.Model):
@@ -19,7 +21,31 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class Notification(TimeStampedModel):
+class StatusModel(TimeStampedModel):
+    """Abstract base of every model with statuses (STYLE: explicit state machines).
+
+    Subclasses declare ``ALLOWED_TRANSITIONS`` (``{from: {to, ...}}`` of ``status``), optionally
+    ``FIELD_TRANSITIONS`` (``{field: {from: {to, ...}}}`` of further status fields) and
+    ``TRANSITION_ERROR`` (the :class:`~smartbank.errors.InvalidTransition` message of a refused
+    ``status`` move; see :func:`smartbank.transitions.check_move`). Statuses move only through
+    :func:`smartbank.transitions.transition`: ``save()`` of an existing row that would change a
+    stored status otherwise raises :class:`~smartbank.transitions.DirectStatusWrite`. Creating a
+    row in any status is not a move.
+    """
+
+    ALLOWED_TRANSITIONS: ClassVar[dict[str, set[str]]] = {}
+    FIELD_TRANSITIONS: ClassVar[dict[str, dict[str, set[str]]]] = {}
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            status_write_check(self, update_fields=kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
+
+class Notification(StatusModel):
     """One email or SMS to a customer, from queueing to delivery (issue #3).
 
     The recipient and the body (which may carry an OTP) are stored only encrypted
@@ -37,11 +63,12 @@ class Notification(TimeStampedModel):
         SENT = "SENT", "Sent"
         FAILED = "FAILED", "Failed"
 
-    ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    ALLOWED_TRANSITIONS: ClassVar[dict[str, set[str]]] = {
         Status.QUEUED: {Status.SENT, Status.FAILED},
         Status.SENT: set(),
         Status.FAILED: set(),
     }
+    TRANSITION_ERROR = "A {old} notification cannot move to {new}."
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
@@ -109,12 +136,28 @@ class AuditEvent(AppendOnlyModel):
         return f"{self.type} at {self.created_at:%Y-%m-%d %H:%M:%S}"
 
 
-class CheckRecord(TimeStampedModel):
+class NotificationEvent(AuditEvent):
+    """Append-only audit event of a notification: its status moves (``data``: ``{"from",
+    "to", "attempts"}``, and ``"error"`` when it failed). Never the recipient or the body."""
+
+    class Type(models.TextChoices):
+        SENT = "SENT", "Sent"
+        FAILED = "FAILED", "Failed for good"
+
+    notification = models.ForeignKey(Notification, on_delete=models.PROTECT, related_name="events")
+    type = models.CharField(max_length=20, choices=Type.choices)
+
+    class Meta(AuditEvent.Meta):
+        verbose_name = "notification event"
+
+
+class CheckRecord(StatusModel):
     """Abstract outcome of one automated verification step (KYC pipeline, waiver certificate).
 
     Subclasses add the foreign key to what was checked and a one-per-name constraint; the
     pipeline replaces them when it runs again. ``code`` is a stable reason code (empty when
-    passed); ``detail`` plain words, never an ID number.
+    passed); ``detail`` plain words, never an ID number. A check's status never moves (every
+    status is final): running the pipeline again replaces the checks.
     """
 
     class Status(models.TextChoices):
@@ -122,6 +165,8 @@ class CheckRecord(TimeStampedModel):
         REVIEW = "REVIEW", "Needs review"
         FAILED = "FAILED", "Failed"
         ERROR = "ERROR", "Error"
+
+    ALLOWED_TRANSITIONS: ClassVar[dict[str, set[str]]] = {s: set() for s in Status}
 
     position = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=40)

@@ -25,9 +25,9 @@ from django.template import Context, engines
 from django.utils import timezone
 
 from .crypto import decrypt_text, encrypt_text
-from .errors import InvalidTransition
-from .models import Notification
+from .models import Notification, NotificationEvent
 from .sms import get_sms_gateway
+from .transitions import lock, transition
 
 logger = logging.getLogger(__name__)
 
@@ -276,7 +276,7 @@ def notification_deliver(*, notification_id: UUID | str) -> Notification:
     """
     failure: NotificationDeliveryError | None = None
     with transaction.atomic():
-        notification = Notification.objects.select_for_update().get(pk=notification_id)
+        notification = lock(Notification, notification_id)
         if notification.status != Notification.Status.QUEUED:
             return notification
         notification.attempts += 1
@@ -295,22 +295,23 @@ def notification_deliver(*, notification_id: UUID | str) -> Notification:
             notification.error = error
             notification.save(update_fields=["attempts", "error", "updated_at"])
         else:
-            notification.status = Notification.Status.SENT
             notification.sent_at = timezone.now()
             notification.provider_message_id = str(provider_message_id)[:100]
             notification.error = ""
             notification.recipient_encrypted = notification.body_encrypted = ""
-            notification.save(
+            transition(
+                notification,
+                to=Notification.Status.SENT,
+                event=NotificationEvent.Type.SENT,
+                data={"attempts": notification.attempts},
                 update_fields=[
                     "attempts",
-                    "status",
                     "sent_at",
                     "provider_message_id",
                     "error",
                     "recipient_encrypted",
                     "body_encrypted",
-                    "updated_at",
-                ]
+                ],
             )
     if failure is not None:
         logger.warning(
@@ -329,20 +330,20 @@ def notification_fail(*, notification_id: UUID | str, error: str) -> Notificatio
     """Give up on a QUEUED notification: FAILED with ``error`` (at most 300 characters, no
     personal data) and the ciphertexts wiped.
 
-    Idempotent for a FAILED notification; raises :class:`InvalidTransition` for a SENT one.
+    Idempotent for a FAILED notification; raises :class:`~smartbank.errors.InvalidTransition`
+    for a SENT one.
     """
-    notification = Notification.objects.select_for_update().get(pk=notification_id)
+    notification = lock(Notification, notification_id)
     if notification.status == Notification.Status.FAILED:
         return notification
-    if Notification.Status.FAILED not in Notification.ALLOWED_TRANSITIONS[notification.status]:
-        raise InvalidTransition(
-            f"A {notification.status} notification cannot fail.", code="INVALID_TRANSITION"
-        )
-    notification.status = Notification.Status.FAILED
     notification.error = error[:300]
     notification.recipient_encrypted = notification.body_encrypted = ""
-    notification.save(
-        update_fields=["status", "error", "recipient_encrypted", "body_encrypted", "updated_at"]
+    transition(
+        notification,
+        to=Notification.Status.FAILED,
+        event=NotificationEvent.Type.FAILED,
+        data={"attempts": notification.attempts, "error": notification.error},
+        update_fields=["error", "recipient_encrypted", "body_encrypted"],
     )
     logger.warning(
         "notification %s failed after %d attempts", notification.pk, notification.attempts

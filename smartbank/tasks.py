@@ -1,9 +1,12 @@
-"""Celery tasks of the shared services (notification delivery), thin and idempotent, and the
-retry of transient database errors that every task uses."""
+"""Celery tasks of the shared services (notification delivery), thin and idempotent; the retry
+of transient database errors that every task uses; and the one skeleton of every pipeline task
+(KYC cases, loan applications, waivers)."""
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
 
 from celery import Task, shared_task
 from django.conf import settings
@@ -44,6 +47,76 @@ def database_errors_retried(task: Task) -> Iterator[None]:
             countdown=min(2**retries * 5, 300),
             max_retries=DATABASE_MAX_RETRIES,
         ) from None
+
+
+@dataclass(frozen=True)
+class PipelineSteps:
+    """The service calls one pipeline task is made of (STYLE.md: load, run, hand back).
+
+    Attributes:
+        label: what the task works on, for log lines ("kyc case").
+        model: the model whose ``DoesNotExist`` means the task is stale.
+        start: ``start(entity_id)`` marks the record PROCESSING and returns it, or None when it is
+            already past processing (the task is then a no-op).
+        run: ``run(record)`` calls the engines and returns the outcome; any exception is an
+            engine error.
+        complete: ``complete(entity_id, outcome)`` stores the outcome, decides and returns the
+            record.
+        fail: ``fail(entity_id, error, final)`` records an engine error; ``final`` sends the
+            record to staff.
+        max_retries: settings name of the engine-error retries before ``fail(..., final=True)``.
+        review_status: the status a record ends in after the last retry.
+    """
+
+    label: str
+    model: Any
+    start: Callable[[str], Any]
+    run: Callable[[Any], Any]
+    complete: Callable[[str, Any], Any]
+    fail: Callable[[str, str, bool], Any]
+    max_retries: str
+    review_status: str
+
+
+def pipeline_task_run(task: Task, steps: PipelineSteps, entity_id: str) -> str:
+    """The body of every pipeline task; returns the record's resulting status.
+
+    Re-running is harmless: a record past processing is left alone. An engine error is
+    recorded through ``steps.fail`` and retried with exponential backoff (5 s, doubling, at
+    most 5 min); after ``settings.<steps.max_retries>`` retries the record goes to
+    ``steps.review_status`` with the error recorded, so it never sticks in PROCESSING. A
+    database error retries the whole body (:func:`database_errors_retried`). Retries and logs
+    name the error type only.
+    """
+    with database_errors_retried(task):
+        try:
+            record = steps.start(entity_id)
+        except steps.model.DoesNotExist:
+            logger.warning("%s %s not found; task dropped", steps.label, entity_id)
+            return "MISSING"
+        if record is None:
+            return steps.model.objects.values_list("status", flat=True).get(pk=entity_id)
+        try:
+            outcome = steps.run(record)
+        except TRANSIENT_DATABASE_ERRORS:
+            raise
+        except Exception as exc:
+            final = task.request.retries >= getattr(settings, steps.max_retries)
+            error = f"{type(exc).__name__}: {str(exc)[:200]}"
+            logger.warning(
+                "%s %s engine error (%s), final=%s",
+                steps.label,
+                entity_id,
+                type(exc).__name__,
+                final,
+            )
+            steps.fail(entity_id, error, final)
+            if final:
+                return steps.review_status
+            raise task.retry(
+                exc=RetryableError.from_exc(exc), countdown=min(2**task.request.retries * 5, 300)
+            ) from None
+        return steps.complete(entity_id, outcome).status
 
 
 @shared_task(bind=True, max_retries=None, acks_late=True)

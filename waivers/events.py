@@ -2,9 +2,12 @@
 
 from typing import Any
 
+from smartbank.transitions import event_writer
+
 from .models import WaiverEvent, WaiverRequest
 
 
+@event_writer(WaiverRequest, target="waiver")
 def waiver_event_record(
     *,
     waiver: WaiverRequest,

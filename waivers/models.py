@@ -8,6 +8,7 @@ Money is ``Decimal`` in INR with 2 decimal places, stored as ``numeric(14, 2)``;
 import re
 import secrets
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 
-from smartbank.models import AuditEvent, CheckRecord, TimeStampedModel
+from smartbank.models import AuditEvent, CheckRecord, StatusModel, TimeStampedModel
 
 from .certificates import PatternError, normalise_number, parse_pattern
 
@@ -117,7 +118,7 @@ class CertificateType(TimeStampedModel):
             )
 
 
-class WaiverRequest(TimeStampedModel):
+class WaiverRequest(StatusModel):
     """A customer's request to waive part of what they owe on an approved loan, with the
     scanned certificate that backs it, and its decision.
 
@@ -137,7 +138,7 @@ class WaiverRequest(TimeStampedModel):
         APPROVED = "APPROVED", "Approved"
         REJECTED = "REJECTED", "Rejected"
 
-    ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    ALLOWED_TRANSITIONS: ClassVar[dict[str, set[str]]] = {
         # PENDING -> MANUAL_REVIEW: the verification failed for good before it started.
         Status.PENDING: {Status.PROCESSING, Status.MANUAL_REVIEW},
         # PROCESSING -> PROCESSING: a redelivered task after a worker crash starts again.
@@ -153,6 +154,7 @@ class WaiverRequest(TimeStampedModel):
         Status.APPROVED: set(),
         Status.REJECTED: set(),
     }
+    TRANSITION_ERROR = "A waiver request that is {old_label} cannot become {new_label}."
     OPEN_STATUSES = (Status.PENDING, Status.PROCESSING, Status.VERIFIED, Status.MANUAL_REVIEW)
     DECIDABLE_STATUSES = (Status.VERIFIED, Status.MANUAL_REVIEW)
 

@@ -2,6 +2,7 @@
 
 from django.contrib.auth import authenticate
 from django.core import signing
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -9,11 +10,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from smartbank.api import NOT_FOUND_RESPONSE
 from smartbank.errors import ApplicationError
 
 from ..lockout import LOCKED_DETAIL
-from ..models import OtpDevice, User
-from ..services.otp import login_channels, otp_device_ensure, otp_send, otp_verify
+from ..models import CustomerProfile, OtpDevice, User
+from ..services.otp import (
+    contact_verify,
+    login_channels,
+    otp_device_ensure,
+    otp_send,
+    otp_verify,
+)
 
 MFA_SALT = "smartbank.api.mfa"
 MFA_MAX_AGE_SECONDS = 600
@@ -153,14 +161,15 @@ class RegistrationContactVerifyApi(APIView):
         channel = serializers.ChoiceField(choices=OtpDevice.Channel.choices)
         otp = serializers.CharField(min_length=6, max_length=7)
 
-    @extend_schema(request=InputSerializer, responses={200: OpenApiResponse(), 404: None}, auth=[])
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: OpenApiResponse(), 404: NOT_FOUND_RESPONSE},
+        auth=[],
+    )
     def post(self, request, registration_id):  # noqa: ANN001, ANN201
-        from ..models import CustomerProfile
-        from ..services.otp import contact_verify
-
-        profile = CustomerProfile.objects.filter(pk=registration_id).select_related("user").first()
-        if profile is None:
-            return Response({"detail": "Not found.", "code": "not_found"}, status=404)
+        profile = get_object_or_404(
+            CustomerProfile.objects.select_related("user"), pk=registration_id
+        )
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         profile = contact_verify(
@@ -188,13 +197,15 @@ class RegistrationOtpResendApi(APIView):
 
         channel = serializers.ChoiceField(choices=OtpDevice.Channel.choices)
 
-    @extend_schema(request=InputSerializer, responses={202: OpenApiResponse(), 404: None}, auth=[])
+    @extend_schema(
+        request=InputSerializer,
+        responses={202: OpenApiResponse(), 404: NOT_FOUND_RESPONSE},
+        auth=[],
+    )
     def post(self, request, registration_id):  # noqa: ANN001, ANN201
-        from ..models import CustomerProfile
-
-        profile = CustomerProfile.objects.filter(pk=registration_id).select_related("user").first()
-        if profile is None:
-            return Response({"detail": "Not found.", "code": "not_found"}, status=404)
+        profile = get_object_or_404(
+            CustomerProfile.objects.select_related("user"), pk=registration_id
+        )
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         device = otp_device_ensure(user=profile.user, channel=serializer.validated_data["channel"])

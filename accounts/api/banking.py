@@ -2,17 +2,22 @@
 
 ``GET/POST /api/v1/accounts/``, ``GET /api/v1/accounts/{number}/`` and
 ``GET /api/v1/accounts/{number}/statement/?from=YYYY-MM-DD&to=YYYY-MM-DD``. Amounts are INR
-strings with 2 decimal places (``"1000.00"``). An account that is not the caller's answers 404.
+strings with 2 decimal places (``"1000.00"``). An account that is not the caller's answers 404
+``{"detail": "Not found.", "code": "not_found"}``.
 """
 
 from typing import Any
 
+from django.http import Http404
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from smartbank.api import ERROR_SCHEMA, NOT_FOUND_RESPONSE
+from smartbank.pagination import LimitOffsetQuerySerializer, PageSerializer, paginated_response
 
 from ..models import REQUESTABLE_TYPES, AccountType, BankAccount
 from ..selectors import (
@@ -22,9 +27,6 @@ from ..selectors import (
     bank_account_statement,
 )
 from ..services import bank_account_request
-from .views import ERROR_SCHEMA
-
-NOT_FOUND = {"detail": "Not found.", "code": "not_found"}
 
 
 def _money_field(**kwargs: Any) -> serializers.DecimalField:
@@ -84,6 +86,9 @@ def _account_body(account: BankAccount) -> dict[str, Any]:
 class BankAccountListCreateApi(APIView):
     """The caller's accounts (GET), or a request for a new one (POST, onboarded customers).
 
+    GET answers a page, newest first: ``{"count", "next", "previous", "accounts": [...]}``
+    (``?limit=`` 1-1000, default 100, ``?offset=``); 400 for a bad limit or offset.
+
     POST answers 201 with the REQUESTED account; staff open it. 403 ``{"detail", "code"}`` with
     code ``NOT_A_CUSTOMER``, ``CONTACT_NOT_VERIFIED`` or ``KYC_NOT_VERIFIED`` for a caller who
     is not onboarded; 400 with field errors for bad terms (``BELOW_MINIMUM``, ``NO_FD_RATE``...).
@@ -101,10 +106,26 @@ class BankAccountListCreateApi(APIView):
 
     OutputSerializer = BankAccountSerializer
 
-    @extend_schema(responses={200: OutputSerializer(many=True)})
+    class ListOutputSerializer(PageSerializer):
+        class Meta:
+            ref_name = "BankAccountList"
+
+        accounts = BankAccountSerializer(many=True)
+
+    @extend_schema(
+        operation_id="v1_accounts_list",
+        parameters=[LimitOffsetQuerySerializer],
+        responses={200: ListOutputSerializer, 400: OpenApiResponse(ERROR_SCHEMA)},
+    )
     def get(self, request: Request) -> Response:
-        accounts = bank_account_list(user=request.user)
-        return Response(self.OutputSerializer([_account_body(a) for a in accounts], many=True).data)
+        return paginated_response(
+            request=request,
+            queryset=bank_account_list(user=request.user),
+            results_key="accounts",
+            serialize=lambda page: (
+                self.OutputSerializer([_account_body(a) for a in page], many=True).data
+            ),
+        )
 
     @extend_schema(
         request=InputSerializer,
@@ -134,11 +155,11 @@ class BankAccountDetailApi(APIView):
 
     OutputSerializer = BankAccountSerializer
 
-    @extend_schema(responses={200: OutputSerializer, 404: OpenApiResponse(description="Not yours")})
+    @extend_schema(responses={200: OutputSerializer, 404: NOT_FOUND_RESPONSE})
     def get(self, request: Request, number: str) -> Response:
         account = bank_account_get(user=request.user, number=number)
         if account is None:
-            return Response(NOT_FOUND, status=status.HTTP_404_NOT_FOUND)
+            raise Http404
         return Response(self.OutputSerializer(_account_body(account)).data)
 
 
@@ -197,13 +218,13 @@ class BankAccountStatementApi(APIView):
         responses={
             200: OutputSerializer,
             400: OpenApiResponse(ERROR_SCHEMA, description="Malformed dates."),
-            404: OpenApiResponse(description="Not yours"),
+            404: NOT_FOUND_RESPONSE,
         },
     )
     def get(self, request: Request, number: str) -> Response:
         account = bank_account_get(user=request.user, number=number)
         if account is None:
-            return Response(NOT_FOUND, status=status.HTTP_404_NOT_FOUND)
+            raise Http404
         query = self.InputSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         statement = bank_account_statement(

@@ -1,7 +1,12 @@
-"""Integrator API for registrations (issue #2 §4)."""
+"""Integrator API for registrations (issue #2 §4).
+
+A registration is the customer's profile; each submission of ID documents is a KYC case of its
+own (``GET /api/v1/kyc/cases/{kyc_case_id}/``). Errors are ``{"detail", "code", "errors"}``.
+"""
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -9,25 +14,23 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kyc.models import IdType
+from kyc.api.serializers import KycCheckSerializer, KycReasonSerializer
+from kyc.models import IdType, KycCase
 from kyc.services import UploadedDocument
+from smartbank.api import ERROR_SCHEMA, NOT_FOUND_RESPONSE
 from smartbank.forms import read_upload
 
 from ..selectors import registration_get, registration_kyc_case
 from ..services import customer_register
 
-ERROR_SCHEMA = inline_serializer(
-    "Error",
-    {
-        "detail": serializers.CharField(),
-        "code": serializers.CharField(),
-        "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-    },
-)
-
 
 class RegistrationCreateApi(APIView):
-    """Register a customer with their ID card and selfie; KYC runs in the background."""
+    """Register a customer with their ID card and selfie; KYC runs in the background.
+
+    202 ``{"registration_id", "kyc_case_id", "status"}``: follow the registration at
+    ``/api/v1/registrations/{registration_id}/`` and this submission at
+    ``/api/v1/kyc/cases/{kyc_case_id}/``.
+    """
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -52,6 +55,7 @@ class RegistrationCreateApi(APIView):
             ref_name = "RegistrationCreateOutput"
 
         registration_id = serializers.UUIDField()
+        kyc_case_id = serializers.UUIDField(help_text="The KYC case this submission opened")
         status = serializers.CharField()
 
     @extend_schema(
@@ -83,43 +87,43 @@ class RegistrationCreateApi(APIView):
             ),
             selfie=UploadedDocument(read_upload(data["selfie"], field="selfie", max_bytes=limit)),
         )
-        body = {"registration_id": profile.id, "status": case.status if case else "PENDING"}
+        # Every ID field is required above, so customer_register always opens a case.
+        body = {"registration_id": profile.id, "kyc_case_id": case.id, "status": case.status}
         return Response(self.OutputSerializer(body).data, status=status.HTTP_202_ACCEPTED)
 
 
 class RegistrationDetailApi(APIView):
-    """A registration's KYC status, reasons and checks (the owner's JWT, or staff)."""
+    """A registration's KYC status, reasons and checks (the owner's JWT, or staff).
+
+    They are those of the customer's latest KYC case, named by ``kyc_case_id`` (null, status
+    PENDING, before any submission): after a resubmission the same URL reports the new case,
+    while ``/api/v1/kyc/cases/{kyc_case_id}/`` keeps describing each case. 404 for another
+    customer's registration.
+    """
 
     class OutputSerializer(serializers.Serializer):
         class Meta:
             ref_name = "RegistrationDetailOutput"
 
-        class ReasonSerializer(serializers.Serializer):
-            code = serializers.CharField()
-            message = serializers.CharField()
-
-        class CheckSerializer(serializers.Serializer):
-            name = serializers.CharField()
-            status = serializers.CharField()
-            detail = serializers.CharField()
-
         registration_id = serializers.UUIDField()
-        status = serializers.ChoiceField(
-            choices=["PENDING", "PROCESSING", "VERIFIED", "MANUAL_REVIEW", "REJECTED"]
+        kyc_case_id = serializers.UUIDField(
+            allow_null=True, help_text="The KYC case reported: the customer's latest"
         )
-        reasons = ReasonSerializer(many=True)
-        checks = CheckSerializer(many=True)
+        status = serializers.ChoiceField(choices=KycCase.Status.values)
+        reasons = KycReasonSerializer(many=True)
+        checks = KycCheckSerializer(many=True)
         submitted_at = serializers.DateTimeField(allow_null=True)
         decided_at = serializers.DateTimeField(allow_null=True)
 
-    @extend_schema(responses={200: OutputSerializer, 404: OpenApiResponse(description="Not yours")})
+    @extend_schema(responses={200: OutputSerializer, 404: NOT_FOUND_RESPONSE})
     def get(self, request, registration_id):  # noqa: ANN001, ANN201
         profile = registration_get(registration_id=registration_id, viewer=request.user)
         if profile is None:
-            return Response({"detail": "Not found.", "code": "not_found"}, status=404)
+            raise Http404
         case = registration_kyc_case(profile=profile)
         body = {
             "registration_id": profile.id,
+            "kyc_case_id": case.id if case else None,
             "status": case.status if case else "PENDING",
             "reasons": case.reasons if case else [],
             "checks": [

@@ -7,12 +7,13 @@ float. A :class:`BankAccount`'s ``balance`` is a cached copy of its last
 """
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from smartbank.models import AppendOnlyModel, AuditEvent, TimeStampedModel
+from smartbank.models import AppendOnlyModel, AuditEvent, StatusModel, TimeStampedModel
 
 __all__ = [
     "AccountEvent",
@@ -90,7 +91,7 @@ class FixedDepositRate(TimeStampedModel):
         )
 
 
-class BankAccount(TimeStampedModel):
+class BankAccount(StatusModel):
     """A customer's savings, current, fixed deposit or loan account.
 
     ``number`` is 15 digits: a random 14-digit body not starting with 0 and a Luhn check digit.
@@ -111,13 +112,14 @@ class BankAccount(TimeStampedModel):
         FROZEN = "FROZEN", "Frozen"
         CLOSED = "CLOSED", "Closed"
 
-    ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    ALLOWED_TRANSITIONS: ClassVar[dict[str, set[str]]] = {
         Status.REQUESTED: {Status.ACTIVE, Status.REJECTED},
         Status.ACTIVE: {Status.FROZEN, Status.CLOSED},
         Status.FROZEN: {Status.ACTIVE},
         Status.REJECTED: set(),
         Status.CLOSED: set(),
     }
+    TRANSITION_ERROR = "An account in {old} cannot move to {new}."
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(

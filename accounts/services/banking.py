@@ -1,10 +1,11 @@
 """Writes of bank accounts: the customer's request, staff decisions (issue #3), and the loan
 accounts the system opens for approved loans (issue #5).
 
-Each status change locks the account row, checks ``BankAccount.ALLOWED_TRANSITIONS``, saves with
-``update_fields`` and appends an :class:`~accounts.models.AccountEvent`, in one transaction, so
-two staff acting at once yield one change and one :class:`InvalidTransition`. Money moves only
-through :func:`accounts.services.ledger.ledger_post`.
+Each status change goes through :func:`smartbank.transitions.transition`: it locks the account
+row, checks ``BankAccount.ALLOWED_TRANSITIONS``, saves with ``update_fields`` and appends an
+:class:`~accounts.models.AccountEvent`, in one transaction, so two staff acting at once yield
+one change and one :class:`~smartbank.errors.InvalidTransition`. Money moves only through
+:func:`accounts.services.ledger.ledger_post`.
 """
 
 import logging
@@ -17,8 +18,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from stdnum import luhn
 
-from smartbank.errors import ApplicationError, InvalidTransition
+from smartbank.errors import ApplicationError
 from smartbank.notifications import notification_send
+from smartbank.transitions import lock, transition
 
 from ..events import account_event_record
 from ..models import REQUESTABLE_TYPES, AccountEvent, AccountType, BankAccount, LedgerEntry, User
@@ -230,17 +232,7 @@ def _fd_terms_set(
 
 
 def _locked(account_id: Any) -> BankAccount:
-    return BankAccount.objects.select_for_update().select_related("user").get(pk=account_id)
-
-
-def _move(account: BankAccount, to: str) -> str:
-    old = account.status
-    if to not in BankAccount.ALLOWED_TRANSITIONS[BankAccount.Status(old)]:
-        raise InvalidTransition(
-            f"An account in {old} cannot move to {to}.", code="INVALID_TRANSITION"
-        )
-    account.status = to
-    return old
+    return lock(BankAccount, account_id, select_related=["user"])
 
 
 def _required_reason(reason: str) -> str:
@@ -260,16 +252,22 @@ def bank_account_approve(*, account_id: Any, reviewer: Any) -> BankAccount:
     already).
     """
     account = _locked(account_id)
-    old = _move(account, BankAccount.Status.ACTIVE)
     now = timezone.now()
     account.opened_at = now
     account.decided_at = now
     account.decided_by = reviewer
-    account.save(update_fields=["status", "opened_at", "decided_at", "decided_by", "updated_at"])
     if account.is_fixed_deposit:
         opening, narration = account.fd_principal, "Fixed deposit principal"
     else:
         opening, narration = settings.ACCOUNT_OPENING_DEPOSIT, "Opening deposit"
+    transition(
+        account,
+        to=BankAccount.Status.ACTIVE,
+        event=AccountEvent.Type.APPROVED,
+        actor=reviewer,
+        data={"opening_credit": str(money_validate(opening))},
+        update_fields=["opened_at", "decided_at", "decided_by"],
+    )
     entry = ledger_post(
         account_id=account.pk,
         entry_type=LedgerEntry.EntryType.CREDIT,
@@ -278,12 +276,6 @@ def bank_account_approve(*, account_id: Any, reviewer: Any) -> BankAccount:
         reference=OPENING_REFERENCE,
     )
     account.balance = entry.balance_after
-    account_event_record(
-        account=account,
-        type=AccountEvent.Type.APPROVED,
-        actor=reviewer,
-        data={"from": old, "to": account.status, "opening_credit": str(entry.amount)},
-    )
     _notify(
         account,
         template="account_opened",
@@ -307,18 +299,16 @@ def bank_account_reject(*, account_id: Any, reviewer: Any, reason: str) -> BankA
     """
     reason = _required_reason(reason)
     account = _locked(account_id)
-    old = _move(account, BankAccount.Status.REJECTED)
     account.decided_at = timezone.now()
     account.decided_by = reviewer
     account.rejection_reason = reason
-    account.save(
-        update_fields=["status", "decided_at", "decided_by", "rejection_reason", "updated_at"]
-    )
-    account_event_record(
-        account=account,
-        type=AccountEvent.Type.REJECTED,
+    transition(
+        account,
+        to=BankAccount.Status.REJECTED,
+        event=AccountEvent.Type.REJECTED,
         actor=reviewer,
-        data={"from": old, "to": account.status, "reason": reason},
+        reason=reason,
+        update_fields=["decided_at", "decided_by", "rejection_reason"],
     )
     _notify(
         account,
@@ -379,13 +369,10 @@ def bank_account_close(*, account_id: Any, actor: Any, reason: str) -> BankAccou
 
 def _change(account_id: Any, *, to: str, event: str, actor: Any, reason: str) -> BankAccount:
     account = _locked(account_id)
-    old = _move(account, to)
-    account.save(update_fields=["status", "updated_at"])
-    data: dict[str, Any] = {"from": old, "to": account.status, "reason": reason}
+    data: dict[str, Any] = {}
     if to == BankAccount.Status.CLOSED:
         data["closing_balance"] = str(account.balance)
-    account_event_record(account=account, type=event, actor=actor, data=data)
-    return account
+    return transition(account, to=to, event=event, actor=actor, reason=reason, data=data)
 
 
 def _notify(account: BankAccount, *, template: str, context: dict[str, Any]) -> None:

@@ -1,12 +1,17 @@
 """Integrator API: tokens, registration status, access rules, the OpenAPI schema."""
 
+import io
+import uuid
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from rest_framework.test import APIClient
 
-from accounts.tests.auth import last_email_code
+from accounts.tests.auth import api_client_for, last_email_code, login_verified
 from accounts.tests.factories import TEST_PASSWORD, CustomerProfileFactory
 from kyc.models import KycCase, KycCheck
+from kyc.tests import cards
 from kyc.tests.factories import KycCaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -125,6 +130,7 @@ def test_openapi_schema_and_swagger_ui_are_served():
         "/api/v1/auth/token/",
         "/api/v1/kyc/ocr/",
         "/api/v1/kyc/flows/{flow_id}/",
+        "/api/v1/kyc/cases/{kyc_case_id}/",
     ):
         assert path in text
     docs = APIClient().get("/api/docs/")
@@ -137,3 +143,121 @@ def test_openapi_schema_generates_without_warnings():
     from django.core.management import call_command
 
     call_command("spectacular", "--fail-on-warn", "--file", "/dev/null")
+
+
+def _register(id_document: bytes, selfie: bytes):
+    return APIClient().post(
+        "/api/v1/registrations/",
+        {
+            "email": "neil@example.com",
+            "password": "Tranquility-Base-1969",
+            "full_name": "Neil Armstrong",
+            "date_of_birth": "1990-08-05",
+            "phone": "+919876543210",
+            "id_type": "AADHAAR",
+            "id_number": "2345 6789 0124",
+            "id_document": io.BytesIO(id_document),
+            "selfie": io.BytesIO(selfie),
+        },
+        format="multipart",
+    )
+
+
+def test_registration_names_its_kyc_case_and_the_case_url_outlives_a_resubmission(
+    client, django_capture_on_commit_callbacks, astronaut_card_png, astronaut_selfie_jpg
+):
+    # Given a registration whose selfie is another person: the first case is rejected
+    with django_capture_on_commit_callbacks(execute=True):
+        created = _register(astronaut_card_png, cards.to_bytes(cards.selfie_of("grace_hopper")))
+    assert created.status_code == 202, created.content
+    first = KycCase.objects.get()
+    assert created.json() == {
+        "registration_id": str(first.user.profile.id),
+        "kyc_case_id": str(first.id),
+        "status": "PENDING",
+    }
+    first.refresh_from_db()
+    assert first.status == KycCase.Status.REJECTED
+    owner = api_client_for(first.user)
+    registration_url = f"/api/v1/registrations/{created.json()['registration_id']}/"
+    before = owner.get(registration_url).json()
+    assert (before["kyc_case_id"], before["status"]) == (str(first.id), "REJECTED")
+
+    # When the customer confirms their email and resubmits with their own selfie
+    verified = APIClient().post(
+        f"{registration_url}verify-contact/",
+        {"channel": "EMAIL", "otp": last_email_code("neil@example.com")},
+        format="json",
+    )
+    assert verified.status_code == 200, verified.content
+    login_verified(client, first.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/kyc/submit/",
+            {
+                "id_type": "AADHAAR",
+                "id_number": "2345 6789 0124",
+                "date_of_birth": "1990-08-05",
+                "id_document": SimpleUploadedFile("card.png", astronaut_card_png, "image/png"),
+                "selfie": SimpleUploadedFile("me.jpg", astronaut_selfie_jpg, "image/jpeg"),
+            },
+        )
+    assert response.status_code == 302
+    second = KycCase.objects.exclude(pk=first.pk).get()
+    assert second.status == KycCase.Status.VERIFIED
+
+    # Then the registration reports the new case and says so, the old URL the old case
+    after = owner.get(registration_url).json()
+    assert (after["kyc_case_id"], after["status"]) == (str(second.id), "VERIFIED")
+    old = owner.get(f"/api/v1/kyc/cases/{first.id}/").json()
+    assert (old["kyc_case_id"], old["attempt"], old["status"]) == (str(first.id), 1, "REJECTED")
+    assert old["reasons"] == before["reasons"] and old["checks"] == before["checks"]
+    assert [r["code"] for r in old["reasons"]] == ["FACE_MISMATCH"]
+    new = owner.get(f"/api/v1/kyc/cases/{second.id}/").json()
+    assert (new["attempt"], new["status"], new["reasons"]) == (2, "VERIFIED", after["reasons"])
+
+
+def test_registration_before_any_kyc_submission_reports_no_case():
+    profile = CustomerProfileFactory()
+
+    body = api_client_for(profile.user).get(f"/api/v1/registrations/{profile.id}/").json()
+
+    assert body == {
+        "registration_id": str(profile.id),
+        "kyc_case_id": None,
+        "status": "PENDING",
+        "reasons": [],
+        "checks": [],
+        "submitted_at": None,
+        "decided_at": None,
+    }
+
+
+def test_registration_detail_names_the_case_it_reports(reviewer):
+    profile = CustomerProfileFactory()
+    KycCaseFactory(user=profile.user, status=KycCase.Status.REJECTED, attempt=1)
+    latest = KycCaseFactory(user=profile.user, attempt=2)
+
+    for viewer in (profile.user, reviewer):
+        body = api_client_for(viewer).get(f"/api/v1/registrations/{profile.id}/").json()
+        assert (body["kyc_case_id"], body["status"]) == (str(latest.id), "MANUAL_REVIEW")
+
+
+def test_unknown_registration_answers_the_not_found_body_on_every_endpoint(customer):
+    registration_id = uuid.uuid4()
+    client = api_client_for(customer)
+    for response in (
+        client.get(f"/api/v1/registrations/{registration_id}/"),
+        APIClient().post(
+            f"/api/v1/registrations/{registration_id}/verify-contact/",
+            {"channel": "EMAIL", "otp": "123456"},
+            format="json",
+        ),
+        APIClient().post(
+            f"/api/v1/registrations/{registration_id}/resend-otp/",
+            {"channel": "EMAIL"},
+            format="json",
+        ),
+    ):
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Not found.", "code": "not_found"}

@@ -36,19 +36,47 @@ def test_list_shows_only_the_callers_accounts_with_balances_as_strings(reviewer)
 
     assert response.status_code == 200
     account.refresh_from_db()
-    assert response.json() == [
-        {
-            "number": account.number,
-            "account_type": "SAVINGS",
-            "status": "ACTIVE",
-            "balance": "1000.00",
-            "currency": "INR",
-            "requested_at": iso(account.created_at),
-            "opened_at": iso(account.opened_at),
-            "rejection_reason": "",
-            "fixed_deposit": None,
-        }
-    ]
+    assert response.json() == {
+        "count": 1,
+        "next": None,
+        "previous": None,
+        "accounts": [
+            {
+                "number": account.number,
+                "account_type": "SAVINGS",
+                "status": "ACTIVE",
+                "balance": "1000.00",
+                "currency": "INR",
+                "requested_at": iso(account.created_at),
+                "opened_at": iso(account.opened_at),
+                "rejection_reason": "",
+                "fixed_deposit": None,
+            }
+        ],
+    }
+
+
+def test_list_pages_newest_first_with_the_total():
+    user = onboarded_customer()
+    savings = bank_account_request(user=user, account_type=AccountType.SAVINGS)
+    current = bank_account_request(user=user, account_type=AccountType.CURRENT)
+    client = api_client_for(user)
+
+    first = client.get("/api/v1/accounts/", {"limit": 1}).json()
+    second = client.get(first["next"]).json()
+
+    assert first["count"] == second["count"] == 2
+    assert [a["number"] for a in first["accounts"]] == [current.number]
+    assert first["previous"] is None
+    assert first["next"].endswith("/api/v1/accounts/?limit=1&offset=1")
+    assert [a["number"] for a in second["accounts"]] == [savings.number]
+    assert second["next"] is None and second["previous"]
+    for bad in ({"limit": 0}, {"limit": 1001}, {"offset": -1}, {"limit": "ten"}):
+        response = client.get("/api/v1/accounts/", bad)
+        assert response.status_code == 400, bad
+        assert response.json()["code"] == "invalid" and list(response.json()["errors"]) == [
+            next(iter(bad))
+        ]
 
 
 def test_request_a_savings_account():
@@ -228,7 +256,12 @@ def test_another_customers_account_is_404_on_every_endpoint(reviewer):
                 response = client.get(url)
                 assert response.status_code == 404, url
                 assert response.json() == {"detail": "Not found.", "code": "not_found"}
-        assert client.get("/api/v1/accounts/").json() == []
+        assert client.get("/api/v1/accounts/").json() == {
+            "count": 0,
+            "next": None,
+            "previous": None,
+            "accounts": [],
+        }
     assert attacker.get("/api/v1/accounts/999999999999999/").status_code == 404
     assert attacker.get("/api/v1/accounts/not-a-number/statement/").status_code == 404
 

@@ -1,15 +1,46 @@
-"""Integrator API for seed 004's OCR flow."""
+"""Integrator API of ``kyc``: one KYC case (``GET /api/v1/kyc/cases/{kyc_case_id}/``) and
+seed 004's OCR flow (``POST /api/v1/kyc/ocr/``, ``GET /api/v1/kyc/flows/{flow_id}/``).
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+A case or flow that is not the caller's (staff: any) answers 404 ``{"detail", "code"}``.
+"""
+
+from typing import Any
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from smartbank.api import NOT_FOUND_RESPONSE
 from smartbank.forms import read_upload
 
 from ..flows import OCR_FLOW_MAX_BYTES, ocr_flow_start
 from ..models import IdType, OcrFlow
+from ..selectors import kyc_case_get
+from .serializers import KycCaseOutputSerializer
+
+
+class KycCaseDetailApi(APIView):
+    """One KYC case, for ever: its status, attempt, reasons and checks.
+
+    The id is the ``kyc_case_id`` that ``POST /api/v1/registrations/`` answered (or that
+    ``GET /api/v1/registrations/{id}/`` reports); a resubmission opens a new case with a new
+    id, so this URL keeps describing the submission it names. The owner's JWT or staff; any
+    other caller gets 404.
+    """
+
+    OutputSerializer = KycCaseOutputSerializer
+
+    @extend_schema(responses={200: OutputSerializer, 404: NOT_FOUND_RESPONSE})
+    def get(self, request: Request, kyc_case_id: Any) -> Response:
+        case = kyc_case_get(kyc_case_id=kyc_case_id, viewer=request.user)
+        if case is None:
+            raise Http404
+        return Response(self.OutputSerializer(case).data)
 
 
 class OcrFlowOutputSerializer(serializers.Serializer):
@@ -65,14 +96,11 @@ class OcrFlowCreateApi(APIView):
 class OcrFlowDetailApi(APIView):
     """A flow with each task's status and error (the owner, or staff)."""
 
-    @extend_schema(responses={200: OcrFlowOutputSerializer, 404: OpenApiResponse()})
+    @extend_schema(responses={200: OcrFlowOutputSerializer, 404: NOT_FOUND_RESPONSE})
     def get(self, request, flow_id):  # noqa: ANN001, ANN201
         qs = (
             OcrFlow.objects.all()
             if request.user.is_staff
             else OcrFlow.objects.filter(user=request.user)
         )
-        flow = qs.filter(pk=flow_id).first()
-        if flow is None:
-            return Response({"detail": "Not found.", "code": "not_found"}, status=404)
-        return Response(OcrFlowOutputSerializer(flow).data)
+        return Response(OcrFlowOutputSerializer(get_object_or_404(qs, pk=flow_id)).data)

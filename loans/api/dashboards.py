@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.views import ERROR_SCHEMA
+from smartbank.api import ERROR_SCHEMA
 
 from .. import dashboards
 from ..selectors import user_sees_all_applications

@@ -4,16 +4,20 @@ Any authenticated API user may submit an application (an integrator; a registere
 submission is theirs and uses their verified KYC). Customers and integrators see only the
 applications they are the customer or the submitter of (others answer 404); loan and
 compliance officers see all; loan officers approve, reject and reprocess (others 403).
-Errors are ``{"detail", "code", "errors": {field: [message]}}``.
+Errors are ``{"detail", "code", "errors": {field: [message]}}``; 404 ``{"detail", "code":
+"not_found"}``. Lists are pages ``{"count", "next", "previous", "applications": [...]}``.
 """
 
+from django.db.models import QuerySet
+from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.views import ERROR_SCHEMA
+from smartbank.api import ERROR_SCHEMA, NOT_FOUND_RESPONSE
+from smartbank.pagination import LimitOffsetQuerySerializer, PageSerializer, paginated_response
 
 from .. import rules
 from ..models import LoanApplication, Region, StageStatus
@@ -43,18 +47,31 @@ from .serializers import (
     money_field,
 )
 
-NOT_FOUND = {"detail": "Not found.", "code": "not_found"}
 DECIDED_MESSAGE = "Loan application submitted and processed successfully"
 QUEUED_MESSAGE = "Loan application submitted; verification is in progress"
 
 
-def _application_body(request: Request, application: LoanApplication) -> dict:
-    serializer = (
+def _application_serializer(request: Request) -> type[LoanApplicationSerializer]:
+    return (
         LoanApplicationStaffSerializer
         if user_sees_all_applications(user=request.user)
         else LoanApplicationSerializer
     )
-    return serializer(application).data
+
+
+def _application_body(request: Request, application: LoanApplication) -> dict:
+    return _application_serializer(request)(application).data
+
+
+def _application_page(request: Request, applications: QuerySet[LoanApplication]) -> Response:
+    """A page of applications, ``{"count", "next", "previous", "applications": [...]}``."""
+    serializer = _application_serializer(request)
+    return paginated_response(
+        request=request,
+        queryset=applications,
+        results_key="applications",
+        serialize=lambda page: serializer(page, many=True).data,
+    )
 
 
 APPLICATION_RESPONSE = LoanApplicationResponseSerializer
@@ -62,8 +79,9 @@ APPLICATION_RESPONSE = LoanApplicationResponseSerializer
 
 class LoanApplicationListCreateApi(APIView):
     """``POST``: submit an application (seed 001's body); 201 ``{"message", "application"}``,
-    400 with field errors, 409 ``DUPLICATE_APPLICATION``. ``GET``: the applications the caller
-    may see, newest first, ``?status=PENDING|APPROVED|REJECTED&region=APAC&limit=100``."""
+    400 with field errors, 409 ``DUPLICATE_APPLICATION``. ``GET``: a page of the applications
+    the caller may see, newest first, ``?status=PENDING|APPROVED|REJECTED&region=APAC``,
+    ``&limit=`` (1-1000, default 100) ``&offset=``; ``count`` is the total."""
 
     class InputSerializer(serializers.Serializer):
         class Meta:
@@ -87,16 +105,14 @@ class LoanApplicationListCreateApi(APIView):
         tenure_months = serializers.IntegerField(required=False, min_value=1)
         date_of_birth = serializers.DateField(required=False, allow_null=True)
 
-    class ListFilterSerializer(serializers.Serializer):
+    class ListFilterSerializer(LimitOffsetQuerySerializer):
         status = serializers.ChoiceField(choices=StageStatus.choices, required=False)
         region = serializers.ChoiceField(choices=Region.choices, required=False)
-        limit = serializers.IntegerField(min_value=1, max_value=1000, default=100)
 
-    class ListOutputSerializer(serializers.Serializer):
+    class ListOutputSerializer(PageSerializer):
         class Meta:
             ref_name = "LoanApplicationList"
 
-        count = serializers.IntegerField()
         applications = LoanApplicationSerializer(many=True)
 
     @extend_schema(
@@ -107,11 +123,12 @@ class LoanApplicationListCreateApi(APIView):
     def get(self, request: Request) -> Response:
         filters = self.ListFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        applications = [
-            _application_body(request, a)
-            for a in loan_application_list(viewer=request.user, **filters.validated_data)
-        ]
-        return Response({"count": len(applications), "applications": applications})
+        applications = loan_application_list(
+            viewer=request.user,
+            status=filters.validated_data.get("status"),
+            region=filters.validated_data.get("region"),
+        )
+        return _application_page(request, applications)
 
     @extend_schema(
         request=InputSerializer,
@@ -147,14 +164,18 @@ class LoanApplicationListCreateApi(APIView):
 
 
 class LoanApplicationPendingApi(APIView):
-    """Applications awaiting a staff decision (status REVIEW), oldest first."""
+    """A page of the applications awaiting a staff decision (status REVIEW), oldest first,
+    ``?limit=&offset=`` as the list."""
 
-    @extend_schema(responses={200: LoanApplicationListCreateApi.ListOutputSerializer})
+    @extend_schema(
+        parameters=[LimitOffsetQuerySerializer],
+        responses={
+            200: LoanApplicationListCreateApi.ListOutputSerializer,
+            400: OpenApiResponse(ERROR_SCHEMA),
+        },
+    )
     def get(self, request: Request) -> Response:
-        applications = [
-            _application_body(request, a) for a in loan_application_pending(viewer=request.user)
-        ]
-        return Response({"count": len(applications), "applications": applications})
+        return _application_page(request, loan_application_pending(viewer=request.user))
 
 
 class LoanApplicationDetailApi(APIView):
@@ -162,19 +183,19 @@ class LoanApplicationDetailApi(APIView):
 
     @extend_schema(
         operation_id="loan_applications_retrieve",
-        responses={200: LoanApplicationSerializer, 404: OpenApiResponse(ERROR_SCHEMA)},
+        responses={200: LoanApplicationSerializer, 404: NOT_FOUND_RESPONSE},
     )
     def get(self, request: Request, application_id: str) -> Response:
         application = loan_application_get(application_id=application_id, viewer=request.user)
         if application is None:
-            return Response(NOT_FOUND, status=status.HTTP_404_NOT_FOUND)
+            raise Http404
         return Response(_application_body(request, application))
 
 
 _DECISION_RESPONSES = {
     200: APPLICATION_RESPONSE,
     403: OpenApiResponse(ERROR_SCHEMA, description="Not a loan officer, or own application."),
-    404: OpenApiResponse(ERROR_SCHEMA),
+    404: NOT_FOUND_RESPONSE,
     409: OpenApiResponse(
         ERROR_SCHEMA,
         description="Not awaiting review (e.g. decided a moment ago by another officer), or "
@@ -198,7 +219,7 @@ class LoanApplicationApproveApi(APIView):
     def post(self, request: Request, application_id: str) -> Response:
         application = loan_application_get(application_id=application_id, viewer=request.user)
         if application is None:
-            return Response(NOT_FOUND, status=status.HTTP_404_NOT_FOUND)
+            raise Http404
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         application = loan_application_approve(
@@ -227,7 +248,7 @@ class LoanApplicationRejectApi(APIView):
     def post(self, request: Request, application_id: str) -> Response:
         application = loan_application_get(application_id=application_id, viewer=request.user)
         if application is None:
-            return Response(NOT_FOUND, status=status.HTTP_404_NOT_FOUND)
+            raise Http404
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         application = loan_application_reject(
@@ -251,7 +272,7 @@ class LoanApplicationReprocessApi(APIView):
     def post(self, request: Request, application_id: str) -> Response:
         application = loan_application_get(application_id=application_id, viewer=request.user)
         if application is None:
-            return Response(NOT_FOUND, status=status.HTTP_404_NOT_FOUND)
+            raise Http404
         application = loan_application_reprocess(application=application, officer=request.user)
         application.refresh_from_db()
         message = "Application reprocessed" if not application.is_open else "Reprocessing started"
@@ -270,11 +291,11 @@ class LoanApplicationEventsApi(APIView):
         application_id = serializers.CharField()
         events = LoanApplicationEventStaffSerializer(many=True)
 
-    @extend_schema(responses={200: OutputSerializer, 404: OpenApiResponse(ERROR_SCHEMA)})
+    @extend_schema(responses={200: OutputSerializer, 404: NOT_FOUND_RESPONSE})
     def get(self, request: Request, application_id: str) -> Response:
         application = loan_application_get(application_id=application_id, viewer=request.user)
         if application is None:
-            return Response(NOT_FOUND, status=status.HTTP_404_NOT_FOUND)
+            raise Http404
         serializer = (
             LoanApplicationEventStaffSerializer
             if user_sees_all_applications(user=request.user)

@@ -1,8 +1,10 @@
 """Every write to loan applications: submission, the verification stages' results, staff
 decisions (maker-checker), reprocessing, notification of the applicant and disbursement.
 
-Each status change locks the application row, checks ``LoanApplication.ALLOWED_TRANSITIONS``,
-saves with ``update_fields`` and appends a :class:`~loans.models.LoanApplicationEvent`, in one
+Each status change goes through :func:`smartbank.transitions.transition`: it locks the
+application row, checks ``LoanApplication.ALLOWED_TRANSITIONS`` (and the maps of the stage
+statuses and ``final_status``, ``LoanApplication.FIELD_TRANSITIONS``), saves with
+``update_fields`` and appends a :class:`~loans.models.LoanApplicationEvent`, in one
 transaction. Amounts are ``Decimal`` INR with 2 places.
 
 Modules: :mod:`.submission`, :mod:`.processing` (the stages' results), :mod:`.decisions`

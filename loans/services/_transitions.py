@@ -1,29 +1,17 @@
-"""Shared by the services: lock an application, check a status move, enqueue the checks."""
+"""Shared by the services: lock an application, enqueue the checks. Status moves go through
+:func:`smartbank.transitions.transition`."""
 
 from typing import Any
 
 from django.db import transaction
 
-from smartbank.errors import InvalidTransition
+from smartbank.transitions import lock
 
 from ..models import LoanApplication
 
-Status = LoanApplication.Status
-
 
 def locked(pk: Any) -> LoanApplication:
-    return LoanApplication.objects.select_for_update().get(pk=pk)
-
-
-def move(application: LoanApplication, to: str) -> str:
-    old = application.status
-    if to not in LoanApplication.ALLOWED_TRANSITIONS[Status(old)]:
-        raise InvalidTransition(
-            f"The application is {Status(old).label.lower()}; it cannot move to {to}.",
-            code="INVALID_TRANSITION",
-        )
-    application.status = to
-    return old
+    return lock(LoanApplication, pk)
 
 
 def enqueue_checks(application: LoanApplication) -> None:

@@ -6,11 +6,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from smartbank.errors import ApplicationError, ConflictError, InvalidTransition
+from smartbank.transitions import transition
 
-from ..events import loan_application_event_record
 from ..models import LoanApplication, LoanApplicationEvent, StageStatus
 from ..selectors import user_may_decide
-from ._transitions import enqueue_checks, locked, move
+from ._transitions import enqueue_checks, locked
 from .outcomes import loan_application_disburse, loan_application_notify
 
 Status = LoanApplication.Status
@@ -21,6 +21,9 @@ class NotAllowed(ApplicationError):
     """The user may not take this action on this application (HTTP 403)."""
 
     status_code = 403
+
+
+_DECISION_FIELDS = ["final_decision_at", "decided_by", "final_remarks"]
 
 
 def _check_officer(application: LoanApplication, officer: Any) -> None:
@@ -63,61 +66,36 @@ def loan_application_approve(
     now = timezone.now()
     four_eyes = application.loan_amount > application.product.four_eyes_amount
     if four_eyes and application.first_approved_by_id is None:
-        old = move(application, Status.REVIEW)
         application.first_approved_by = officer
         application.first_approved_at = now
         application.final_remarks = "First approval given; a second loan officer must approve"
-        application.save(
-            update_fields=[
-                "status",
-                "first_approved_by",
-                "first_approved_at",
-                "final_remarks",
-                "updated_at",
-            ]
-        )
-        loan_application_event_record(
-            application=application,
-            type=EventType.FIRST_APPROVAL,
+        return transition(
+            application,
+            to=Status.REVIEW,
+            event=EventType.FIRST_APPROVAL,
             actor=officer,
             data={
-                "from": old,
-                "to": application.status,
                 "note": note,
                 "four_eyes_amount": str(application.product.four_eyes_amount),
             },
+            update_fields=["first_approved_by", "first_approved_at", "final_remarks"],
         )
-        return application
     if four_eyes and application.first_approved_by_id == officer.pk:
         raise ConflictError(
             "You gave the first approval; a different loan officer must give the second.",
             code="SAME_APPROVER",
         )
-    old = move(application, Status.APPROVED)
-    application.final_status = StageStatus.APPROVED
     application.final_decision_at = now
     application.decided_by = officer
     application.final_remarks = "Approved by staff" + (f": {note}" if note else "")
-    application.save(
-        update_fields=[
-            "status",
-            "final_status",
-            "final_decision_at",
-            "decided_by",
-            "final_remarks",
-            "updated_at",
-        ]
-    )
-    loan_application_event_record(
-        application=application,
-        type=EventType.APPROVED,
+    transition(
+        application,
+        to=Status.APPROVED,
+        also={"final_status": StageStatus.APPROVED},
+        event=EventType.APPROVED,
         actor=officer,
-        data={
-            "from": old,
-            "to": application.status,
-            "note": note,
-            "maker": str(application.first_approved_by_id or "") or None,
-        },
+        data={"note": note, "maker": str(application.first_approved_by_id or "") or None},
+        update_fields=_DECISION_FIELDS,
     )
     loan_application_disburse(application=application)
     loan_application_notify(application=application)
@@ -139,45 +117,39 @@ def loan_application_reject(
     application = locked(application.pk)
     _check_officer(application, officer)
     _check_in_review(application, "rejected")
-    old = move(application, Status.REJECTED)
-    application.final_status = StageStatus.REJECTED
     application.final_decision_at = timezone.now()
     application.decided_by = officer
     application.final_remarks = f"Rejected by staff: {reason}"
-    application.save(
-        update_fields=[
-            "status",
-            "final_status",
-            "final_decision_at",
-            "decided_by",
-            "final_remarks",
-            "updated_at",
-        ]
-    )
-    loan_application_event_record(
-        application=application,
-        type=EventType.REJECTED,
+    transition(
+        application,
+        to=Status.REJECTED,
+        also={"final_status": StageStatus.REJECTED},
+        event=EventType.REJECTED,
         actor=officer,
-        data={"from": old, "to": application.status, "reason": reason},
+        reason=reason,
+        update_fields=_DECISION_FIELDS,
     )
     loan_application_notify(application=application)
     return application
 
 
-_RESET_ON_REPROCESS = {
+#: The status fields reprocessing moves back to PENDING, and the other fields it resets.
+_STATUSES_ON_REPROCESS = {
     "kyc_status": StageStatus.PENDING,
+    "compliance_status": StageStatus.PENDING,
+    "eligibility_status": StageStatus.PENDING,
+    "final_status": StageStatus.PENDING,
+}
+_RESET_ON_REPROCESS = {
     "kyc_verified_at": None,
     "kyc_remarks": "",
-    "compliance_status": StageStatus.PENDING,
     "compliance_verified_at": None,
     "compliance_remarks": "",
     "political_connection": False,
     "senior_relative": False,
     "compliance_evidence": {},
-    "eligibility_status": StageStatus.PENDING,
     "eligibility_verified_at": None,
     "eligibility_remarks": "",
-    "final_status": StageStatus.PENDING,
     "final_decision_at": None,
     "first_approved_by": None,
     "first_approved_at": None,
@@ -215,16 +187,17 @@ def loan_application_reprocess(*, application: LoanApplication, officer: Any) ->
         "final_remarks": application.final_remarks,
         "first_approved_by": str(application.first_approved_by_id or "") or None,
     }
-    old = move(application, Status.PROCESSING)
     for name, value in _RESET_ON_REPROCESS.items():
         setattr(application, name, value)
     application.final_remarks = "Checks are running again at staff request"
-    application.save(update_fields=[*_RESET_ON_REPROCESS, "status", "final_remarks", "updated_at"])
-    loan_application_event_record(
-        application=application,
-        type=EventType.REPROCESS_REQUESTED,
+    transition(
+        application,
+        to=Status.PROCESSING,
+        also=_STATUSES_ON_REPROCESS,
+        event=EventType.REPROCESS_REQUESTED,
         actor=officer,
-        data={"from": old, "to": application.status, "previous": previous},
+        data={"previous": previous},
+        update_fields=[*_RESET_ON_REPROCESS, "final_remarks"],
     )
     enqueue_checks(application)
     return application

@@ -6,11 +6,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from smartbank.transitions import transition
+
 from .. import rules
 from ..events import loan_application_event_record
 from ..models import LoanApplication, LoanApplicationEvent
 from ..pipeline import ChecksOutcome
-from ._transitions import locked, move
+from ._transitions import locked
 from .outcomes import loan_application_disburse, loan_application_notify
 
 logger = logging.getLogger(__name__)
@@ -26,14 +28,7 @@ def loan_application_processing_start(*, application_pk: Any) -> LoanApplication
     application = locked(application_pk)
     if application.status not in (Status.SUBMITTED, Status.PROCESSING):
         return None
-    old = move(application, Status.PROCESSING)
-    application.save(update_fields=["status", "updated_at"])
-    loan_application_event_record(
-        application=application,
-        type=EventType.PROCESSING_STARTED,
-        data={"from": old, "to": application.status},
-    )
-    return application
+    return transition(application, to=Status.PROCESSING, event=EventType.PROCESSING_STARTED)
 
 
 _STAGE_EVENTS = (
@@ -73,7 +68,6 @@ def loan_application_checks_complete(
     now = timezone.now()
     for stage, _ in _STAGE_EVENTS:
         result = getattr(outcome, stage)
-        setattr(application, f"{stage}_status", result.status)
         setattr(application, f"{stage}_verified_at", now)
         setattr(application, f"{stage}_remarks", result.remarks)
     application.dti_ratio = outcome.eligibility.data.get("dti_ratio")
@@ -84,30 +78,10 @@ def loan_application_checks_complete(
     to = {rules.APPROVED: Status.APPROVED, rules.REJECTED: Status.REJECTED}.get(
         final, Status.REVIEW
     )
-    old = move(application, to)
-    application.final_status = final
     application.final_decision_at = now if final != rules.PENDING else None
     application.final_remarks = _final_remarks(outcome)
     application.last_error = ""
-    application.save(
-        update_fields=[
-            *(
-                f"{stage}_{suffix}"
-                for stage, _ in _STAGE_EVENTS
-                for suffix in ("status", "verified_at", "remarks")
-            ),
-            "dti_ratio",
-            "political_connection",
-            "senior_relative",
-            "compliance_evidence",
-            "status",
-            "final_status",
-            "final_decision_at",
-            "final_remarks",
-            "last_error",
-            "updated_at",
-        ]
-    )
+    # Each stage's result first, then the decision that moves every status field at once.
     for stage, event_type in _STAGE_EVENTS:
         result = getattr(outcome, stage)
         data = {
@@ -121,10 +95,29 @@ def loan_application_checks_complete(
             ratio = application.dti_ratio
             data["dti_ratio"] = str(ratio) if ratio is not None else None
         loan_application_event_record(application=application, type=event_type, data=data)
-    loan_application_event_record(
-        application=application,
-        type=EventType.AUTO_DECIDED,
-        data={"from": old, "to": to, "final_status": final, "remarks": application.final_remarks},
+    transition(
+        application,
+        to=to,
+        also={
+            "final_status": final,
+            **{f"{stage}_status": getattr(outcome, stage).status for stage, _ in _STAGE_EVENTS},
+        },
+        event=EventType.AUTO_DECIDED,
+        data={"final_status": final, "remarks": application.final_remarks},
+        update_fields=[
+            *(
+                f"{stage}_{suffix}"
+                for stage, _ in _STAGE_EVENTS
+                for suffix in ("verified_at", "remarks")
+            ),
+            "dti_ratio",
+            "political_connection",
+            "senior_relative",
+            "compliance_evidence",
+            "final_decision_at",
+            "final_remarks",
+            "last_error",
+        ],
     )
     logger.info("loan application %s decided %s", application.application_id, to)
     if to == Status.APPROVED:
@@ -142,17 +135,20 @@ def loan_application_processing_failed(
     PROCESSING, and staff can reprocess it."""
     application = locked(application_pk)
     application.last_error = error[:1000]
-    update = ["last_error", "updated_at"]
     data: dict[str, Any] = {"error": error[:300], "final": final}
-    if final and application.status in (Status.SUBMITTED, Status.PROCESSING):
-        data["from"] = move(application, Status.REVIEW)
-        data["to"] = application.status
-        application.final_remarks = "Automatic checks failed; staff will review the application"
-        update += ["status", "final_remarks"]
-    application.save(update_fields=update)
-    loan_application_event_record(
-        application=application, type=EventType.PROCESSING_FAILED, data=data
+    if not (final and application.status in (Status.SUBMITTED, Status.PROCESSING)):
+        application.save(update_fields=["last_error", "updated_at"])
+        loan_application_event_record(
+            application=application, type=EventType.PROCESSING_FAILED, data=data
+        )
+        return application
+    application.final_remarks = "Automatic checks failed; staff will review the application"
+    transition(
+        application,
+        to=Status.REVIEW,
+        event=EventType.PROCESSING_FAILED,
+        data=data,
+        update_fields=["last_error", "final_remarks"],
     )
-    if "to" in data:
-        loan_application_notify(application=application)
+    loan_application_notify(application=application)
     return application

@@ -511,6 +511,15 @@ def test_list_filters_and_limit():
     assert client.get(URL, {"region": "EU"}).json()["count"] == 1
     rejected = client.get(URL, {"status": "REJECTED"}).json()["applications"]
     assert [a["email"] for a in rejected] == ["a0@example.com"]
-    assert client.get(URL, {"limit": 2}).json()["count"] == 2
+    # A page: count is the total, next and previous link the pages either side.
+    first = client.get(URL, {"limit": 2}).json()
+    assert first["count"] == 4 and len(first["applications"]) == 2
+    assert first["previous"] is None and first["next"].endswith(f"{URL}?limit=2&offset=2")
+    second = client.get(first["next"]).json()
+    assert second["count"] == 4 and second["next"] is None and second["previous"]
+    paged = [a["application_id"] for a in first["applications"] + second["applications"]]
+    everything = [a["application_id"] for a in client.get(URL).json()["applications"]]
+    assert paged == everything
     assert client.get(URL, {"limit": 0}).status_code == 400
+    assert client.get(URL, {"offset": -1}).status_code == 400
     assert client.get(URL, {"status": "MAYBE"}).status_code == 400

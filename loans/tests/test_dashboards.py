@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.tests.auth import api_client_for, login_verified
 from accounts.tests.factories import UserFactory
 from loans import dashboards
-from loans.models import LoanApplication
+from loans.models import LoanApplication, LoanApplicationEvent
 from loans.tests.factories import default_product, staff_member
 
 A, R, P = "APPROVED", "REJECTED", "PENDING"
@@ -532,6 +532,8 @@ def test_sample_data_is_spread_consistent_with_the_rules_and_repeatable(db):
     out = StringIO()
     call_command("generate_sample_data", count=400, seed=7, stdout=out)
     assert "Created 0 sample loan applications (400 already existed)" in out.getvalue()
+    # The sample's audit events protect their applications (on_delete=PROTECT): remove both.
+    LoanApplicationEvent.objects.all().delete()
     LoanApplication.objects.all().delete()
     call_command("generate_sample_data", count=400, seed=7, stdout=StringIO())
     assert _sample_snapshot() == snapshot

@@ -4,12 +4,13 @@ A customer asks for a waiver on one of their approved loans with a multipart ``P
 follows it with ``GET``; another customer's waiver answers 404. Waiver officers (staff with
 ``waivers.decide_waiverrequest``) approve and reject; anybody else gets 403. Amounts are INR
 strings with 2 decimal places (``"25000.00"``). Errors are
-``{"detail", "code", "errors": {field: [message]}}``.
+``{"detail", "code", "errors": {field: [message]}}``; 404 ``{"detail", "code": "not_found"}``.
 """
 
 from typing import Any
 
 from django.conf import settings
+from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -17,8 +18,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.views import ERROR_SCHEMA
+from smartbank.api import ERROR_SCHEMA, NOT_FOUND_RESPONSE
+from smartbank.errors import NotAllowed
 from smartbank.forms import read_upload
+from smartbank.pagination import LimitOffsetQuerySerializer, PageSerializer, paginated_response
 
 from ..models import WaiverRequest
 from ..selectors import (
@@ -30,13 +33,10 @@ from ..selectors import (
     waiver_type_get,
 )
 from ..services import (
-    NotAllowed,
     waiver_request_approve,
     waiver_request_reject,
     waiver_request_submit,
 )
-
-NOT_FOUND = {"detail": "Not found.", "code": "not_found"}
 
 
 def _money_field(**kwargs: Any) -> serializers.DecimalField:
@@ -94,7 +94,9 @@ class WaiverRequestOutputSerializer(serializers.Serializer):
 
 
 class WaiverRequestListCreateApi(APIView):
-    """``GET``: the caller's own waiver requests, newest first. ``POST`` (multipart): ask for a
+    """``GET``: a page of the caller's own waiver requests, newest first, ``{"count", "next",
+    "previous", "waivers": [...]}`` (``?limit=`` 1-1000, default 100, ``?offset=``); 400 for a
+    bad limit or offset. ``POST`` (multipart): ask for a
     waiver; 201 with the PENDING request (verification runs in the background), 400 with field
     errors (``LOAN_NOT_ELIGIBLE``, ``CERTIFICATE_NOT_ALLOWED``, ``CERTIFICATE_NUMBER_FORMAT``,
     ``WAIVER_EXCEEDS_OUTSTANDING``, ``ABOVE_WAIVER_TYPE_LIMIT``, upload codes...)."""
@@ -123,10 +125,26 @@ class WaiverRequestListCreateApi(APIView):
 
     OutputSerializer = WaiverRequestOutputSerializer
 
-    @extend_schema(responses={200: OutputSerializer(many=True)})
+    class ListOutputSerializer(PageSerializer):
+        class Meta:
+            ref_name = "WaiverRequestList"
+
+        waivers = WaiverRequestOutputSerializer(many=True)
+
+    @extend_schema(
+        operation_id="v1_waivers_list",
+        parameters=[LimitOffsetQuerySerializer],
+        responses={200: ListOutputSerializer, 400: OpenApiResponse(ERROR_SCHEMA)},
+    )
     def get(self, request: Request) -> Response:
-        waivers = waiver_request_list_for_customer(customer=request.user).prefetch_related("checks")
-        return Response(self.OutputSerializer(waivers, many=True).data)
+        return paginated_response(
+            request=request,
+            queryset=waiver_request_list_for_customer(customer=request.user).prefetch_related(
+                "checks"
+            ),
+            results_key="waivers",
+            serialize=lambda page: self.OutputSerializer(page, many=True).data,
+        )
 
     @extend_schema(
         request=InputSerializer,
@@ -160,25 +178,30 @@ class WaiverRequestDetailApi(APIView):
 
     OutputSerializer = WaiverRequestOutputSerializer
 
-    @extend_schema(responses={200: OutputSerializer, 404: OpenApiResponse(ERROR_SCHEMA)})
+    @extend_schema(responses={200: OutputSerializer, 404: NOT_FOUND_RESPONSE})
     def get(self, request: Request, waiver_id: Any) -> Response:
         waiver = waiver_request_get(waiver_id=waiver_id, viewer=request.user)
         if waiver is None:
-            return Response(NOT_FOUND, status=status.HTTP_404_NOT_FOUND)
+            raise Http404
         return Response(self.OutputSerializer(waiver).data)
 
 
-def _decidable(request: Request, waiver_id: Any) -> WaiverRequest | None:
+def _decidable(request: Request, waiver_id: Any) -> WaiverRequest:
+    """The waiver a waiver officer is about to decide. Raises :class:`NotAllowed` (403
+    ``FORBIDDEN``) for anyone else, before the id is looked at, and ``Http404``."""
     if not user_may_decide_waivers(user=request.user):
         raise NotAllowed("Only waiver officers decide waiver requests.", code="FORBIDDEN")
-    return waiver_request_get(waiver_id=waiver_id, viewer=request.user)
+    waiver = waiver_request_get(waiver_id=waiver_id, viewer=request.user)
+    if waiver is None:
+        raise Http404
+    return waiver
 
 
 _DECISION_RESPONSES = {
     200: WaiverRequestOutputSerializer,
     400: OpenApiResponse(ERROR_SCHEMA, description="WAIVER_EXCEEDS_OUTSTANDING, no reason."),
     403: OpenApiResponse(ERROR_SCHEMA, description="Not a waiver officer, or their own."),
-    404: OpenApiResponse(ERROR_SCHEMA),
+    404: NOT_FOUND_RESPONSE,
     409: OpenApiResponse(
         ERROR_SCHEMA, description="Already decided, SAME_APPROVER, certificate used."
     ),
@@ -199,8 +222,6 @@ class WaiverRequestApproveApi(APIView):
     @extend_schema(request=InputSerializer, responses=_DECISION_RESPONSES)
     def post(self, request: Request, waiver_id: Any) -> Response:
         waiver = _decidable(request, waiver_id)
-        if waiver is None:
-            return Response(NOT_FOUND, status=status.HTTP_404_NOT_FOUND)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         waiver = waiver_request_approve(
@@ -223,8 +244,6 @@ class WaiverRequestRejectApi(APIView):
     @extend_schema(request=InputSerializer, responses=_DECISION_RESPONSES)
     def post(self, request: Request, waiver_id: Any) -> Response:
         waiver = _decidable(request, waiver_id)
-        if waiver is None:
-            return Response(NOT_FOUND, status=status.HTTP_404_NOT_FOUND)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         waiver = waiver_request_reject(

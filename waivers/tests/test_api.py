@@ -122,7 +122,8 @@ def test_the_list_holds_only_the_callers_waivers_and_another_customers_answers_4
     listed = client.get(URL)
     hidden = client.get(f"{URL}{theirs.pk}/")
 
-    assert [w["id"] for w in listed.json()] == [str(mine.pk)]
+    assert listed.json()["count"] == 1
+    assert [w["id"] for w in listed.json()["waivers"]] == [str(mine.pk)]
     assert hidden.status_code == 404
     assert hidden.json() == {"detail": "Not found.", "code": "not_found"}
 

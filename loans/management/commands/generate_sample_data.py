@@ -2,315 +2,54 @@
 
 Integrator-style applications (no registered customer) spread over seed 001's regions, countries
 of those regions and the last ``--days`` days (default 180, more in recent weeks, office hours in
-the bank's time zone). Each applicant's figures are drawn at random (``random.Random`` seeded
-from ``--seed``: demo data, not a decision); the stage statuses and remarks then follow from the
-real rules of :mod:`loans.rules`, with the products' thresholds and the FATF list in effect
-today, so the data is what the pipeline would have decided. A few applicants are drawn as
-watchlist or senior-relative matches so compliance referrals and rejections show up too.
+the bank's time zone), drawn by :class:`loans.management.sample_data.SampleGenerator`: the stage
+statuses and remarks follow from the real rules of :mod:`loans.rules`, so the data is what the
+pipeline would have decided. A few applicants are drawn as watchlist or senior-relative matches
+so compliance referrals and rejections show up too.
 
 Rows go in with ``bulk_create`` in batches of 1,000, drawn and inserted by two processes side by
-side (100,000 rows in about 30 s on two cores); no audit events or notifications are written for
-them. The same ``--seed`` on the same day gives the same rows; a second run with the same seed
-skips the applications that already exist. Inside a transaction (tests) everything runs in this
-process on its connection.
+side, each application with the audit events the pipeline writes
+(:func:`~loans.management.sample_data.sample_events`: SUBMITTED, PROCESSING_STARTED,
+AUTO_DECIDED, one per status change, each move checked against the transition maps) in the same
+transaction; no notifications. The same ``--seed`` on the same day gives the same rows; a second
+run with the same seed skips the applications that already exist, and their events. Inside a
+transaction (tests) everything runs in this process on its connection.
 """
 
-import datetime
-import itertools
 import math
 import random
-import string
 import time
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from decimal import Decimal
 from multiprocessing import get_context
 from typing import Any
 
-import phonenumbers
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection, connections
-from django.utils import timezone
+from django.db import connection, connections, transaction
 
-from loans import rules
-from loans.countries import country_name
-from loans.models import LoanApplication, LoanProduct, LoanType
-from loans.selectors import fatf_category_for, fatf_list_current, loan_product_list_active
+from loans.events import loan_application_events_bulk_record
+from loans.management.sample_data import REGION_COUNTRIES, SampleGenerator, sample_events
+from loans.models import LoanApplication, LoanApplicationEvent
+from loans.selectors import loan_product_list_active
 
-#: Countries (ISO 3166-1 alpha-2) of each region with their weights; a few on the FATF lists.
-REGION_COUNTRIES: dict[str, list[tuple[str, int]]] = {
-    region: [(item.split(":")[0], int(item.split(":")[1])) for item in spec.split()]
-    for region, spec in {
-        "APAC": "IN:40 AU:8 SG:6 JP:6 ID:5 PH:4 NZ:3 VN:2 NP:2",
-        "ASIA": "IN:30 CN:6 MY:5 TH:5 BD:5 LK:4 KR:4 MM:1 LA:1",
-        "EMEA": "GB:12 AE:8 ZA:6 DE:5 NG:4 KE:3",
-        "EU": "DE:10 FR:8 IT:5 ES:5 NL:5 IE:4 PL:4 BG:2 MC:1",
-        "MEA": "AE:10 SA:8 QA:4 EG:4 KW:2 LB:1 IR:1",
-        "NA": "US:20 CA:8 MX:4 HT:1",
-        "SA": "BR:10 AR:5 CL:4 CO:4 PE:3 BO:1 VE:1",
-        "AMERICAS": "US:15 CA:5 BR:5 MX:4 AR:2 CL:2",
-    }.items()
-}
-REGION_WEIGHTS = {
-    "APAC": 30, "ASIA": 18, "EMEA": 12, "EU": 10, "MEA": 8, "NA": 9, "SA": 5, "AMERICAS": 8,
-}  # fmt: skip
-FIRST_NAMES = {
-    "south_asia": "Aarav Priya Rohan Ananya Vikram Meera Arjun Kavya Rahul Sneha Aditya Isha "
-    "Karan Divya Sanjay Lakshmi".split(),
-    "east_asia": "Wei Yuki Min-jun Hana Kenji Mei Hiroshi Siti Budi Linh Arif Mai Jia Somchai "
-    "Ayesha Tariq".split(),
-    "europe": "Oliver Emma Lukas Sophie Mateo Chiara Liam Julia Noah Elena Jakub Chloe Finn "
-    "Clara Hugo Marta".split(),
-    "middle_east": "Omar Fatima Ahmed Layla Yusuf Noor Khalid Mariam Hassan Amina Ali Zainab "
-    "Chinedu Thandiwe Kwame Zara".split(),
-    "americas": "James Olivia Lucas Sofia Ethan Isabella Gabriel Camila Mason Valentina Daniel "
-    "Ava Diego Mia Benjamin Lucia".split(),
-}
-LAST_NAMES = {
-    "south_asia": "Sharma Patel Iyer Reddy Nair Gupta Singh Das Rao Mehta Khan Banerjee Joshi "
-    "Menon Kulkarni Fernando".split(),
-    "east_asia": "Wang Tanaka Kim Chen Sato Lim Tan Suzuki Park Santoso Tran Wong Lee Rahman "
-    "Chua Yamamoto".split(),
-    "europe": "Smith Müller Rossi García Dubois Jansen Kowalski Murphy Schmidt Bernard Novak "
-    "Costa Brown Fischer Moreau Ivanova".split(),
-    "middle_east": "Al-Farsi Haddad Mansour Okafor Nkosi Mensah Hussein Saleh Abdullah Karimi "
-    "Nasser Adeyemi Farouk Said Obi Aziz".split(),
-    "americas": "Johnson Silva Martínez Williams Santos Rodríguez Miller Oliveira Davis "
-    "González Wilson Pérez Taylor López Anderson Souza".split(),
-}
-NAME_GROUP = {
-    "APAC": "south_asia", "ASIA": "east_asia", "EMEA": "middle_east", "EU": "europe",
-    "MEA": "middle_east", "NA": "americas", "SA": "americas", "AMERICAS": "americas",
-}  # fmt: skip
-PURPOSES = {
-    LoanType.PERSONAL: [
-        "Medical expenses", "Wedding", "Debt consolidation", "Travel", "Home renovation",
-        "Education",
-    ],
-    LoanType.HOME: ["Home Purchase", "Home construction", "Home renovation", "Plot purchase"],
-    LoanType.VEHICLE: ["New car", "Used car", "Two-wheeler"],
-    LoanType.EDUCATION: ["Tuition fees", "Study abroad"],
-    LoanType.BUSINESS: ["Working capital", "Equipment", "Shop expansion"],
-}  # fmt: skip
-DOCUMENTS = ["ID_Proof", "Income_Statement", "Address_Proof"]
-EMAIL_DOMAINS = ["example.com", "example.org", "example.net", "mail.example"]
-_ID_ALPHABET = string.ascii_uppercase + string.digits
-PAISA = Decimal("0.01")
-STAGE_LABELS = {"kyc": "KYC", "compliance": "Compliance", "eligibility": "Eligibility"}
+__all__ = ["REGION_COUNTRIES", "Command"]
 
 
 @contextmanager
 def _explicit_timestamps() -> Iterator[None]:
-    """Let ``bulk_create`` store the generated ``created_at`` / ``updated_at``: Django would
-    overwrite ``auto_now_add`` / ``auto_now`` fields with the current time on insert."""
+    """Let ``bulk_create`` store the generated ``created_at`` / ``updated_at`` of applications
+    and events: Django would overwrite ``auto_now_add`` / ``auto_now`` fields with the current
+    time on insert."""
     created = LoanApplication._meta.get_field("created_at")
     updated = LoanApplication._meta.get_field("updated_at")
-    saved = created.auto_now_add, updated.auto_now
-    created.auto_now_add = updated.auto_now = False
+    event_created = LoanApplicationEvent._meta.get_field("created_at")
+    saved = created.auto_now_add, updated.auto_now, event_created.auto_now_add
+    created.auto_now_add = updated.auto_now = event_created.auto_now_add = False
     try:
         yield
     finally:
-        created.auto_now_add, updated.auto_now = saved
-
-
-class SampleGenerator:
-    """Draws applications; ``make(n)`` returns one unsaved :class:`LoanApplication`."""
-
-    def __init__(self, *, days: int, products: list[LoanProduct]) -> None:
-        self.rng = random.Random()  # noqa: S311 - demo data; each batch sets its own
-        self.days = days
-        self.products = products
-        self.zone = timezone.get_current_timezone()
-        self.today = timezone.localdate()
-        self.now = timezone.now()
-        self.threshold = float(settings.SCREENING_THRESHOLD)
-        self.fatf_list = fatf_list_current()
-        codes = {code for countries in REGION_COUNTRIES.values() for code, _ in countries}
-        self.fatf = {
-            code: fatf_category_for(country_code=code, fatf_list=self.fatf_list) for code in codes
-        }
-        self.names = {code: country_name(code) for code in codes}
-        self.phone_examples = {}
-        for code in codes:
-            example = phonenumbers.example_number_for_type(
-                code, phonenumbers.PhoneNumberType.MOBILE
-            )
-            self.phone_examples[code] = (example.country_code, str(example.national_number))
-        self.regions = list(REGION_WEIGHTS)
-        self.region_cum_weights = list(itertools.accumulate(REGION_WEIGHTS.values()))
-        self.countries = {
-            region: ([c for c, _ in countries], list(itertools.accumulate(w for _, w in countries)))
-            for region, countries in REGION_COUNTRIES.items()
-        }
-        self.product_rules = {
-            product.pk: rules.EligibilityRules(
-                max_dti=product.max_dti,
-                min_credit_score=product.min_credit_score,
-                max_income_multiple=product.max_income_multiple,
-                max_loan_amount=product.max_loan_amount,
-                min_income=product.min_income,
-            )
-            for product in products
-        }
-
-    def _created_at(self) -> datetime.datetime:
-        """A moment in the last ``days`` days, 08:00-22:00 local time, more of them in recent
-        weeks (density rising linearly towards today), never after now."""
-        while True:
-            days_ago = min(int(self.days * (1 - math.sqrt(self.rng.random()))), self.days - 1)
-            day = self.today - datetime.timedelta(days=days_ago)
-            seconds = self.rng.randint(8 * 3600, 22 * 3600 - 1)
-            moment = datetime.datetime.combine(day, datetime.time.min, tzinfo=self.zone)
-            moment += datetime.timedelta(seconds=seconds)
-            if moment <= self.now:
-                return moment
-
-    def _phone(self, code: str) -> str:
-        calling_code, national = self.phone_examples[code]
-        tail = "".join(self.rng.choices(string.digits, k=min(4, len(national) - 2)))
-        number = f"+{calling_code}{national[: -len(tail)]}{tail}"
-        if self.rng.random() < 0.01:  # a mistyped number
-            number = number[:-3]
-        return number
-
-    def _money(self, value: float, step: int) -> Decimal:
-        """INR rounded to ``step`` rupees, at least ``step``, with 2 places as stored."""
-        return Decimal(max(int(round(value / step)) * step, step)).quantize(PAISA)
-
-    def make(self, n: int) -> LoanApplication:
-        rng = self.rng
-        region = rng.choices(self.regions, cum_weights=self.region_cum_weights)[0]
-        codes, cum_weights = self.countries[region]
-        code = rng.choices(codes, cum_weights=cum_weights)[0]
-        group = NAME_GROUP[region]
-        first, last = rng.choice(FIRST_NAMES[group]), rng.choice(LAST_NAMES[group])
-        name = f"{first} {last}"
-        email_user = f"{first}.{last}.{n}".lower().replace(" ", "").replace("'", "")
-        email = f"{email_user.encode('ascii', 'ignore').decode()}@{rng.choice(EMAIL_DOMAINS)}"
-        if rng.random() < 0.005:
-            email = email.replace("@", "")
-        phone = self._phone(code)
-        documents_uploaded = rng.random() > 0.03
-        documents = list(DOCUMENTS) if documents_uploaded else []
-
-        product = rng.choice(self.products)
-        # Annual income around INR 6 lakh; debt repayments mostly a quarter of it; loans around
-        # 0.45 x income (2.7 lakh), a few above the high-value amount or the product maximum.
-        income = self._money(min(rng.lognormvariate(math.log(600_000), 0.5), 12_000_000), 1000)
-        if rng.random() < 0.01:  # a student or part-timer below the minimum income
-            income = self._money(rng.uniform(12_000, 30_000), 1000)
-        dti_target = rng.betavariate(2.2, 6.5)
-        debt = self._money(float(income) * dti_target, 100) if dti_target > 0.01 else PAISA * 0
-        credit_score = max(300, min(900, int(rng.gauss(718, 58))))
-        multiple = rng.lognormvariate(math.log(0.45), 0.5)
-        loan_amount = self._money(min(float(income) * multiple, 1_500_000), 5000)
-        tenure_max = product.max_tenure_months
-        tenure_months = rng.choice(range(12, tenure_max + 1, 12)) if tenure_max >= 12 else 1
-        purposes = PURPOSES.get(product.loan_type, ["General purpose"])
-        loan_purpose = rng.choice(purposes)
-
-        # Drawn watchlist matches: what screening would have found for this applicant.
-        draw = rng.random()
-        sanctions_hits = [self._hit("sanctions", name)] if draw < 0.002 else []
-        pep_hits = [self._hit("pep", name)] if 0.002 <= draw < 0.012 else []
-        relative_hits = [self._hit("relative", name)] if 0.012 <= draw < 0.015 else []
-
-        kyc = rules.kyc_integrator(
-            name=name,
-            email=email,
-            phone=phone,
-            region=region,
-            regions=list(REGION_WEIGHTS),
-            country_code=code,
-            documents_uploaded=documents_uploaded,
-            documents=documents,
-        )
-        compliance = rules.compliance(
-            sanctions_hits=sanctions_hits,
-            pep_hits=pep_hits,
-            relative_hits=relative_hits,
-            fatf_category=self.fatf[code],
-            country_name=self.names[code],
-            loan_amount=loan_amount,
-            high_value_amount=product.high_value_amount,
-        )
-        eligibility = rules.eligibility(
-            income=income,
-            debt=debt,
-            credit_score=credit_score,
-            loan_amount=loan_amount,
-            rules=self.product_rules[product.pk],
-        )
-        stages = {"kyc": kyc, "compliance": compliance, "eligibility": eligibility}
-        final = rules.final_status(kyc.status, compliance.status, eligibility.status)
-        status = {
-            rules.APPROVED: LoanApplication.Status.APPROVED,
-            rules.REJECTED: LoanApplication.Status.REJECTED,
-        }.get(final, LoanApplication.Status.REVIEW)
-
-        created_at = self._created_at()
-        checked_at = created_at + datetime.timedelta(seconds=rng.randint(2, 90))
-        local_day = timezone.localtime(created_at, self.zone).date()
-        suffix = "".join(rng.choices(_ID_ALPHABET, k=8))
-        return LoanApplication(
-            id=uuid.UUID(int=rng.getrandbits(128), version=4),
-            application_id=f"LOAN-{local_day:%Y%m%d}-{suffix}",
-            product=product,
-            status=status,
-            name=name,
-            email=email,
-            phone=phone,
-            region=region,
-            country=self.names[code],
-            country_code=code,
-            income=income,
-            debt=debt,
-            credit_score=credit_score,
-            loan_amount=loan_amount,
-            loan_purpose=loan_purpose,
-            tenure_months=tenure_months,
-            documents_uploaded=documents_uploaded,
-            documents=documents,
-            dti_ratio=eligibility.data["dti_ratio"],
-            kyc_status=kyc.status,
-            kyc_verified_at=checked_at,
-            kyc_remarks=kyc.remarks,
-            compliance_status=compliance.status,
-            compliance_verified_at=checked_at,
-            compliance_remarks=compliance.remarks,
-            political_connection=compliance.data["political_connection"],
-            senior_relative=compliance.data["senior_relative"],
-            compliance_evidence={
-                "sample_data": True,
-                "threshold": self.threshold,
-                "lists": [],
-                "fatf_list": self.fatf_list.version if self.fatf_list else None,
-                "fatf_category": self.fatf[code],
-                "high_value_amount": str(product.high_value_amount),
-                "hits": {
-                    "sanctions": sanctions_hits,
-                    "pep": pep_hits,
-                    "senior_relatives": relative_hits,
-                },
-            },
-            eligibility_status=eligibility.status,
-            eligibility_verified_at=checked_at,
-            eligibility_remarks=eligibility.remarks,
-            final_status=final,
-            final_decision_at=checked_at if final != rules.PENDING else None,
-            final_remarks=_final_remarks(final, stages),
-            alert_sent=True,
-            email_sent=all(c.outcome == rules.PASS for c in kyc.checks if c.code == "EMAIL"),
-            created_at=created_at,
-            updated_at=checked_at,
-        )
-
-    def _hit(self, kind: str, name: str) -> dict[str, Any]:
-        score = round(self.rng.uniform(self.threshold, 100.0), 1)
-        return {"key": f"sample-{kind}", "name": name, "score": score, "sample_data": True}
+        created.auto_now_add, updated.auto_now, event_created.auto_now_add = saved
 
 
 #: Rows per batch; each batch draws from its own generator seeded with ``"{seed}:{index}"``, so
@@ -327,8 +66,19 @@ def _batch(generator: SampleGenerator, *, seed: int, index: int, count: int) -> 
     return [generator.make(n) for n in range(start, min(start + BATCH_SIZE, count))]
 
 
+@transaction.atomic
 def _insert(batch: list[LoanApplication]) -> None:
-    LoanApplication.objects.bulk_create(batch, ignore_conflicts=True)
+    """Insert the applications of ``batch`` that do not exist yet, and their events."""
+    ids = [a.id for a in batch]
+    existing = set(LoanApplication.objects.filter(id__in=ids).values_list("id", flat=True))
+    fresh = [a for a in batch if a.id not in existing]
+    LoanApplication.objects.bulk_create(fresh, ignore_conflicts=True)
+    inserted = set(
+        LoanApplication.objects.filter(id__in=[a.id for a in fresh]).values_list("id", flat=True)
+    )
+    loan_application_events_bulk_record(
+        [event for a in fresh if a.id in inserted for event in sample_events(a)]
+    )
 
 
 def _worker_batch(index: int) -> None:
@@ -354,20 +104,6 @@ def _insert_in_workers(generator: SampleGenerator, *, seed: int, count: int) -> 
         _worker_state.clear()
 
 
-def _final_remarks(final: str, stages: dict[str, rules.StageResult]) -> str:
-    """The decision's remarks in the words the pipeline uses."""
-    if final == rules.APPROVED:
-        return "All verification stages approved"
-    wanted = rules.REJECTED if final == rules.REJECTED else rules.PENDING
-    parts = [
-        f"{STAGE_LABELS[stage]}: {result.remarks}"
-        for stage, result in stages.items()
-        if result.status == wanted
-    ]
-    prefix = "Rejected" if final == rules.REJECTED else "Referred for staff review"
-    return f"{prefix}. " + " | ".join(parts)
-
-
 class Command(BaseCommand):
     help = "Create N realistic demo loan applications (regions, countries, last 180 days)."
 
@@ -376,7 +112,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=None, help="random seed (repeatable)")
         parser.add_argument("--days", type=int, default=180, help="spread over the last D days")
         parser.add_argument(
-            "--if-empty", action="store_true",
+            "--if-empty",
+            action="store_true",
             help="do nothing when loan applications exist (make run's demo data)",
         )
 

@@ -1,0 +1,164 @@
+"""A customer's KYC submission: ID number and upload checks, the case and its documents."""
+
+import datetime
+import hashlib
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from smartbank.crypto import decrypt_text, encrypt_text
+from smartbank.errors import ApplicationError, ConflictError
+from smartbank.uploads import UploadRejected, check_upload
+
+from ..documents import mask_id_number, normalise_id_number
+from ..events import kyc_case_event_record
+from ..models import IdType, KycCase, KycCaseEvent, KycDocument
+from ..selectors import id_number_hash, id_number_registered_to_other
+
+logger = logging.getLogger(__name__)
+
+ID_NUMBER_FORMATS = {
+    IdType.AADHAAR: ("^[2-9][0-9]{11}$", "An Aadhaar number has 12 digits and starts with 2-9."),
+    IdType.PAN: ("^[A-Z]{5}[0-9]{4}[A-Z]$", "A PAN has 10 characters, like ABCPE1234F."),
+}
+
+
+@dataclass(frozen=True)
+class UploadedDocument:
+    """A file as received from a form or the API: its bytes (at most the upload limit)."""
+
+    data: bytes
+
+
+# --- submission ---------------------------------------------------------------------------
+
+
+def validate_id_number(*, id_type: str, id_number: str) -> str:
+    """Normalise ``id_number`` and check its format for ``id_type``.
+
+    Returns the normalised number (Aadhaar: 12 digits, PAN: 10 upper-case characters).
+    Raises :class:`ApplicationError` (field ``id_number``) for a malformed number. The Aadhaar
+    Verhoeff checksum is checked by the pipeline, which records ``ID_CHECKSUM_INVALID``.
+    """
+    import re
+
+    if id_type not in IdType.values:
+        raise ApplicationError("Choose Aadhaar or PAN.", code="invalid_choice", field="id_type")
+    number = normalise_id_number(id_type, id_number)
+    pattern, message = ID_NUMBER_FORMATS[IdType(id_type)]
+    if not re.fullmatch(pattern, number):
+        raise ApplicationError(message, code="ID_FORMAT_INVALID", field="id_number")
+    return number
+
+
+def check_document(*, data: bytes, field: str) -> str:
+    """Check an upload's size and real content type; returns the sniffed content type.
+
+    Raises :class:`ApplicationError` on ``field`` with the upload check's code and message.
+    """
+    try:
+        return check_upload(data, max_bytes=settings.KYC_MAX_UPLOAD_BYTES)
+    except UploadRejected as exc:
+        raise ApplicationError(exc.message, code=exc.code, field=field) from exc
+
+
+def _store_document(*, case: KycCase, kind: str, data: bytes, content_type: str) -> KycDocument:
+    document = KycDocument(
+        case=case,
+        kind=kind,
+        content_type=content_type,
+        size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    document.file.save("upload", ContentFile(data), save=False)
+    document.save()
+    return document
+
+
+@transaction.atomic
+def kyc_case_submit(
+    *,
+    user: Any,
+    id_type: str,
+    id_number: str,
+    full_name: str,
+    date_of_birth: datetime.date,
+    id_document: UploadedDocument,
+    selfie: UploadedDocument,
+) -> KycCase:
+    """Open a KYC case for ``user`` and enqueue verification after commit.
+
+    Raises :class:`ApplicationError` for bad input (field errors), :class:`ConflictError`
+    (code ``DUPLICATE_ID``) when another customer already registered the ID number, and
+    :class:`ApplicationError` (code ``KYC_NOT_ALLOWED``) when the customer has an open or
+    verified case or has used ``settings.KYC_MAX_ATTEMPTS`` attempts.
+    """
+    number = validate_id_number(id_type=id_type, id_number=id_number)
+    id_content_type = check_document(data=id_document.data, field="id_document")
+    selfie_content_type = check_document(data=selfie.data, field="selfie")
+    if selfie_content_type == "application/pdf":
+        raise ApplicationError(
+            "The selfie must be a JPG or PNG photo.", code="UNSUPPORTED_FILE_TYPE", field="selfie"
+        )
+    if id_number_registered_to_other(id_type=id_type, id_number=number, user=user):
+        raise ConflictError(
+            "This ID number is already registered to another customer.",
+            code="DUPLICATE_ID",
+            field="id_number",
+        )
+
+    # Serialise submissions of one customer: lock their cases before counting attempts.
+    previous = list(KycCase.objects.select_for_update().filter(user=user).order_by("-attempt"))
+    latest = previous[0] if previous else None
+    if latest is not None:
+        if latest.status == KycCase.Status.VERIFIED:
+            raise ApplicationError("Your KYC is already verified.", code="KYC_NOT_ALLOWED")
+        if latest.is_open:
+            raise ApplicationError(
+                "Your documents are still being checked.", code="KYC_NOT_ALLOWED"
+            )
+        if latest.attempt >= settings.KYC_MAX_ATTEMPTS and not latest.resubmission_allowed:
+            raise ApplicationError(
+                "You have used all attempts; our staff will contact you.", code="KYC_NOT_ALLOWED"
+            )
+
+    case = KycCase.objects.create(
+        user=user,
+        attempt=(latest.attempt + 1) if latest else 1,
+        id_type=id_type,
+        id_number_encrypted=encrypt_text(number),
+        id_number_hash=id_number_hash(id_type=id_type, id_number=number),
+        id_number_masked=mask_id_number(id_type, number),
+        full_name=full_name.strip(),
+        date_of_birth=date_of_birth,
+    )
+    _store_document(
+        case=case,
+        kind=KycDocument.Kind.ID_DOCUMENT,
+        data=id_document.data,
+        content_type=id_content_type,
+    )
+    _store_document(
+        case=case, kind=KycDocument.Kind.SELFIE, data=selfie.data, content_type=selfie_content_type
+    )
+    kyc_case_event_record(
+        case=case,
+        type=KycCaseEvent.Type.SUBMITTED,
+        actor=user,
+        data={"status": case.status, "attempt": case.attempt, "id_type": id_type},
+    )
+    logger.info("kyc case %s submitted (attempt %s)", case.id, case.attempt)
+
+    from ..tasks import kyc_case_verify_task
+
+    transaction.on_commit(lambda: kyc_case_verify_task.delay(str(case.id)))
+    return case
+
+
+def kyc_case_id_number(*, case: KycCase) -> str:
+    """The case's ID number in clear, for the pipeline only. Never log or display it."""
+    return decrypt_text(case.id_number_encrypted)

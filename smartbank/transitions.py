@@ -1,0 +1,239 @@
+"""The one way a status changes, for every model (STYLE "Statuses are explicit state machines").
+
+:func:`transition` locks the row (``SELECT ... FOR UPDATE``), checks the move against the
+model's declared map (:class:`~smartbank.errors.InvalidTransition` otherwise), saves only the
+named fields (``update_fields``) and appends the audit event through the app's own writer, all
+in one transaction. Services call it; nothing else assigns a status.
+
+Shapes:
+
+- A model with statuses extends :class:`smartbank.models.StatusModel` and declares
+  ``ALLOWED_TRANSITIONS = {from: {to, ...}}`` for its ``status`` field and, for further status
+  fields, ``FIELD_TRANSITIONS = {"final_status": {from: {to, ...}}, ...}``. A status missing
+  from a map, or mapped to ``set()``, is final.
+- Each app's ``events.py`` registers the writer of its event table with :func:`event_writer`;
+  the writer keeps its usual keyword signature (``kyc_case_event_record(*, case, type, actor,
+  data)``). A writer not yet imported is found by importing ``<app>.events`` (the convention
+  every app follows).
+- The event's ``data`` is ``{"from": old, "to": new}`` of the main field, the caller's ``data``
+  and, when given, ``"reason"``.
+
+The guard: :class:`~smartbank.models.StatusModel.save` calls :func:`status_write_check`, which
+raises :class:`DirectStatusWrite` when a save outside :func:`transition` would change a stored
+status (``obj.status = X; obj.save()``). Creating a row in any status is not a move and stays
+allowed (factories, ``objects.create``). Queryset ``update(status=...)`` is outside ``save()``;
+``smartbank/tests/test_transitions.py`` scans the application code for it.
+
+Why a module of our own and not django-fsm-2: the requirements are pinned and the repository
+already has the bases it needs (``AppendOnlyModel`` / ``AuditEvent`` in
+:mod:`smartbank.models`); django-fsm's ``@transition`` puts the moves in model methods
+(STYLE: models hold fields, services hold writes), neither locks the row nor writes an audit
+event (django-fsm-log would add a second, generic event table beside ours), and one move of
+a loan application changes several status fields at once (``status``, ``final_status`` and the
+stage statuses), which a per-field ``FSMField`` cannot check as one step.
+"""
+
+import contextvars
+import importlib
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models, transaction
+
+from .errors import InvalidTransition
+
+__all__ = [
+    "DirectStatusWrite",
+    "check_move",
+    "event_writer",
+    "lock",
+    "status_write_check",
+    "transition",
+    "transition_maps",
+]
+
+M = TypeVar("M", bound=models.Model)
+W = TypeVar("W", bound=Callable[..., Any])
+
+DEFAULT_ERROR = "{model} {field} cannot move from {old} to {new}."
+
+#: model -> (writer, the writer's keyword for the object: ``"case"``, ``"account"``...)
+_WRITERS: dict[type[models.Model], tuple[Callable[..., Any], str]] = {}
+#: The object :func:`transition` is saving right now; its save passes the guard.
+_saving: contextvars.ContextVar[models.Model | None] = contextvars.ContextVar(
+    "smartbank_transition_saving", default=None
+)
+
+
+class DirectStatusWrite(RuntimeError):
+    """A save would change a stored status outside :func:`transition` (a programming error)."""
+
+
+def event_writer(*models_: type[models.Model], target: str) -> Callable[[W], W]:
+    """Register the decorated function as the audit event writer of ``models_``.
+
+    ``target`` is the writer's keyword for the object (``"case"`` for
+    ``kyc_case_event_record(*, case, type, actor, data)``). Returns the function unchanged.
+    """
+
+    def register(writer: W) -> W:
+        for model in models_:
+            _WRITERS[model] = (writer, target)
+        return writer
+
+    return register
+
+
+def _writer_for(model: type[models.Model]) -> tuple[Callable[..., Any], str]:
+    for klass in model.__mro__:
+        if klass in _WRITERS:
+            return _WRITERS[klass]
+    importlib.import_module(f"{model._meta.app_config.name}.events")
+    for klass in model.__mro__:
+        if klass in _WRITERS:
+            return _WRITERS[klass]
+    raise ImproperlyConfigured(
+        f"No audit event writer for {model.__name__}: register one in "
+        f"{model._meta.app_config.name}/events.py with @event_writer({model.__name__}, ...)."
+    )
+
+
+def transition_maps(model: type[models.Model]) -> dict[str, Mapping[str, Collection[str]]]:
+    """``{field: {from: {to, ...}}}`` of every status field of ``model``: ``status`` from
+    ``ALLOWED_TRANSITIONS``, the others from ``FIELD_TRANSITIONS``; ``{}`` for a model
+    without statuses."""
+    maps: dict[str, Mapping[str, Collection[str]]] = {}
+    if hasattr(model, "ALLOWED_TRANSITIONS"):
+        maps["status"] = model.ALLOWED_TRANSITIONS
+    maps.update(getattr(model, "FIELD_TRANSITIONS", {}))
+    return maps
+
+
+def _label(model: type[models.Model], field: str, value: str) -> str:
+    choices = dict(model._meta.get_field(field).flatchoices)
+    return str(choices.get(value, value)).lower()
+
+
+def check_move(model: type[models.Model], *, field: str, old: str, new: str) -> None:
+    """Raise :class:`InvalidTransition` (code ``INVALID_TRANSITION``) unless ``old -> new`` is
+    declared for ``model.field``.
+
+    The message is the model's ``TRANSITION_ERROR`` for ``status`` (placeholders ``{old}``,
+    ``{new}``, ``{old_label}``, ``{new_label}``), :data:`DEFAULT_ERROR` otherwise.
+    Raises ``ImproperlyConfigured`` for a field without a map.
+    """
+    maps = transition_maps(model)
+    if field not in maps:
+        raise ImproperlyConfigured(f"{model.__name__}.{field} has no transition map.")
+    if new in maps[field].get(old, ()):
+        return
+    template = getattr(model, "TRANSITION_ERROR", DEFAULT_ERROR)
+    if field != "status":
+        template = DEFAULT_ERROR
+    message = template.format(
+        model=str(model._meta.verbose_name).capitalize(),
+        field=field.replace("_", " "),
+        old=old,
+        new=new,
+        old_label=_label(model, field, old),
+        new_label=_label(model, field, new),
+    )
+    raise InvalidTransition(message, code="INVALID_TRANSITION")
+
+
+def lock(model: type[M], pk: Any, *, select_related: Sequence[str] = ()) -> M:
+    """The row of ``model`` with primary key ``pk``, locked (``SELECT ... FOR UPDATE``) until
+    the surrounding transaction ends; call it inside ``transaction.atomic``, before the checks
+    that decide whether to move. Raises ``model.DoesNotExist``."""
+    queryset = model._default_manager.select_for_update()
+    if select_related:
+        queryset = queryset.select_related(*select_related)
+    return queryset.get(pk=pk)
+
+
+def transition(
+    target: M | tuple[type[M], Any],
+    *,
+    to: str,
+    event: str,
+    field: str = "status",
+    also: Mapping[str, str] | None = None,
+    actor: Any = None,
+    reason: str | None = None,
+    data: Mapping[str, Any] | None = None,
+    update_fields: Iterable[str] = (),
+) -> M:
+    """Move ``target``'s ``field`` to ``to`` and append one audit event, in one transaction.
+
+    ``target`` is an instance (the caller's changes to other fields are kept and saved when
+    named in ``update_fields``) or ``(Model, pk)``. The row is locked and the current values
+    are read from the database, so a stale instance cannot slip past the check. ``also`` moves
+    further status fields in the same step (``{"final_status": "APPROVED"}``), each checked
+    against its own map and recorded in the same event; a companion already at its target makes
+    no move and is not checked (only ``field`` has meaningful self-moves, such as a maker's
+    approval leaving REVIEW in REVIEW). ``event`` is the event's ``type``;
+    ``actor`` the user who acted (``None``: the system); ``reason`` why, stored as
+    ``data["reason"]`` when not ``None``; ``data`` further JSON for the event.
+
+    Saves the moved fields, ``update_fields`` and ``updated_at`` only. Returns the instance.
+    Raises :class:`InvalidTransition` (nothing changes), ``Model.DoesNotExist``, and whatever
+    the save raises (an ``IntegrityError`` rolls back this step only: it runs in a savepoint).
+    """
+    moves = {field: to, **(also or {})}
+    with transaction.atomic():
+        if isinstance(target, tuple):
+            model, pk = target
+            obj = lock(model, pk)
+            stored = {name: getattr(obj, name) for name in moves}
+        else:
+            obj, model = target, type(target)
+            stored = model._base_manager.select_for_update().filter(pk=obj.pk).values(*moves).get()
+        for name, new in moves.items():
+            if name == field or stored[name] != new:  # a companion left as it is makes no move
+                check_move(model, field=name, old=stored[name], new=new)
+        for name, new in moves.items():
+            setattr(obj, name, new)
+        fields = [*moves, *update_fields]
+        if any(f.name == "updated_at" for f in model._meta.concrete_fields):
+            fields.append("updated_at")
+        token = _saving.set(obj)
+        try:
+            obj.save(update_fields=list(dict.fromkeys(fields)))
+        finally:
+            _saving.reset(token)
+        event_data = {"from": stored[field], "to": to, **(data or {})}
+        if reason is not None:
+            event_data["reason"] = reason
+        writer, keyword = _writer_for(model)
+        writer(**{keyword: obj}, type=event, actor=actor, data=event_data)
+    return obj
+
+
+def status_write_check(obj: models.Model, *, update_fields: Iterable[str] | None) -> None:
+    """Raise :class:`DirectStatusWrite` when saving the existing row ``obj`` (with
+    ``update_fields``, ``None`` for all) would change a stored status outside
+    :func:`transition`. Called by ``StatusModel.save``; one query when a status field would be
+    written, none otherwise."""
+    if _saving.get() is obj:
+        return
+    written = set(update_fields) if update_fields is not None else None
+    deferred = obj.get_deferred_fields()
+    fields = [
+        name
+        for name in transition_maps(type(obj))
+        if name not in deferred and (written is None or name in written)
+    ]
+    if not fields:
+        return
+    stored = type(obj)._base_manager.filter(pk=obj.pk).values(*fields).first()
+    if stored is None:
+        return
+    changed = [name for name in fields if stored[name] != getattr(obj, name)]
+    if changed:
+        name = changed[0]
+        raise DirectStatusWrite(
+            f"{type(obj).__name__}.{name} would go from {stored[name]} to "
+            f"{getattr(obj, name)} outside smartbank.transitions.transition(); statuses move "
+            "only through it."
+        )
