@@ -1,10 +1,18 @@
-"""Shared fixtures: customers, reviewers, Celery in eager mode, rendered ID cards."""
+"""Shared fixtures: customers, reviewers, Celery in eager mode, rendered ID cards.
+
+Imported at the top: smartbank only (every app's tests load this file). A fixture that needs
+an app above smartbank imports it when it runs; ``kyc/tests/conftest.py`` gives KYC tests a
+``customer`` without the accounts profile.
+"""
 
 import datetime
 
 import pytest
 
-from accounts.tests.factories import CustomerProfileFactory, UserFactory
+from smartbank.tests.factories import UserFactory
+
+# The state machines' checks assert for every app's tests: give them pytest's messages.
+pytest.register_assert_rewrite("smartbank.tests.transitions")
 
 
 @pytest.fixture(autouse=True)
@@ -32,6 +40,8 @@ def sms_outbox(settings):
 @pytest.fixture
 def customer(db):
     """A registered customer (profile included) named Neil Armstrong, born 1990-08-05."""
+    from accounts.tests.factories import CustomerProfileFactory
+
     return CustomerProfileFactory(
         user=UserFactory(full_name="Neil Armstrong"), date_of_birth=datetime.date(1990, 8, 5)
     ).user
@@ -48,7 +58,7 @@ def reviewer(db):
 @pytest.fixture(scope="session")
 def astronaut_card_png() -> bytes:
     """A rendered Aadhaar card of Neil Armstrong (born 1990-08-05, 2345 6789 0124), PNG bytes."""
-    from kyc.tests import cards
+    from smartbank.tests import cards
 
     card = cards.render_aadhaar(
         name="Neil Armstrong",
@@ -63,7 +73,7 @@ def astronaut_card_png() -> bytes:
 @pytest.fixture(scope="session")
 def astronaut_selfie_jpg() -> bytes:
     """A selfie of the astronaut (same person as the card's photo), JPEG bytes."""
-    from kyc.tests import cards
+    from smartbank.tests import cards
 
     return cards.to_bytes(cards.selfie_of("astronaut"))
 

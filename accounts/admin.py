@@ -3,7 +3,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from .forms_otp import StaffLoginForm
 from .models import CustomerProfile, User
+
+# The staff console's login form (smartbank/urls.py makes the site django-otp's OTPAdminSite):
+# the OTP devices' codes are sent and checked by this app's services.
+admin.site.login_form = StaffLoginForm
 
 
 @admin.register(User)

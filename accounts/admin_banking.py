@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from smartbank.admin import ReadOnlyInline
 from smartbank.errors import ApplicationError
+from smartbank.money import format_inr
 
 from .models import AccountEvent, BankAccount, FixedDepositRate, LedgerEntry
 from .selectors import bank_account_fd_maturity
@@ -26,7 +27,6 @@ from .services import (
     bank_account_reject,
     bank_account_unfreeze,
 )
-from .templatetags.money import format_inr
 
 
 class LedgerEntryInline(ReadOnlyInline):
@@ -118,7 +118,7 @@ class BankAccountAdmin(admin.ModelAdmin):
         opened = 0
         for account in queryset:
             try:
-                bank_account_approve(account_id=account.pk, reviewer=request.user)
+                bank_account_approve(bank_account_id=account.pk, actor=request.user)
             except ApplicationError as exc:
                 messages.error(request, f"{account.number}: {exc.message}")
             else:
@@ -129,13 +129,13 @@ class BankAccountAdmin(admin.ModelAdmin):
     def get_urls(self):  # noqa: ANN201
         decide = self.admin_site.admin_view(require_POST(self.decide_view))
         return [
-            path("<uuid:account_id>/decide/", decide, name="accounts_bankaccount_decide"),
+            path("<uuid:bank_account_id>/decide/", decide, name="accounts_bankaccount_decide"),
             *super().get_urls(),
         ]
 
-    def decide_view(self, request: HttpRequest, account_id: str) -> HttpResponse:
+    def decide_view(self, request: HttpRequest, bank_account_id: str) -> HttpResponse:
         """Apply one decision from the account page through the services."""
-        account = get_object_or_404(BankAccount, pk=account_id)
+        account = get_object_or_404(BankAccount, pk=bank_account_id)
         back = HttpResponseRedirect(reverse("admin:accounts_bankaccount_change", args=[account.pk]))
         if not self.has_change_permission(request, account):
             messages.error(request, "You may not change bank accounts.")
@@ -145,19 +145,19 @@ class BankAccountAdmin(admin.ModelAdmin):
         user = request.user
         try:
             if action == "approve":
-                bank_account_approve(account_id=account.pk, reviewer=user)
+                bank_account_approve(bank_account_id=account.pk, actor=user)
                 messages.success(request, "Account opened and the opening credit posted.")
             elif action == "reject":
-                bank_account_reject(account_id=account.pk, reviewer=user, reason=reason)
+                bank_account_reject(bank_account_id=account.pk, actor=user, reason=reason)
                 messages.success(request, "Request rejected.")
             elif action == "freeze":
-                bank_account_freeze(account_id=account.pk, actor=user, reason=reason)
+                bank_account_freeze(bank_account_id=account.pk, actor=user, reason=reason)
                 messages.success(request, "Account frozen.")
             elif action == "unfreeze":
-                bank_account_unfreeze(account_id=account.pk, actor=user, reason=reason)
+                bank_account_unfreeze(bank_account_id=account.pk, actor=user, reason=reason)
                 messages.success(request, "Account active again.")
             elif action == "close":
-                bank_account_close(account_id=account.pk, actor=user, reason=reason)
+                bank_account_close(bank_account_id=account.pk, actor=user, reason=reason)
                 messages.success(request, "Account closed.")
             else:
                 messages.error(request, "Unknown action.")

@@ -1,10 +1,10 @@
 """How often the KYC pipeline reads each field right and decides right, on cards nobody tuned to.
 
-Runs the generated corpus (``kyc/tests/corpus.py``: six or more layouts, several font families,
+Runs the generated corpus (``kyc/tests/corpus/``: six or more layouts, several font families,
 names with bare and dotted initials, seven damage conditions, impostor cards) through the real
-engines: Tesseract readings as the KYC task makes them (``kyc.documents.read_card``), dlib on the
-card photo and the selfie, and the decision rule of the pipeline (``kyc.pipeline`` checks,
-``kyc.services.decide``). In the same run and on the same images it measures the anchor: plain
+engines: Tesseract readings as the KYC task makes them (``smartbank.engines.documents.read_card``),
+dlib on the card photo and the selfie, and the decision rule of the pipeline (``kyc.pipeline``
+checks and ``decide``). In the same run and on the same images it measures the anchor: plain
 ``pytesseract.image_to_string`` plus simple regular expressions.
 
 Prints, per layout and condition, exact-field accuracy for name, date of birth and ID number
@@ -97,9 +97,8 @@ def run_card(card) -> dict:  # noqa: ANN001 - CorpusCard
     _setup()
     from django.conf import settings
 
-    from kyc import documents
-    from kyc.pipeline import document_checks, face_checks
-    from kyc.services import decide
+    from kyc.pipeline import decide, document_checks, face_checks
+    from smartbank.engines import documents
 
     image, selfie = card.image(), card.selfie()
     started = time.perf_counter()

@@ -215,28 +215,28 @@ class KycCaseAdmin(admin.ModelAdmin):
     def get_urls(self):  # noqa: ANN201
         review = self.admin_site.admin_view(require_POST(self.review_view))
         return [
-            path("<uuid:case_id>/review/", review, name="kyc_kyccase_review"),
+            path("<uuid:kyc_case_id>/review/", review, name="kyc_kyccase_review"),
             *super().get_urls(),
         ]
 
-    def review_view(self, request: HttpRequest, case_id: str) -> HttpResponse:
+    def review_view(self, request: HttpRequest, kyc_case_id: str) -> HttpResponse:
         """Apply one review action (approve / reject / resubmit) through the services."""
-        case = get_object_or_404(KycCase, pk=case_id)
+        case = get_object_or_404(KycCase, pk=kyc_case_id)
         if not self.has_change_permission(request, case):
             messages.error(request, "You may not review KYC cases.")
             return HttpResponseRedirect(reverse("admin:kyc_kyccase_change", args=[case.pk]))
         action = request.POST.get("action")
-        note = request.POST.get("reason", "")
+        reason = request.POST.get("reason", "")
         try:
             if action == "approve":
-                kyc_case_approve(case_id=case.pk, reviewer=request.user, note=note)
+                kyc_case_approve(kyc_case_id=case.pk, actor=request.user, reason=reason)
                 messages.success(request, "Case approved: the customer is VERIFIED.")
             elif action == "reject":
-                kyc_case_reject(case_id=case.pk, reviewer=request.user, reason_text=note)
+                kyc_case_reject(kyc_case_id=case.pk, actor=request.user, reason=reason)
                 messages.success(request, "Case rejected.")
             elif action == "resubmit":
                 kyc_case_request_resubmission(
-                    case_id=case.pk, reviewer=request.user, reason_text=note
+                    kyc_case_id=case.pk, actor=request.user, reason=reason
                 )
                 messages.success(request, "The customer may submit their documents again.")
             else:

@@ -14,13 +14,14 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from smartbank.celery import enqueue_on_commit
+from smartbank.engines import documents
+from smartbank.engines.ocr import OcrEngineError, ocr_image
 from smartbank.errors import ApplicationError
 from smartbank.transitions import lock, transition
 from smartbank.uploads import UploadRejected, check_upload, load_image
 
-from . import documents
 from .models import IdType, OcrFlow, OcrFlowEvent, OcrFlowTask
-from .ocr import OcrEngineError, ocr_image
 
 logger = logging.getLogger(__name__)
 
@@ -84,15 +85,13 @@ def ocr_flow_start(*, user: Any, data: bytes, id_type: str = "") -> OcrFlow:
     flow.save(update_fields=["content_type", "file", "updated_at"])
     _finish(upload, OcrFlowTask.Status.SUCCESS)
 
-    from .tasks import ocr_flow_run_task
-
-    transaction.on_commit(lambda: ocr_flow_run_task.delay(str(flow.id)))
+    enqueue_on_commit("kyc.tasks.ocr_flow_run_task", str(flow.id))
     return flow
 
 
-def ocr_flow_run(*, flow_id: Any) -> OcrFlow:
+def ocr_flow_run(*, ocr_flow_id: Any) -> OcrFlow:
     """Run OCR, extraction and save for a flow whose upload succeeded. Idempotent."""
-    flow = OcrFlow.objects.get(pk=flow_id)
+    flow = OcrFlow.objects.get(pk=ocr_flow_id)
     if flow.status != OcrFlow.Status.RUNNING:
         return flow
     ocr_task = _task(flow, OcrFlowTask.Name.PERFORM_OCR)
@@ -149,9 +148,9 @@ def ocr_flow_run(*, flow_id: Any) -> OcrFlow:
 
 
 @transaction.atomic
-def ocr_flow_error(*, flow_id: Any, error: str) -> None:
+def ocr_flow_error(*, ocr_flow_id: Any, error: str) -> None:
     """Mark the first unfinished task of a flow FAILED after the task's last retry."""
-    flow = lock(OcrFlow, flow_id)
+    flow = lock(OcrFlow, ocr_flow_id)
     task = flow.tasks.filter(status=OcrFlowTask.Status.PENDING).first()
     if flow.status == OcrFlow.Status.RUNNING and task is not None:
         _fail(flow, task, error)

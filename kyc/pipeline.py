@@ -1,23 +1,109 @@
 """The verification pipeline: run every check of a case on its documents (issue #2, §5).
 
 Runs inside a Celery task, never in a web request. Reads the case and its documents, calls the
-engines (:mod:`smartbank.uploads`, :mod:`kyc.ocr`, :mod:`kyc.documents`, :mod:`kyc.faces`) and
-returns a :class:`~kyc.services.PipelineOutcome`; :func:`kyc.services.kyc_case_complete`
-stores it and decides. Engine errors propagate so the task can retry.
+engines (:mod:`smartbank.uploads`, :mod:`smartbank.engines.ocr`,
+:mod:`smartbank.engines.documents`, :mod:`smartbank.engines.faces`) and returns a
+:class:`PipelineOutcome`; :func:`kyc.services.kyc_case_complete` stores it and decides with
+:func:`decide`. Engine errors propagate so the task can retry. Writes nothing.
+
+Owns the pipeline's result types (:class:`~smartbank.checks.CheckResult` per check,
+:class:`PipelineOutcome` per run), the reasons shown to customers (:data:`REASON_MESSAGES`,
+staff decisions' included) and :func:`decide`.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from PIL import Image
 
+from smartbank import checks as shared_checks
+from smartbank.checks import CheckResult
+from smartbank.engines import documents, faces
 from smartbank.uploads import UploadRejected, load_image
 
-from . import documents, faces
 from .models import IdType, KycCase, KycCheck, KycDocument
-from .selectors import face_encodings_of_others, id_number_verified_for_other
-from .services import CheckResult, PipelineOutcome, kyc_case_id_number
+from .selectors import face_encodings_of_others, id_number_verified_for_other, kyc_case_id_number
+
+__all__ = [
+    "REASON_MESSAGES",
+    "CheckResult",
+    "PipelineOutcome",
+    "decide",
+    "document_checks",
+    "face_checks",
+    "kyc_case_run_pipeline",
+    "reason",
+]
+
+REASON_MESSAGES: dict[str, str] = {
+    "UNREADABLE_DOCUMENT": "We could not open one of the uploaded files.",
+    "OCR_NO_TEXT": "We could not read any text on the ID card, so staff will check it.",
+    "ID_CHECKSUM_INVALID": "The Aadhaar number is not valid (its check digit is wrong).",
+    "ID_FORMAT_INVALID": "The ID number is not in a valid format.",
+    "ID_NUMBER_NOT_READ": "We could not read the ID number on the card.",
+    "ID_NUMBER_MISMATCH": "The ID number on the card differs from the number you entered.",
+    "NAME_NOT_READ": "We could not read the name on the card.",
+    "NAME_MISMATCH": "The name on the card does not match the name you registered with.",
+    "DOB_NOT_READ": "We could not read the date of birth on the card.",
+    "DOB_MISMATCH": "The date of birth on the card differs from the one you entered.",
+    "DOB_UNCERTAIN": "The date of birth on the card was hard to read, so staff will check it.",
+    "YEAR_OF_BIRTH_ONLY": "Your card shows only your year of birth, so staff will check it.",
+    "NAME_UNCERTAIN": "The name on the card was hard to read, so staff will check it.",
+    "NAME_INITIALS_ONLY": "Your card shows initials where you typed full names (or the other"
+    " way round), so staff will check it.",
+    "NAME_ORDER_DIFFERS": "Your card shows your names in another order, so staff will check it.",
+    "NAME_PARTIAL": "Your card shows one name more or fewer than you typed, so staff will"
+    " check it.",
+    "ID_NUMBER_UNCERTAIN": "The ID number on the card was hard to read, so staff will check it.",
+    "NO_FACE_IN_SELFIE": "We could not find a face in your selfie.",
+    "MULTIPLE_FACES": "Your selfie shows more than one person.",
+    "NO_FACE_ON_ID": "We could not find the photo on your ID card.",
+    "FACE_MISMATCH": "The face in your selfie does not match the photo on your ID card.",
+    "FACE_UNCERTAIN": "Your selfie and ID photo are similar but not clearly the same person.",
+    "DUPLICATE_ID": "This ID number is already verified for another customer.",
+    "DUPLICATE_FACE": "Your face closely matches another customer's, so staff will check it.",
+    "ENGINE_ERROR": "Automatic verification failed; a member of staff will check your documents.",
+    "ATTEMPTS_EXHAUSTED": "You have used all automatic attempts; staff will review your case.",
+    "STAFF_APPROVED": "Approved by our verification team.",
+    "STAFF_REJECTED": "Rejected by our verification team.",
+    "RESUBMISSION_REQUESTED": "Please submit your documents again.",
+}
+
+
+def reason(code: str, message: str | None = None) -> dict[str, str]:
+    """A reason as stored on the case and shown by the API: ``{"code", "message"}``; the
+    message defaults to :data:`REASON_MESSAGES`."""
+    return shared_checks.reason(code, REASON_MESSAGES, message)
+
+
+def decide(checks: Sequence[CheckResult]) -> tuple[str, list[dict[str, str]]]:
+    """Seed 003's decision rule (:func:`smartbank.checks.decide`) over a case's checks.
+
+    Returns ``(KycCase.Status VERIFIED / MANUAL_REVIEW / REJECTED, reasons)``, the reasons
+    those of the deciding checks in pipeline order.
+    """
+    status, reasons = shared_checks.decide(checks, REASON_MESSAGES)
+    return KycCase.Status(status), reasons
+
+
+@dataclass(frozen=True)
+class PipelineOutcome:
+    """What the pipeline learnt about a case, ready to be stored by
+    :func:`kyc.services.kyc_case_complete`.
+
+    ``ocr`` is the OCR result as JSON (stored encrypted); ``extracted`` the fields read from the
+    card, ID number masked; ``face_encoding`` 128 floats of the selfie's face.
+    """
+
+    checks: list[CheckResult]
+    ocr: dict[str, Any] | None = None
+    ocr_confidence: float | None = None
+    extracted: dict[str, Any] | None = None
+    face_distance: float | None = None
+    face_encoding: list[float] | None = None
+
 
 PASSED, REVIEW, FAILED = KycCheck.Status.PASSED, KycCheck.Status.REVIEW, KycCheck.Status.FAILED
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from smartbank.crypto import keyed_hash
+from smartbank.crypto import decrypt_text, keyed_hash
 
 from .models import KycCase
 
@@ -59,6 +59,11 @@ def id_number_verified_for_other(*, case: KycCase) -> bool:
         .exclude(user_id=case.user_id)
         .exists()
     )
+
+
+def kyc_case_id_number(*, case: KycCase) -> str:
+    """The case's ID number in clear, for the pipeline only. Never log or display it."""
+    return decrypt_text(case.id_number_encrypted)
 
 
 def face_encodings_of_others(*, case: KycCase) -> Sequence[Sequence[float]]:

@@ -12,11 +12,13 @@ from .services import kyc_case_complete, kyc_case_processing_failed, kyc_case_pr
 KYC_CASE_STEPS = PipelineSteps(
     label="kyc case",
     model=KycCase,
-    start=lambda case_id: kyc_case_processing_start(case_id=case_id),
+    start=lambda kyc_case_id: kyc_case_processing_start(kyc_case_id=kyc_case_id),
     run=lambda case: kyc_case_run_pipeline(case=case),
-    complete=lambda case_id, outcome: kyc_case_complete(case_id=case_id, outcome=outcome),
-    fail=lambda case_id, error, final: kyc_case_processing_failed(
-        case_id=case_id, error=error, final=final
+    complete=lambda kyc_case_id, outcome: kyc_case_complete(
+        kyc_case_id=kyc_case_id, outcome=outcome
+    ),
+    fail=lambda kyc_case_id, error, final: kyc_case_processing_failed(
+        kyc_case_id=kyc_case_id, error=error, final=final
     ),
     max_retries="KYC_TASK_MAX_RETRIES",
     review_status=KycCase.Status.MANUAL_REVIEW,
@@ -24,25 +26,25 @@ KYC_CASE_STEPS = PipelineSteps(
 
 
 @shared_task(bind=True, max_retries=None, acks_late=True)
-def kyc_case_verify_task(self, case_id: str) -> str:  # noqa: ANN001 - Celery's bound task
+def kyc_case_verify_task(self, kyc_case_id: str) -> str:  # noqa: ANN001 - Celery's bound task
     """Verify one KYC case; returns its resulting status (see
     :func:`smartbank.tasks.pipeline_task_run`: after ``settings.KYC_TASK_MAX_RETRIES`` engine
     errors the case goes to MANUAL_REVIEW, so it never sticks in PROCESSING)."""
-    return pipeline_task_run(self, KYC_CASE_STEPS, case_id)
+    return pipeline_task_run(self, KYC_CASE_STEPS, kyc_case_id)
 
 
 @shared_task(bind=True, max_retries=3, acks_late=True)
-def ocr_flow_run_task(self, flow_id: str) -> str:  # noqa: ANN001 - Celery's bound task
+def ocr_flow_run_task(self, ocr_flow_id: str) -> str:  # noqa: ANN001 - Celery's bound task
     """Run seed 004's OCR flow after its upload; returns the flow status. Engine errors are
     recorded by the flow itself; anything else is retried 3 times, then the flow fails."""
     from .flows import ocr_flow_error, ocr_flow_run
 
     with database_errors_retried(self):
         try:
-            return ocr_flow_run(flow_id=flow_id).status
+            return ocr_flow_run(ocr_flow_id=ocr_flow_id).status
         except Exception as exc:
             if self.request.retries >= self.max_retries:
-                ocr_flow_error(flow_id=flow_id, error=f"{type(exc).__name__}")
+                ocr_flow_error(ocr_flow_id=ocr_flow_id, error=f"{type(exc).__name__}")
                 return "FAILED"
             raise self.retry(
                 exc=RetryableError.from_exc(exc), countdown=2**self.request.retries * 5

@@ -6,5 +6,5 @@ app_name = "kyc"
 urlpatterns = [
     path("", views.kyc_status_view, name="status"),
     path("submit/", views.kyc_submit_view, name="submit"),
-    path("documents/<uuid:document_id>/", views.kyc_document_view, name="document"),
+    path("documents/<uuid:kyc_document_id>/", views.kyc_document_view, name="document"),
 ]

@@ -10,9 +10,9 @@ from smartbank.errors import ApplicationError
 
 from .forms import KycSubmitForm
 from .models import KycCase, KycDocument
+from .pipeline import REASON_MESSAGES
 from .selectors import kyc_case_latest
 from .services import (
-    REASON_MESSAGES,
     UploadedDocument,
     kyc_case_submit,
     kyc_document_viewed,
@@ -93,15 +93,15 @@ def kyc_status_view(request: HttpRequest) -> HttpResponse:
 
 
 @staff_member_required
-def kyc_document_view(request: HttpRequest, document_id: str) -> HttpResponse:
+def kyc_document_view(request: HttpRequest, kyc_document_id: str) -> HttpResponse:
     """Stream a customer's document to staff with the ``kyc.view_kycdocument`` permission.
 
     Each view is recorded in the case's audit trail. Files have no public URL.
     """
     if not request.user.has_perm("kyc.view_kycdocument"):
         raise Http404
-    document = get_object_or_404(KycDocument.objects.select_related("case"), pk=document_id)
-    kyc_document_viewed(document=document, viewer=request.user)
+    document = get_object_or_404(KycDocument.objects.select_related("case"), pk=kyc_document_id)
+    kyc_document_viewed(document=document, actor=request.user)
     response = FileResponse(document.file.open("rb"), content_type=document.content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

@@ -221,22 +221,22 @@ class LoanApplicationAdmin(admin.ModelAdmin):
     def get_urls(self):  # noqa: ANN201
         review = self.admin_site.admin_view(require_POST(self.review_view))
         return [
-            path("<uuid:pk>/review/", review, name="loans_loanapplication_review"),
+            path("<uuid:loan_application_id>/review/", review, name="loans_loanapplication_review"),
             *super().get_urls(),
         ]
 
-    def review_view(self, request: HttpRequest, pk: str) -> HttpResponse:
+    def review_view(self, request: HttpRequest, loan_application_id: str) -> HttpResponse:
         """Apply one action (approve / reject / reprocess) through the services."""
-        application = get_object_or_404(LoanApplication, pk=pk)
+        application = get_object_or_404(LoanApplication, pk=loan_application_id)
         back = HttpResponseRedirect(
             reverse("admin:loans_loanapplication_change", args=[application.pk])
         )
         action = request.POST.get("action")
-        note = request.POST.get("reason", "")
+        reason = request.POST.get("reason", "")
         try:
             if action == "approve":
                 result = loan_application_approve(
-                    application=application, officer=request.user, note=note
+                    loan_application_id=application.pk, actor=request.user, reason=reason
                 )
                 if result.status == LoanApplication.Status.APPROVED:
                     messages.success(request, f"{result.application_id} approved.")
@@ -245,10 +245,12 @@ class LoanApplicationAdmin(admin.ModelAdmin):
                         request, "First approval recorded; a second loan officer must approve."
                     )
             elif action == "reject":
-                loan_application_reject(application=application, officer=request.user, reason=note)
+                loan_application_reject(
+                    loan_application_id=application.pk, actor=request.user, reason=reason
+                )
                 messages.success(request, f"{application.application_id} rejected.")
             elif action == "reprocess":
-                loan_application_reprocess(application=application, officer=request.user)
+                loan_application_reprocess(loan_application_id=application.pk, actor=request.user)
                 messages.success(request, "The checks are running again.")
             else:
                 messages.error(request, "Unknown action.")

@@ -15,13 +15,15 @@ from .services import (
 LOAN_APPLICATION_STEPS = PipelineSteps(
     label="loan application",
     model=LoanApplication,
-    start=lambda application_id: loan_application_processing_start(application_pk=application_id),
-    run=lambda application: loan_application_run_checks(application=application),
-    complete=lambda application_id, outcome: loan_application_checks_complete(
-        application_pk=application_id, outcome=outcome
+    start=lambda loan_application_id: loan_application_processing_start(
+        loan_application_id=loan_application_id
     ),
-    fail=lambda application_id, error, final: loan_application_processing_failed(
-        application_pk=application_id, error=error, final=final
+    run=lambda application: loan_application_run_checks(application=application),
+    complete=lambda loan_application_id, outcome: loan_application_checks_complete(
+        loan_application_id=loan_application_id, outcome=outcome
+    ),
+    fail=lambda loan_application_id, error, final: loan_application_processing_failed(
+        loan_application_id=loan_application_id, error=error, final=final
     ),
     max_retries="LOAN_TASK_MAX_RETRIES",
     review_status=LoanApplication.Status.REVIEW,
@@ -29,8 +31,8 @@ LOAN_APPLICATION_STEPS = PipelineSteps(
 
 
 @shared_task(bind=True, max_retries=None, acks_late=True)
-def loan_application_process_task(self, application_pk: str) -> str:  # noqa: ANN001
+def loan_application_process_task(self, loan_application_id: str) -> str:  # noqa: ANN001
     """Run the three verification stages of one application; returns its resulting status
     (see :func:`smartbank.tasks.pipeline_task_run`: after ``settings.LOAN_TASK_MAX_RETRIES``
     engine errors the application goes to REVIEW)."""
-    return pipeline_task_run(self, LOAN_APPLICATION_STEPS, application_pk)
+    return pipeline_task_run(self, LOAN_APPLICATION_STEPS, loan_application_id)

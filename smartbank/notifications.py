@@ -24,6 +24,7 @@ from django.db import transaction
 from django.template import Context, engines
 from django.utils import timezone
 
+from .celery import enqueue_on_commit
 from .crypto import decrypt_text, encrypt_text
 from .models import Notification, NotificationEvent
 from .sms import get_sms_gateway
@@ -228,9 +229,7 @@ def notification_send(
         subject=subject[:200],
         body_encrypted=encrypt_text(body),
     )
-    from .tasks import notification_deliver_task  # tasks import this module
-
-    transaction.on_commit(lambda: notification_deliver_task.delay(str(notification.pk)))
+    enqueue_on_commit("smartbank.tasks.notification_deliver_task", str(notification.pk))
     logger.info("notification %s queued: %s %s", notification.pk, channel, template)
     return notification
 

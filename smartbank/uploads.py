@@ -109,7 +109,7 @@ def _open_image(data: bytes, content_type: str, max_pixels: int) -> Image.Image:
     truncated, or not the format libmagic announced).
     """
     # Truncated files must fail. face_recognition sets this process-wide flag to True when
-    # imported (kyc.faces puts it back); whoever flipped it, uploads need Pillow's default.
+    # imported (engines.faces puts it back); whoever flipped it, uploads need Pillow's default.
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():

@@ -295,20 +295,20 @@ class WaiverRequestAdmin(admin.ModelAdmin):
     def get_urls(self):  # noqa: ANN201
         review = self.admin_site.admin_view(require_POST(self.review_view))
         return [
-            path("<uuid:waiver_id>/review/", review, name="waivers_waiverrequest_review"),
+            path("<uuid:waiver_request_id>/review/", review, name="waivers_waiverrequest_review"),
             *super().get_urls(),
         ]
 
-    def review_view(self, request: HttpRequest, waiver_id: str) -> HttpResponse:
+    def review_view(self, request: HttpRequest, waiver_request_id: str) -> HttpResponse:
         """Apply one decision (approve / reject) through the services."""
-        waiver = get_object_or_404(WaiverRequest, pk=waiver_id)
+        waiver = get_object_or_404(WaiverRequest, pk=waiver_request_id)
         back = HttpResponseRedirect(reverse("admin:waivers_waiverrequest_change", args=[waiver.pk]))
         action = request.POST.get("action")
-        note = request.POST.get("reason", "")
+        reason = request.POST.get("reason", "")
         try:
             if action == "approve":
                 waiver = waiver_request_approve(
-                    waiver_id=waiver.pk, officer=request.user, note=note
+                    waiver_request_id=waiver.pk, actor=request.user, reason=reason
                 )
                 if waiver.status == WaiverRequest.Status.APPROVED:
                     messages.success(
@@ -322,7 +322,9 @@ class WaiverRequestAdmin(admin.ModelAdmin):
                         request, "First approval recorded; a second waiver officer must approve."
                     )
             elif action == "reject":
-                waiver_request_reject(waiver_id=waiver.pk, officer=request.user, reason_text=note)
+                waiver_request_reject(
+                    waiver_request_id=waiver.pk, actor=request.user, reason=reason
+                )
                 messages.success(request, "Waiver rejected; the customer is told why.")
             else:
                 messages.error(request, "Unknown action.")

@@ -16,9 +16,8 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 
+from smartbank.engines.documents.certificates import PatternError, normalise_number, parse_pattern
 from smartbank.models import AuditEvent, CheckRecord, StatusModel, TimeStampedModel
-
-from .certificates import PatternError, normalise_number, parse_pattern
 
 MONEY_MAX_DIGITS = 14
 MONEY_DECIMAL_PLACES = 2
@@ -81,8 +80,8 @@ class CertificateType(TimeStampedModel):
     """A certificate that can back a waiver, managed by staff.
 
     ``number_pattern`` is the regular expression every number of this certificate matches
-    (see :mod:`waivers.certificates` for the syntax supported); ``number_example`` is a number
-    that matches it, shown to customers.
+    (see :mod:`smartbank.engines.documents.certificates` for the syntax supported);
+    ``number_example`` is a number that matches it, shown to customers.
     """
 
     code = models.SlugField(max_length=40, unique=True)

@@ -1,26 +1,99 @@
 """The verification of a waiver's certificate: every check, in order (issue #5).
 
 Runs inside a Celery task, never in a web request. Reads the waiver and its scan, calls the
-engines (:mod:`smartbank.uploads`, :mod:`kyc.ocr`, :mod:`waivers.certificates`) and returns a
-:class:`~waivers.services.VerificationOutcome`;
-:func:`waivers.services.waiver_request_verification_complete` stores it and decides. Engine and
-storage errors propagate so the task can retry.
+engines (:mod:`smartbank.uploads`, :mod:`smartbank.engines.ocr`,
+:mod:`smartbank.engines.documents.certificates`) and returns a :class:`VerificationOutcome`;
+:func:`waivers.services.waiver_request_verification_complete` stores it and decides with
+:func:`decide`. Engine and storage errors propagate so the task can retry. Writes nothing.
 
 Checks: ``FILE`` (the scan opens), ``DOCUMENT_REUSE`` (no other waiver with the prior claim has
 the same SHA-256), ``CERTIFICATE_REUSE`` (nor the same certificate type and number), ``OCR``
 (mean confidence) and ``NUMBER_MATCH`` (the typed number among the candidates read).
+
+Owns the verification's result types (:class:`~smartbank.checks.CheckResult` per check,
+:class:`VerificationOutcome` per run), the reasons shown to customers (:data:`REASON_MESSAGES`,
+staff decisions' included) and :func:`decide`.
 """
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from rapidfuzz.distance import Levenshtein
 
-from kyc.ocr import OcrResult, ocr_image
+from smartbank import checks as shared_checks
+from smartbank.checks import CheckResult
+from smartbank.engines.documents import certificates
+from smartbank.engines.ocr import OcrResult, ocr_image
 from smartbank.uploads import UploadRejected, load_image
 
-from . import certificates
 from .models import WaiverCheck, WaiverRequest
 from .selectors import certificate_used_elsewhere, document_used_elsewhere
-from .services import CheckResult, VerificationOutcome
+
+__all__ = [
+    "REASON_MESSAGES",
+    "CheckResult",
+    "VerificationOutcome",
+    "decide",
+    "reason",
+    "waiver_request_run_checks",
+]
+
+REASON_MESSAGES: dict[str, str] = {
+    "UNREADABLE_DOCUMENT": "We could not open the certificate you uploaded.",
+    "DOCUMENT_REUSED": "This scan was already used for another waiver request.",
+    "CERTIFICATE_ALREADY_USED": "This certificate already backs another waiver request.",
+    "OCR_NO_TEXT": "We could not read any text on the certificate.",
+    "OCR_LOW_CONFIDENCE": "The certificate was hard to read, so a member of staff will check it.",
+    "CERTIFICATE_NUMBER_NOT_FOUND": (
+        "We could not find the certificate number you entered on the certificate."
+    ),
+    "CERTIFICATE_NUMBER_MISMATCH": (
+        "The number on the certificate differs by one character from the number you entered, "
+        "so a member of staff will check it."
+    ),
+    "CERTIFICATE_NUMBER_LOW_CONFIDENCE": (
+        "The certificate number was hard to read, so a member of staff will check it."
+    ),
+    "CERTIFICATE_NUMBER_UNCLEAR": (
+        "We could not read the certificate number clearly, so a member of staff will check it."
+    ),
+    "ENGINE_ERROR": "Automatic verification failed; a member of staff will check your certificate.",
+    "STAFF_APPROVED": "Approved by our loans team.",
+    "STAFF_REJECTED": "Rejected by our loans team.",
+}
+
+
+def reason(code: str, message: str | None = None) -> dict[str, str]:
+    """``{"code": code, "message": text}``; the text defaults to :data:`REASON_MESSAGES`."""
+    return shared_checks.reason(code, REASON_MESSAGES, message)
+
+
+def decide(checks: Sequence[CheckResult]) -> tuple[str, list[dict[str, str]]]:
+    """Seed 003's decision rule (:func:`smartbank.checks.decide`) over a waiver's checks.
+
+    Returns ``(WaiverRequest.Status VERIFIED / MANUAL_REVIEW / REJECTED, reasons)``, the
+    reasons those of the deciding checks.
+    """
+    status, reasons = shared_checks.decide(checks, REASON_MESSAGES)
+    return WaiverRequest.Status(status), reasons
+
+
+@dataclass(frozen=True)
+class VerificationOutcome:
+    """What the verification learnt, ready for
+    :func:`waivers.services.waiver_request_verification_complete`.
+
+    ``ocr`` is the OCR result as JSON (stored encrypted); ``candidates`` the numbers found,
+    each ``{"read", "number", "confidence", "line", "distance"}``.
+    """
+
+    checks: list[CheckResult]
+    ocr: dict[str, Any] | None = None
+    ocr_confidence: float | None = None
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+
 
 PASSED, REVIEW, FAILED = (
     WaiverCheck.Status.PASSED,
@@ -105,8 +178,8 @@ def _number_check(
 def waiver_request_run_checks(*, waiver: WaiverRequest) -> VerificationOutcome:
     """Run every check of ``waiver``'s certificate and return the outcome (nothing stored).
 
-    Raises what storage or Tesseract raise (``OSError``, :class:`kyc.ocr.OcrEngineError`), for
-    the task to retry.
+    Raises what storage or Tesseract raise (``OSError``,
+    :class:`smartbank.engines.ocr.OcrEngineError`), for the task to retry.
     """
     low = settings.WAIVER_OCR_LOW_CONFIDENCE
     with waiver.document.open("rb") as fh:

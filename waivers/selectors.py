@@ -88,12 +88,12 @@ def waiver_request_list_for_customer(*, customer: Any) -> QuerySet[WaiverRequest
     return _with_relations(WaiverRequest.objects.filter(customer=customer)).order_by("-created_at")
 
 
-def waiver_request_get(*, waiver_id: Any, viewer: Any) -> WaiverRequest | None:
+def waiver_request_get(*, waiver_request_id: Any, viewer: Any) -> WaiverRequest | None:
     """The waiver if ``viewer`` owns it or is staff who sees all waivers, else ``None``."""
     qs = _with_relations(WaiverRequest.objects.all())
     if not user_sees_all_waivers(user=viewer):
         qs = qs.filter(customer=viewer)
-    return qs.filter(pk=waiver_id).first()
+    return qs.filter(pk=waiver_request_id).first()
 
 
 def waiver_review_queue() -> QuerySet[WaiverRequest]:

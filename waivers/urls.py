@@ -6,6 +6,8 @@ app_name = "waivers"
 urlpatterns = [
     path("", views.waiver_request_list_view, name="list"),
     path("new/", views.waiver_request_create_view, name="create"),
-    path("<uuid:waiver_id>/", views.waiver_request_detail_view, name="detail"),
-    path("<uuid:waiver_id>/certificate/", views.waiver_certificate_view, name="certificate"),
+    path("<uuid:waiver_request_id>/", views.waiver_request_detail_view, name="detail"),
+    path(
+        "<uuid:waiver_request_id>/certificate/", views.waiver_certificate_view, name="certificate"
+    ),
 ]

@@ -92,9 +92,9 @@ def waiver_request_create_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def waiver_request_detail_view(request: HttpRequest, waiver_id: Any) -> HttpResponse:
+def waiver_request_detail_view(request: HttpRequest, waiver_request_id: Any) -> HttpResponse:
     """One of the customer's waivers; refreshes itself while PENDING or PROCESSING."""
-    waiver = waiver_request_get(waiver_id=waiver_id, viewer=request.user)
+    waiver = waiver_request_get(waiver_request_id=waiver_request_id, viewer=request.user)
     if waiver is None:
         raise Http404("No such waiver request.")
     refresh = waiver.status in (WaiverRequest.Status.PENDING, WaiverRequest.Status.PROCESSING)
@@ -111,15 +111,15 @@ def waiver_request_detail_view(request: HttpRequest, waiver_id: Any) -> HttpResp
 
 
 @staff_member_required
-def waiver_certificate_view(request: HttpRequest, waiver_id: Any) -> HttpResponse:
+def waiver_certificate_view(request: HttpRequest, waiver_request_id: Any) -> HttpResponse:
     """Stream a waiver's certificate scan to staff with ``waivers.view_waiverrequest``.
 
     Each view is recorded in the waiver's audit trail. Scans have no public URL.
     """
     if not user_sees_all_waivers(user=request.user):
         raise Http404
-    waiver = get_object_or_404(WaiverRequest, pk=waiver_id)
-    waiver_document_viewed(waiver=waiver, viewer=request.user)
+    waiver = get_object_or_404(WaiverRequest, pk=waiver_request_id)
+    waiver_document_viewed(waiver=waiver, actor=request.user)
     response = FileResponse(waiver.document.open("rb"), content_type=waiver.content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

@@ -88,7 +88,7 @@ class TokenObtainApi(APIView):
                 field="channel",
             )
         device = otp_device_ensure(user=user, channel=channel)
-        detail = otp_send(device_id=device.pk, purpose="login")
+        detail = otp_send(otp_device_id=device.pk, purpose="login")
         token = signing.dumps({"u": str(user.pk), "c": channel}, salt=MFA_SALT)
         return Response(
             self.OutputSerializer(
@@ -209,4 +209,4 @@ class RegistrationOtpResendApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         device = otp_device_ensure(user=profile.user, channel=serializer.validated_data["channel"])
-        return Response({"detail": otp_send(device_id=device.pk, purpose="verify")}, status=202)
+        return Response({"detail": otp_send(otp_device_id=device.pk, purpose="verify")}, status=202)

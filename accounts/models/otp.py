@@ -2,7 +2,8 @@
 
 Built on django-otp's ``Device`` (so ``django_otp.login``, ``user.is_verified()`` and the OTP
 admin site work) with its ``CooldownMixin`` (resend rate limit) and ``TimestampMixin``. The
-code itself is kept only as an HMAC (django-otp's own EmailDevice stores it in clear).
+code itself is kept only as an HMAC (django-otp's own EmailDevice stores it in clear). Codes are
+sent and checked by :mod:`accounts.services.otp`, never by the model.
 """
 
 from django.db import models
@@ -47,21 +48,12 @@ class OtpDevice(CooldownMixin, TimestampMixin, Device):
 
         return settings.OTP_RESEND_COOLDOWN_SECONDS
 
-    # django-otp API: the OTP admin site and django_otp.forms call these.
-    def generate_challenge(self) -> str:
-        from accounts.services.otp import otp_send
-
-        return otp_send(device_id=self.pk, purpose="login")
-
+    # django-otp API. Sending and checking codes are writes, done by accounts.services.otp:
+    # the staff login form (accounts.forms_otp.StaffLoginForm) calls them, so the inherited
+    # generate_challenge() / verify_token() stay django-otp's inert defaults (no code, False).
     def verify_is_allowed(self) -> tuple[bool, dict | None]:
         from django.conf import settings
 
         if self.failed_guesses >= settings.OTP_MAX_FAILED_GUESSES:
             return False, {"error_message": "Too many wrong codes. Ask for a new code."}
         return super().verify_is_allowed()
-
-    def verify_token(self, token: str) -> bool:
-        from accounts.services.otp import otp_check
-
-        # otp_check answers a status word; any non-empty word is truthy, so compare.
-        return otp_check(device_id=self.pk, token=token) == "OK"

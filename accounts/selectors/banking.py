@@ -58,9 +58,9 @@ def bank_account_get(*, user: Any, number: str) -> BankAccount | None:
     return BankAccount.objects.filter(user=user, number=number).first()
 
 
-def bank_account_get_by_id(*, user: Any, account_id: Any) -> BankAccount | None:
+def bank_account_get_by_id(*, user: Any, bank_account_id: Any) -> BankAccount | None:
     """``user``'s account with this id (the web pages' URLs), or ``None`` if not theirs."""
-    return BankAccount.objects.filter(user=user, pk=account_id).first()
+    return BankAccount.objects.filter(user=user, pk=bank_account_id).first()
 
 
 def _local_midnight(day: datetime.date) -> datetime.datetime:

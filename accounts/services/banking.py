@@ -19,6 +19,7 @@ from django.utils import timezone
 from stdnum import luhn
 
 from smartbank.errors import ApplicationError
+from smartbank.money import format_inr
 from smartbank.notifications import notification_send
 from smartbank.transitions import lock, transition
 
@@ -26,7 +27,6 @@ from ..events import account_event_record
 from ..models import REQUESTABLE_TYPES, AccountEvent, AccountType, BankAccount, LedgerEntry, User
 from ..selectors import customer_is_onboarded
 from ..selectors.banking import fixed_deposit_rate_for
-from ..templatetags.money import format_inr
 from .ledger import ledger_post, money_validate
 
 logger = logging.getLogger(__name__)
@@ -181,7 +181,7 @@ def loan_account_open(
     )
     _insert_with_unique_number(account)
     entry = ledger_post(
-        account_id=account.pk,
+        bank_account_id=account.pk,
         entry_type=LedgerEntry.EntryType.CREDIT,
         amount=amount,
         narration=narration,
@@ -231,8 +231,8 @@ def _fd_terms_set(
     account.fd_rate_percent = rate.annual_rate_percent
 
 
-def _locked(account_id: Any) -> BankAccount:
-    return lock(BankAccount, account_id, select_related=["user"])
+def _locked(bank_account_id: Any) -> BankAccount:
+    return lock(BankAccount, bank_account_id, select_related=["user"])
 
 
 def _required_reason(reason: str) -> str:
@@ -242,7 +242,7 @@ def _required_reason(reason: str) -> str:
 
 
 @transaction.atomic
-def bank_account_approve(*, account_id: Any, reviewer: Any) -> BankAccount:
+def bank_account_approve(*, bank_account_id: Any, actor: Any) -> BankAccount:
     """Staff open a requested account: REQUESTED -> ACTIVE, then post the opening credit.
 
     The opening credit is the first ledger entry (reference ``OPENING``):
@@ -251,11 +251,11 @@ def bank_account_approve(*, account_id: Any, reviewer: Any) -> BankAccount:
     Raises :class:`InvalidTransition` (409) when the account is not REQUESTED (e.g. approved
     already).
     """
-    account = _locked(account_id)
+    account = _locked(bank_account_id)
     now = timezone.now()
     account.opened_at = now
     account.decided_at = now
-    account.decided_by = reviewer
+    account.decided_by = actor
     if account.is_fixed_deposit:
         opening, narration = account.fd_principal, "Fixed deposit principal"
     else:
@@ -264,12 +264,12 @@ def bank_account_approve(*, account_id: Any, reviewer: Any) -> BankAccount:
         account,
         to=BankAccount.Status.ACTIVE,
         event=AccountEvent.Type.APPROVED,
-        actor=reviewer,
+        actor=actor,
         data={"opening_credit": str(money_validate(opening))},
         update_fields=["opened_at", "decided_at", "decided_by"],
     )
     entry = ledger_post(
-        account_id=account.pk,
+        bank_account_id=account.pk,
         entry_type=LedgerEntry.EntryType.CREDIT,
         amount=opening,
         narration=narration,
@@ -290,7 +290,7 @@ def bank_account_approve(*, account_id: Any, reviewer: Any) -> BankAccount:
 
 
 @transaction.atomic
-def bank_account_reject(*, account_id: Any, reviewer: Any, reason: str) -> BankAccount:
+def bank_account_reject(*, bank_account_id: Any, actor: Any, reason: str) -> BankAccount:
     """Staff refuse a requested account: REQUESTED -> REJECTED with ``reason`` (shown to the
     customer). Queues the ``account_rejected`` email.
 
@@ -298,15 +298,15 @@ def bank_account_reject(*, account_id: Any, reviewer: Any, reason: str) -> BankA
     :class:`InvalidTransition` when the account is not REQUESTED.
     """
     reason = _required_reason(reason)
-    account = _locked(account_id)
+    account = _locked(bank_account_id)
     account.decided_at = timezone.now()
-    account.decided_by = reviewer
+    account.decided_by = actor
     account.rejection_reason = reason
     transition(
         account,
         to=BankAccount.Status.REJECTED,
         event=AccountEvent.Type.REJECTED,
-        actor=reviewer,
+        actor=actor,
         reason=reason,
         update_fields=["decided_at", "decided_by", "rejection_reason"],
     )
@@ -323,14 +323,14 @@ def bank_account_reject(*, account_id: Any, reviewer: Any, reason: str) -> BankA
 
 
 @transaction.atomic
-def bank_account_freeze(*, account_id: Any, actor: Any, reason: str) -> BankAccount:
+def bank_account_freeze(*, bank_account_id: Any, actor: Any, reason: str) -> BankAccount:
     """ACTIVE -> FROZEN: the account takes no postings until unfrozen.
 
     Raises :class:`ApplicationError` ``required`` for an empty reason and
     :class:`InvalidTransition` when the account is not ACTIVE.
     """
     return _change(
-        account_id,
+        bank_account_id,
         to=BankAccount.Status.FROZEN,
         event=AccountEvent.Type.FROZEN,
         actor=actor,
@@ -339,10 +339,10 @@ def bank_account_freeze(*, account_id: Any, actor: Any, reason: str) -> BankAcco
 
 
 @transaction.atomic
-def bank_account_unfreeze(*, account_id: Any, actor: Any, reason: str = "") -> BankAccount:
+def bank_account_unfreeze(*, bank_account_id: Any, actor: Any, reason: str = "") -> BankAccount:
     """FROZEN -> ACTIVE. Raises :class:`InvalidTransition` when the account is not FROZEN."""
     return _change(
-        account_id,
+        bank_account_id,
         to=BankAccount.Status.ACTIVE,
         event=AccountEvent.Type.UNFROZEN,
         actor=actor,
@@ -351,7 +351,7 @@ def bank_account_unfreeze(*, account_id: Any, actor: Any, reason: str = "") -> B
 
 
 @transaction.atomic
-def bank_account_close(*, account_id: Any, actor: Any, reason: str) -> BankAccount:
+def bank_account_close(*, bank_account_id: Any, actor: Any, reason: str) -> BankAccount:
     """ACTIVE -> CLOSED, for good. The balance at closing is recorded in the event (paying it
     out is outside this portal).
 
@@ -359,7 +359,7 @@ def bank_account_close(*, account_id: Any, actor: Any, reason: str) -> BankAccou
     :class:`InvalidTransition` when the account is not ACTIVE.
     """
     return _change(
-        account_id,
+        bank_account_id,
         to=BankAccount.Status.CLOSED,
         event=AccountEvent.Type.CLOSED,
         actor=actor,
@@ -367,8 +367,8 @@ def bank_account_close(*, account_id: Any, actor: Any, reason: str) -> BankAccou
     )
 
 
-def _change(account_id: Any, *, to: str, event: str, actor: Any, reason: str) -> BankAccount:
-    account = _locked(account_id)
+def _change(bank_account_id: Any, *, to: str, event: str, actor: Any, reason: str) -> BankAccount:
+    account = _locked(bank_account_id)
     data: dict[str, Any] = {}
     if to == BankAccount.Status.CLOSED:
         data["closing_balance"] = str(account.balance)

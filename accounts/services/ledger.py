@@ -44,7 +44,7 @@ def money_validate(amount: Any, *, field: str = "amount") -> Decimal:
 @transaction.atomic
 def ledger_post(
     *,
-    account_id: Any,
+    bank_account_id: Any,
     entry_type: str,
     amount: Decimal,
     narration: str,
@@ -75,7 +75,7 @@ def ledger_post(
         raise ApplicationError(
             "A reference has at most 64 characters.", code="invalid", field="reference"
         )
-    account = BankAccount.objects.select_for_update().get(pk=account_id)
+    account = BankAccount.objects.select_for_update().get(pk=bank_account_id)
     if account.status != BankAccount.Status.ACTIVE:
         raise ApplicationError(
             f"The account is {account.get_status_display().lower()}; it takes no postings.",

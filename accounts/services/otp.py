@@ -60,7 +60,7 @@ def otp_device_ensure(*, user: Any, channel: str) -> OtpDevice:
 
 
 @transaction.atomic
-def otp_send(*, device_id: Any, purpose: str) -> str:
+def otp_send(*, otp_device_id: Any, purpose: str) -> str:
     """Issue a new code on the device and send it; returns "We sent a code to n***@x.com".
 
     ``purpose`` is ``verify`` (contact verification) or ``login`` (second factor). A new code
@@ -68,7 +68,7 @@ def otp_send(*, device_id: Any, purpose: str) -> str:
     :class:`ApplicationError` code ``OTP_RESEND_TOO_SOON`` inside the resend cooldown and
     ``OTP_TOO_MANY_CODES`` past the hourly cap (which bounds guessing across resends).
     """
-    device = OtpDevice.objects.select_for_update().select_related("user").get(pk=device_id)
+    device = OtpDevice.objects.select_for_update().select_related("user").get(pk=otp_device_id)
     allowed, data = device.generate_is_allowed()
     if not allowed:
         wait = max(1, int((data["next_generation_at"] - timezone.now()).total_seconds()))
@@ -115,13 +115,13 @@ def otp_send(*, device_id: Any, purpose: str) -> str:
 
 
 @transaction.atomic
-def otp_check(*, device_id: Any, token: str) -> str:
+def otp_check(*, otp_device_id: Any, token: str) -> str:
     """Check ``token`` against the device's current code.
 
     Returns ``OK`` (the code is consumed, the device confirmed), or ``INVALID``, ``EXPIRED``,
     ``NO_CODE``, ``LOCKED``. Every wrong guess counts towards the lock.
     """
-    device = OtpDevice.objects.select_for_update().get(pk=device_id)
+    device = OtpDevice.objects.select_for_update().get(pk=otp_device_id)
     if device.failed_guesses >= settings.OTP_MAX_FAILED_GUESSES:
         return "LOCKED"
     if not device.token_hash:
@@ -165,7 +165,7 @@ def otp_verify(*, user: Any, channel: str, token: str) -> OtpDevice:
     ``OTP_EXPIRED``, ``OTP_NO_CODE`` or ``OTP_LOCKED`` and a message for the user.
     """
     device = OtpDevice.objects.filter(user=user, channel=channel).first()
-    result = "NO_CODE" if device is None else otp_check(device_id=device.pk, token=token)
+    result = "NO_CODE" if device is None else otp_check(otp_device_id=device.pk, token=token)
     if result != "OK":
         raise ApplicationError(CHECK_MESSAGES[result], code=f"OTP_{result}", field="otp")
     return device
@@ -199,7 +199,7 @@ def contact_verification_start(*, user: Any) -> None:
     """Create both devices and send the first verification codes (after registration)."""
     for channel in (OtpDevice.Channel.EMAIL, OtpDevice.Channel.SMS):
         device = otp_device_ensure(user=user, channel=channel)
-        otp_send(device_id=device.pk, purpose="verify")
+        otp_send(otp_device_id=device.pk, purpose="verify")
 
 
 def login_channels(*, user: Any) -> list[str]:

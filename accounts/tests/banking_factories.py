@@ -57,7 +57,7 @@ def open_account(
     user = user or onboarded_customer()
     reviewer = reviewer or UserFactory(is_staff=True, is_superuser=True)
     account = bank_account_request(user=user, account_type=account_type, **terms)
-    return bank_account_approve(account_id=account.pk, reviewer=reviewer)
+    return bank_account_approve(bank_account_id=account.pk, actor=reviewer)
 
 
 def local_datetime(day: datetime.date, hour: int = 12) -> datetime.datetime:

@@ -1,27 +1,14 @@
-"""Factories for users and customer profiles."""
+"""Factories for customer profiles; users come from :mod:`smartbank.tests.factories` (one user
+factory for every app's tests), re-exported here."""
 
 import datetime
 
 import factory
 
-from accounts.models import CustomerProfile, User
+from accounts.models import CustomerProfile
+from smartbank.tests.factories import TEST_PASSWORD, UserFactory
 
-TEST_PASSWORD = "Correct-Horse-Battery-42"  # noqa: S105 - test credential
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    email = factory.Sequence(lambda n: f"customer{n}@example.com")
-    full_name = "Neil Armstrong"
-    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
-
-    @factory.post_generation
-    def saved(obj, create, extracted, **kwargs):  # noqa: ANN001, ANN201, N805
-        if create:
-            obj.save()
+__all__ = ["TEST_PASSWORD", "CustomerProfileFactory", "UserFactory"]
 
 
 class CustomerProfileFactory(factory.django.DjangoModelFactory):

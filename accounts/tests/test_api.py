@@ -11,8 +11,8 @@ from rest_framework.test import APIClient
 from accounts.tests.auth import api_client_for, last_email_code, login_verified
 from accounts.tests.factories import TEST_PASSWORD, CustomerProfileFactory
 from kyc.models import KycCase, KycCheck
-from kyc.tests import cards
 from kyc.tests.factories import KycCaseFactory
+from smartbank.tests import cards
 
 pytestmark = pytest.mark.django_db
 

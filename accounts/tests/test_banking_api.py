@@ -179,7 +179,7 @@ def test_statement_filters_by_local_dates_with_opening_and_closing_balances(revi
     account = open_account(user=user, reviewer=reviewer)
     _backdate(account.entries.get(), local_datetime(datetime.date(2025, 3, 1)))
     march = ledger_post(
-        account_id=account.pk,
+        bank_account_id=account.pk,
         entry_type="CREDIT",
         amount=Decimal("500.00"),
         narration="Salary",
@@ -187,7 +187,7 @@ def test_statement_filters_by_local_dates_with_opening_and_closing_balances(revi
     )
     _backdate(march, local_datetime(datetime.date(2025, 3, 31), hour=23))
     april = ledger_post(
-        account_id=account.pk,
+        bank_account_id=account.pk,
         entry_type="DEBIT",
         amount=Decimal("200.25"),
         narration="Electricity bill",

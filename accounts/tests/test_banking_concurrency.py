@@ -45,7 +45,7 @@ def test_two_staff_approving_at_once_yield_one_approval_and_one_error(reviewer):
 
     def approve():
         try:
-            bank_account_approve(account_id=account.pk, reviewer=reviewer)
+            bank_account_approve(bank_account_id=account.pk, actor=reviewer)
             results.append("ok")
         except InvalidTransition:
             results.append("refused")
@@ -67,9 +67,9 @@ def test_approve_and_reject_at_once_yield_exactly_one_decision(reviewer):
     def act(action):
         try:
             if action == "approve":
-                bank_account_approve(account_id=account.pk, reviewer=reviewer)
+                bank_account_approve(bank_account_id=account.pk, actor=reviewer)
             else:
-                bank_account_reject(account_id=account.pk, reviewer=reviewer, reason="Duplicate")
+                bank_account_reject(bank_account_id=account.pk, actor=reviewer, reason="Duplicate")
             results.append("ok")
         except InvalidTransition:
             results.append("refused")
@@ -89,7 +89,7 @@ def test_concurrent_credits_from_eight_threads_lose_no_update(reviewer):
     def credit_ten_times(worker):
         for i in range(10):
             ledger_post(
-                account_id=account.pk,
+                bank_account_id=account.pk,
                 entry_type=LedgerEntry.EntryType.CREDIT,
                 amount=Decimal("10.00"),
                 narration="Deposit",
@@ -118,7 +118,7 @@ def test_concurrent_debits_never_overdraw(reviewer):
         for _ in range(3):
             try:
                 ledger_post(
-                    account_id=account.pk,
+                    bank_account_id=account.pk,
                     entry_type=LedgerEntry.EntryType.DEBIT,
                     amount=Decimal("150.00"),
                     narration="ATM withdrawal",

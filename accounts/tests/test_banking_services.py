@@ -142,7 +142,7 @@ def test_the_database_refuses_a_number_starting_with_zero():
 def test_approval_opens_the_account_with_the_opening_deposit_as_first_entry(reviewer):
     account = bank_account_request(user=onboarded_customer(), account_type=AccountType.SAVINGS)
 
-    bank_account_approve(account_id=account.pk, reviewer=reviewer)
+    bank_account_approve(bank_account_id=account.pk, actor=reviewer)
 
     account.refresh_from_db()
     assert account.status == BankAccount.Status.ACTIVE
@@ -169,7 +169,7 @@ def test_the_opening_deposit_comes_from_settings(reviewer):
 def test_approving_twice_raises_invalid_transition_and_posts_once(reviewer):
     account = open_account(reviewer=reviewer)
     with pytest.raises(InvalidTransition, match="cannot move to ACTIVE"):
-        bank_account_approve(account_id=account.pk, reviewer=reviewer)
+        bank_account_approve(bank_account_id=account.pk, actor=reviewer)
     account.refresh_from_db()
     assert account.balance == Decimal("1000.00")
     assert account.entries.count() == 1
@@ -183,7 +183,7 @@ def test_approval_and_rejection_email_the_customer(reviewer, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         opened = open_account(user=user, reviewer=reviewer)
         refused = bank_account_request(user=user, account_type=AccountType.CURRENT)
-        bank_account_reject(account_id=refused.pk, reviewer=reviewer, reason="Duplicate request.")
+        bank_account_reject(bank_account_id=refused.pk, actor=reviewer, reason="Duplicate request.")
 
     assert set(Notification.objects.filter(user=user).values_list("template", "status")) == {
         ("account_opened", "SENT"),
@@ -202,10 +202,10 @@ def test_approval_and_rejection_email_the_customer(reviewer, django_capture_on_c
 def test_reject_needs_a_reason_and_records_it(reviewer):
     account = bank_account_request(user=onboarded_customer(), account_type=AccountType.SAVINGS)
     with pytest.raises(ApplicationError) as missing:
-        bank_account_reject(account_id=account.pk, reviewer=reviewer, reason="  ")
+        bank_account_reject(bank_account_id=account.pk, actor=reviewer, reason="  ")
     assert missing.value.field == "reason"
 
-    bank_account_reject(account_id=account.pk, reviewer=reviewer, reason="Address unverified.")
+    bank_account_reject(bank_account_id=account.pk, actor=reviewer, reason="Address unverified.")
 
     account.refresh_from_db()
     assert account.status == BankAccount.Status.REJECTED
@@ -214,25 +214,28 @@ def test_reject_needs_a_reason_and_records_it(reviewer):
     event = account.events.get(type=AccountEvent.Type.REJECTED)
     assert event.data == {"from": "REQUESTED", "to": "REJECTED", "reason": "Address unverified."}
     with pytest.raises(InvalidTransition):
-        bank_account_approve(account_id=account.pk, reviewer=reviewer)
+        bank_account_approve(bank_account_id=account.pk, actor=reviewer)
 
 
 def test_freeze_unfreeze_and_close_follow_the_state_machine(reviewer):
     account = open_account(reviewer=reviewer)
 
-    bank_account_freeze(account_id=account.pk, actor=reviewer, reason="Suspicious activity")
+    bank_account_freeze(bank_account_id=account.pk, actor=reviewer, reason="Suspicious activity")
     with pytest.raises(ApplicationError) as frozen:
         ledger_post(
-            account_id=account.pk, entry_type=CREDIT, amount=Decimal("1.00"), narration="Deposit"
+            bank_account_id=account.pk,
+            entry_type=CREDIT,
+            amount=Decimal("1.00"),
+            narration="Deposit",
         )
     assert frozen.value.code == "ACCOUNT_NOT_ACTIVE"
     with pytest.raises(InvalidTransition):
-        bank_account_close(account_id=account.pk, actor=reviewer, reason="Customer request")
+        bank_account_close(bank_account_id=account.pk, actor=reviewer, reason="Customer request")
 
-    bank_account_unfreeze(account_id=account.pk, actor=reviewer)
-    bank_account_close(account_id=account.pk, actor=reviewer, reason="Customer request")
+    bank_account_unfreeze(bank_account_id=account.pk, actor=reviewer)
+    bank_account_close(bank_account_id=account.pk, actor=reviewer, reason="Customer request")
     with pytest.raises(InvalidTransition):
-        bank_account_unfreeze(account_id=account.pk, actor=reviewer)
+        bank_account_unfreeze(bank_account_id=account.pk, actor=reviewer)
 
     account.refresh_from_db()
     assert account.status == BankAccount.Status.CLOSED
@@ -253,10 +256,13 @@ def test_postings_keep_the_balance_equal_to_the_last_balance_after(reviewer):
     account = open_account(reviewer=reviewer)
 
     ledger_post(
-        account_id=account.pk, entry_type=CREDIT, amount=Decimal("250.50"), narration="Cash deposit"
+        bank_account_id=account.pk,
+        entry_type=CREDIT,
+        amount=Decimal("250.50"),
+        narration="Cash deposit",
     )
     entry = ledger_post(
-        account_id=account.pk,
+        bank_account_id=account.pk,
         entry_type=DEBIT,
         amount=Decimal("1250.50"),
         narration="ATM withdrawal",
@@ -277,7 +283,10 @@ def test_a_debit_beyond_the_balance_is_refused(reviewer):
     account = open_account(reviewer=reviewer)
     with pytest.raises(ApplicationError) as refused:
         ledger_post(
-            account_id=account.pk, entry_type=DEBIT, amount=Decimal("1000.01"), narration="Transfer"
+            bank_account_id=account.pk,
+            entry_type=DEBIT,
+            amount=Decimal("1000.01"),
+            narration="Transfer",
         )
     assert refused.value.code == "INSUFFICIENT_FUNDS"
     account.refresh_from_db()
@@ -289,7 +298,10 @@ def test_posting_to_an_account_not_yet_open_is_refused():
     account = bank_account_request(user=onboarded_customer(), account_type=AccountType.SAVINGS)
     with pytest.raises(ApplicationError) as refused:
         ledger_post(
-            account_id=account.pk, entry_type=CREDIT, amount=Decimal("10.00"), narration="Deposit"
+            bank_account_id=account.pk,
+            entry_type=CREDIT,
+            amount=Decimal("10.00"),
+            narration="Deposit",
         )
     assert refused.value.code == "ACCOUNT_NOT_ACTIVE"
     assert LedgerEntry.objects.count() == 0
@@ -299,7 +311,7 @@ def test_a_reference_is_posted_only_once_per_account(reviewer):
     account = open_account(reviewer=reviewer)
     other = open_account(reviewer=reviewer)
     ledger_post(
-        account_id=account.pk,
+        bank_account_id=account.pk,
         entry_type=CREDIT,
         amount=Decimal("5000.00"),
         narration="Loan disbursal",
@@ -307,7 +319,7 @@ def test_a_reference_is_posted_only_once_per_account(reviewer):
     )
     with pytest.raises(ConflictError) as twice:
         ledger_post(
-            account_id=account.pk,
+            bank_account_id=account.pk,
             entry_type=CREDIT,
             amount=Decimal("5000.00"),
             narration="Loan disbursal",
@@ -316,7 +328,7 @@ def test_a_reference_is_posted_only_once_per_account(reviewer):
     assert twice.value.code == "DUPLICATE_POSTING"
     # The same reference on another account is a different posting.
     ledger_post(
-        account_id=other.pk,
+        bank_account_id=other.pk,
         entry_type=CREDIT,
         amount=Decimal("1.00"),
         narration="Loan disbursal",
@@ -332,7 +344,7 @@ def test_a_reference_is_posted_only_once_per_account(reviewer):
 def test_amounts_must_be_positive_decimals_in_paise(reviewer, amount):
     account = open_account(reviewer=reviewer)
     with pytest.raises(ApplicationError) as bad:
-        ledger_post(account_id=account.pk, entry_type=CREDIT, amount=amount, narration="x")
+        ledger_post(bank_account_id=account.pk, entry_type=CREDIT, amount=amount, narration="x")
     assert bad.value.code == "INVALID_AMOUNT"
 
 

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from accounts.models import AccountEvent, AccountType, BankAccount, LedgerEntry
 from accounts.services import bank_account_request, ledger_post
-from accounts.templatetags.money import format_inr
 from accounts.tests.auth import login_verified
 from accounts.tests.banking_factories import (
     FixedDepositRateFactory,
@@ -20,6 +19,7 @@ from accounts.tests.banking_factories import (
     open_account,
 )
 from accounts.tests.factories import CustomerProfileFactory
+from smartbank.money import format_inr
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +158,7 @@ def _history(reviewer):
         created_at=local_datetime(datetime.date(2025, 3, 1))
     )  # entries refuse save(); a queryset update stands in for the passage of time
     salary = ledger_post(
-        account_id=account.pk,
+        bank_account_id=account.pk,
         entry_type="CREDIT",
         amount=Decimal("150000.00"),
         narration="Salary March",
@@ -168,7 +168,7 @@ def _history(reviewer):
         created_at=local_datetime(datetime.date(2025, 3, 31), hour=23)
     )
     bill = ledger_post(
-        account_id=account.pk,
+        bank_account_id=account.pk,
         entry_type="DEBIT",
         amount=Decimal("200.25"),
         narration='=HYPERLINK("http://evil")',

@@ -49,7 +49,7 @@ def test_a_debit_reduces_what_is_owed_and_never_below_zero():
     )
 
     ledger_post(
-        account_id=account.pk,
+        bank_account_id=account.pk,
         entry_type=LedgerEntry.EntryType.DEBIT,
         amount=Decimal("400.00"),
         narration="Waiver",
@@ -57,7 +57,7 @@ def test_a_debit_reduces_what_is_owed_and_never_below_zero():
     )
     with pytest.raises(ApplicationError) as caught:
         ledger_post(
-            account_id=account.pk,
+            bank_account_id=account.pk,
             entry_type=LedgerEntry.EntryType.DEBIT,
             amount=Decimal("600.01"),
             narration="Waiver",

@@ -12,7 +12,7 @@ def test_admin_login_refuses_a_wrong_otp(client, reviewer, django_capture_on_com
     # Given a staff member with an email device and a code just sent to it
     device = otp_device_ensure(user=reviewer, channel=OtpDevice.Channel.EMAIL)
     with django_capture_on_commit_callbacks(execute=True):
-        otp_send(device_id=device.pk, purpose="login")
+        otp_send(otp_device_id=device.pk, purpose="login")
     # When someone who knows the password types a wrong code
     response = client.post(
         "/admin/login/?next=/admin/",

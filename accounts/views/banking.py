@@ -34,8 +34,8 @@ from ..services import bank_account_request
 from ..services.banking import ONBOARDING_MESSAGES, CustomerNotOnboarded
 
 
-def _own_account(request: HttpRequest, account_id: UUID) -> BankAccount:
-    account = bank_account_get_by_id(user=request.user, account_id=account_id)
+def _own_account(request: HttpRequest, bank_account_id: UUID) -> BankAccount:
+    account = bank_account_get_by_id(user=request.user, bank_account_id=bank_account_id)
     if account is None:
         raise Http404("No such account.")
     return account
@@ -105,9 +105,9 @@ def bank_account_request_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def bank_account_statement_view(request: HttpRequest, account_id: UUID) -> HttpResponse:
+def bank_account_statement_view(request: HttpRequest, bank_account_id: UUID) -> HttpResponse:
     """One account in full: number, balance, FD maturity, and the ledger filtered by date."""
-    account = _own_account(request, account_id)
+    account = _own_account(request, bank_account_id)
     form = StatementFilterForm(request.GET or None)
     date_from, date_to = form.period()
     statement = bank_account_statement(account=account, date_from=date_from, date_to=date_to)
@@ -132,13 +132,13 @@ def _csv_cell(value: Any) -> str:
 
 @require_GET
 @login_required
-def bank_account_statement_csv_view(request: HttpRequest, account_id: UUID) -> HttpResponse:
+def bank_account_statement_csv_view(request: HttpRequest, bank_account_id: UUID) -> HttpResponse:
     """The statement as a CSV download, with the same ``from`` / ``to`` filter as the page.
 
     Columns: date (local, ``YYYY-MM-DD HH:MM``), narration, reference, debit, credit and
     balance in INR with 2 decimal places (no grouping, no rupee sign).
     """
-    account = _own_account(request, account_id)
+    account = _own_account(request, bank_account_id)
     form = StatementFilterForm(request.GET or None)
     date_from, date_to = form.period()
     statement = bank_account_statement(account=account, date_from=date_from, date_to=date_to)
@@ -168,9 +168,9 @@ def bank_account_statement_csv_view(request: HttpRequest, account_id: UUID) -> H
 urlpatterns = [
     path("bank/", bank_account_list_view, name="bank-list"),
     path("bank/request/", bank_account_request_view, name="bank-request"),
-    path("bank/<uuid:account_id>/", bank_account_statement_view, name="bank-statement"),
+    path("bank/<uuid:bank_account_id>/", bank_account_statement_view, name="bank-statement"),
     path(
-        "bank/<uuid:account_id>/statement.csv",
+        "bank/<uuid:bank_account_id>/statement.csv",
         bank_account_statement_csv_view,
         name="bank-statement-csv",
     ),

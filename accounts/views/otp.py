@@ -40,7 +40,7 @@ def contact_verify_view(request: HttpRequest) -> HttpResponse:
         if channel in forms and action == "resend":
             try:
                 device = otp_device_ensure(user=request.user, channel=channel)
-                messages.info(request, otp_send(device_id=device.pk, purpose="verify"))
+                messages.info(request, otp_send(otp_device_id=device.pk, purpose="verify"))
             except ApplicationError as exc:
                 messages.error(request, exc.message)
             return redirect(request.get_full_path())
@@ -92,7 +92,7 @@ def otp_view(request: HttpRequest) -> HttpResponse:
             channel = channel_form.cleaned_data["channel"]
             try:
                 device = otp_device_ensure(user=request.user, channel=channel)
-                messages.info(request, otp_send(device_id=device.pk, purpose="login"))
+                messages.info(request, otp_send(otp_device_id=device.pk, purpose="login"))
                 request.session["otp_channel"] = channel
                 sent_channel = channel
             except ApplicationError as exc:

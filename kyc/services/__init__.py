@@ -6,18 +6,14 @@ row, checks ``KycCase.ALLOWED_TRANSITIONS``, saves with ``update_fields`` and ap
 audit event").
 
 Modules: :mod:`.submission`, :mod:`.processing` (the pipeline's status changes),
-:mod:`.review` (staff). Import from ``kyc.services``.
+:mod:`.review` (staff). Import from ``kyc.services``. The pipeline's result types, reasons
+and decision rule live in :mod:`kyc.pipeline`, which these modules import (never the reverse).
 """
 
 from .processing import (
-    REASON_MESSAGES,
-    CheckResult,
-    PipelineOutcome,
-    decide,
     kyc_case_complete,
     kyc_case_processing_failed,
     kyc_case_processing_start,
-    reason,
 )
 from .review import (
     kyc_case_approve,
@@ -29,7 +25,6 @@ from .submission import (
     ID_NUMBER_FORMATS,
     UploadedDocument,
     check_document,
-    kyc_case_id_number,
     kyc_case_submit,
     validate_id_number,
 )
@@ -37,21 +32,15 @@ from .submission import _store_document as _store_document
 
 __all__ = [
     "ID_NUMBER_FORMATS",
-    "REASON_MESSAGES",
-    "CheckResult",
-    "PipelineOutcome",
     "UploadedDocument",
     "check_document",
-    "decide",
     "kyc_case_approve",
     "kyc_case_complete",
-    "kyc_case_id_number",
     "kyc_case_processing_failed",
     "kyc_case_processing_start",
     "kyc_case_reject",
     "kyc_case_request_resubmission",
     "kyc_case_submit",
     "kyc_document_viewed",
-    "reason",
     "validate_id_number",
 ]

@@ -11,26 +11,27 @@ from smartbank.transitions import lock, transition
 
 from ..events import kyc_case_event_record
 from ..models import KycCase, KycCaseEvent, KycDocument
+from ..pipeline import reason as reason_of
 from ..selectors import kyc_case_latest
-from .processing import kyc_decision_notify, reason
+from .processing import kyc_decision_notify
 
 _DECISION_FIELDS = ["reasons", "decided_by", "decided_at", "review_note"]
 
 
 @transaction.atomic
-def kyc_case_approve(*, case_id: Any, reviewer: Any, note: str = "") -> KycCase:
+def kyc_case_approve(*, kyc_case_id: Any, actor: Any, reason: str = "") -> KycCase:
     """Staff approve a case in MANUAL_REVIEW. Raises :class:`InvalidTransition` otherwise."""
-    case = lock(KycCase, case_id)
-    case.reasons = [reason("STAFF_APPROVED", note or None)]
-    case.decided_by = reviewer
+    case = lock(KycCase, kyc_case_id)
+    case.reasons = [reason_of("STAFF_APPROVED", reason or None)]
+    case.decided_by = actor
     case.decided_at = timezone.now()
-    case.review_note = note
+    case.review_note = reason
     transition(
         case,
         to=KycCase.Status.VERIFIED,
         event=KycCaseEvent.Type.REVIEW_APPROVED,
-        actor=reviewer,
-        data={"note": note},
+        actor=actor,
+        data={"note": reason},
         update_fields=_DECISION_FIELDS,
     )
     kyc_decision_notify(case=case)
@@ -38,25 +39,25 @@ def kyc_case_approve(*, case_id: Any, reviewer: Any, note: str = "") -> KycCase:
 
 
 @transaction.atomic
-def kyc_case_reject(*, case_id: Any, reviewer: Any, reason_text: str) -> KycCase:
+def kyc_case_reject(*, kyc_case_id: Any, actor: Any, reason: str) -> KycCase:
     """Staff reject a case in MANUAL_REVIEW with a reason shown to the customer.
 
     Raises :class:`ApplicationError` without a reason, :class:`InvalidTransition` when the case
     is not in MANUAL_REVIEW.
     """
-    if not reason_text.strip():
+    if not reason.strip():
         raise ApplicationError("Give a reason for the rejection.", code="required", field="reason")
-    case = lock(KycCase, case_id)
-    case.reasons = [reason("STAFF_REJECTED", reason_text.strip())]
-    case.decided_by = reviewer
+    case = lock(KycCase, kyc_case_id)
+    case.reasons = [reason_of("STAFF_REJECTED", reason.strip())]
+    case.decided_by = actor
     case.decided_at = timezone.now()
-    case.review_note = reason_text.strip()
+    case.review_note = reason.strip()
     transition(
         case,
         to=KycCase.Status.REJECTED,
         event=KycCaseEvent.Type.REVIEW_REJECTED,
-        actor=reviewer,
-        reason=reason_text.strip(),
+        actor=actor,
+        reason=reason.strip(),
         update_fields=_DECISION_FIELDS,
     )
     kyc_decision_notify(case=case)
@@ -64,16 +65,16 @@ def kyc_case_reject(*, case_id: Any, reviewer: Any, reason_text: str) -> KycCase
 
 
 @transaction.atomic
-def kyc_case_request_resubmission(*, case_id: Any, reviewer: Any, reason_text: str) -> KycCase:
+def kyc_case_request_resubmission(*, kyc_case_id: Any, actor: Any, reason: str) -> KycCase:
     """Staff ask the customer to submit again: the case is closed as REJECTED and the
     customer gets one more attempt beyond ``settings.KYC_MAX_ATTEMPTS``.
 
     Allowed from MANUAL_REVIEW, or from REJECTED when not already granted. Raises
     :class:`InvalidTransition` otherwise (so it cannot be applied twice).
     """
-    if not reason_text.strip():
+    if not reason.strip():
         raise ApplicationError("Say what to resubmit.", code="required", field="reason")
-    case = lock(KycCase, case_id)
+    case = lock(KycCase, kyc_case_id)
     latest = kyc_case_latest(user=case.user)
     if case.resubmission_allowed or latest is None or latest.pk != case.pk:
         raise InvalidTransition(
@@ -84,10 +85,10 @@ def kyc_case_request_resubmission(*, case_id: Any, reviewer: Any, reason_text: s
             f"A case in {case.status} cannot be sent back.", code="INVALID_TRANSITION"
         )
     case.resubmission_allowed = True
-    case.reasons = [reason("RESUBMISSION_REQUESTED", reason_text.strip())]
-    case.decided_by = reviewer
+    case.reasons = [reason_of("RESUBMISSION_REQUESTED", reason.strip())]
+    case.decided_by = actor
     case.decided_at = timezone.now()
-    case.review_note = reason_text.strip()
+    case.review_note = reason.strip()
     update_fields = ["resubmission_allowed", *_DECISION_FIELDS]
     event = KycCaseEvent.Type.RESUBMISSION_REQUESTED
     if case.status == KycCase.Status.MANUAL_REVIEW:
@@ -95,8 +96,8 @@ def kyc_case_request_resubmission(*, case_id: Any, reviewer: Any, reason_text: s
             case,
             to=KycCase.Status.REJECTED,
             event=event,
-            actor=reviewer,
-            reason=reason_text.strip(),
+            actor=actor,
+            reason=reason.strip(),
             update_fields=update_fields,
         )
     else:  # already REJECTED: the status stays, the customer gets one more attempt
@@ -104,18 +105,18 @@ def kyc_case_request_resubmission(*, case_id: Any, reviewer: Any, reason_text: s
         kyc_case_event_record(
             case=case,
             type=event,
-            actor=reviewer,
-            data={"from": case.status, "to": case.status, "reason": reason_text.strip()},
+            actor=actor,
+            data={"from": case.status, "to": case.status, "reason": reason.strip()},
         )
     kyc_decision_notify(case=case)
     return case
 
 
-def kyc_document_viewed(*, document: KycDocument, viewer: Any) -> None:
+def kyc_document_viewed(*, document: KycDocument, actor: Any) -> None:
     """Record that a member of staff opened a customer's document (access audit)."""
     kyc_case_event_record(
         case=document.case,
         type=KycCaseEvent.Type.DOCUMENT_VIEWED,
-        actor=viewer,
+        actor=actor,
         data={"document": str(document.id), "kind": document.kind},
     )

@@ -10,11 +10,12 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from smartbank.crypto import decrypt_text, encrypt_text
+from smartbank.celery import enqueue_on_commit
+from smartbank.crypto import encrypt_text
+from smartbank.engines.documents import mask_id_number, normalise_id_number
 from smartbank.errors import ApplicationError, ConflictError
 from smartbank.uploads import UploadRejected, check_upload
 
-from ..documents import mask_id_number, normalise_id_number
 from ..events import kyc_case_event_record
 from ..models import IdType, KycCase, KycCaseEvent, KycDocument
 from ..selectors import id_number_hash, id_number_registered_to_other
@@ -153,12 +154,5 @@ def kyc_case_submit(
     )
     logger.info("kyc case %s submitted (attempt %s)", case.id, case.attempt)
 
-    from ..tasks import kyc_case_verify_task
-
-    transaction.on_commit(lambda: kyc_case_verify_task.delay(str(case.id)))
+    enqueue_on_commit("kyc.tasks.kyc_case_verify_task", str(case.id))
     return case
-
-
-def kyc_case_id_number(*, case: KycCase) -> str:
-    """The case's ID number in clear, for the pipeline only. Never log or display it."""
-    return decrypt_text(case.id_number_encrypted)

@@ -4,11 +4,11 @@ import datetime
 
 import factory
 
-from accounts.tests.factories import UserFactory
-from kyc.documents import mask_id_number
 from kyc.models import KycCase
 from kyc.selectors import id_number_hash
 from smartbank.crypto import encrypt_text
+from smartbank.engines.documents import mask_id_number
+from smartbank.tests.factories import UserFactory
 
 
 class KycCaseFactory(factory.django.DjangoModelFactory):

@@ -1,4 +1,4 @@
-"""The shared ID-card corpus (kyc/tests/corpus.py): deterministic, complete, valid (no OCR)."""
+"""The shared ID-card corpus (kyc/tests/corpus/): deterministic, complete, valid (no OCR)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """KYC decisions on generated cards nobody tuned to (issue 8): real Tesseract and dlib, through
-the integrator API and the Celery task (eager after commit), on PostgreSQL.
+KYC's own submission (``kyc_case_submit``, what the registration API and the KYC form call) and
+the Celery task (eager after commit), on PostgreSQL.
 
 The cards come from :mod:`kyc.tests.corpus`: six layouts, several font families, names with bare
 and dotted initials, seven damage conditions and impostor cards. ``bench/ocr_accuracy.py`` runs
@@ -8,41 +9,34 @@ the same generator at scale; here a fast slice keeps ``make test`` short.
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from rest_framework.test import APIClient
 
 from kyc.models import KycCase
+from kyc.services import UploadedDocument, kyc_case_submit
 from kyc.tests import corpus
-from kyc.tests.cards import to_bytes
+from smartbank.tests.cards import to_bytes
+from smartbank.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _submit(card: corpus.CorpusCard, capture) -> KycCase:  # noqa: ANN001 - the fixture
-    document = io.BytesIO(to_bytes(card.image(), "PNG"))
-    document.name = "card.png"
-    selfie = io.BytesIO(to_bytes(card.selfie(), "JPEG"))
-    selfie.name = "selfie.jpg"
+    customer = UserFactory(
+        email=f"{card.card_id.replace('.', '-')}@example.com".lower(),
+        full_name=card.claim.full_name.strip(),
+    )
     with capture(execute=True):
-        response = APIClient().post(
-            "/api/v1/registrations/",
-            {
-                "email": f"{card.card_id.replace('.', '-')}@example.com".lower(),
-                "password": "Aadhaar-Seva-2026",
-                "full_name": card.claim.full_name,
-                "date_of_birth": card.claim.date_of_birth.isoformat(),
-                "phone": "+919876543210",
-                "id_type": card.id_type,
-                "id_number": card.claim.id_number,
-                "id_document": document,
-                "selfie": selfie,
-            },
-            format="multipart",
+        case = kyc_case_submit(
+            user=customer,
+            id_type=card.id_type,
+            id_number=card.claim.id_number,
+            full_name=customer.full_name,
+            date_of_birth=card.claim.date_of_birth,
+            id_document=UploadedDocument(to_bytes(card.image(), "PNG")),
+            selfie=UploadedDocument(to_bytes(card.selfie(), "JPEG")),
         )
-    assert response.status_code == 202, response.content
-    return KycCase.objects.get(user__profile__id=response.json()["registration_id"])
+    case.refresh_from_db()
+    return case
 
 
 def _codes(case: KycCase) -> list[str]:

@@ -10,10 +10,10 @@ import pytesseract
 import pytest
 from PIL import Image
 
-from kyc import documents
-from kyc.documents import dates, names
-from kyc.ocr import OcrEngineError, OcrResult, ocr_image
-from kyc.tests import cards
+from smartbank.engines import documents
+from smartbank.engines.documents import dates, names
+from smartbank.engines.ocr import OcrEngineError, OcrResult, ocr_image
+from smartbank.tests import cards
 
 NAME = "Rahul Sharma"
 FATHER = "Suresh Kumar Sharma"

@@ -10,10 +10,17 @@ import datetime
 
 import pytest
 
-from kyc.documents import Claim, check_claim, claims
-from kyc.documents.claims import CONTRADICTED, DIFFERS, MATCH, NOT_FOUND, WEAK, combine
-from kyc.ocr import OcrResult, OcrWord
-from kyc.tests import cards
+from smartbank.engines.documents import Claim, check_claim, claims
+from smartbank.engines.documents.claims import (
+    CONTRADICTED,
+    DIFFERS,
+    MATCH,
+    NOT_FOUND,
+    WEAK,
+    combine,
+)
+from smartbank.engines.ocr import OcrResult, OcrWord
+from smartbank.tests import cards
 
 DOB = datetime.date(1961, 8, 4)
 AADHAAR = cards.VALID_AADHAAR  # printed "2345 6789 0124"

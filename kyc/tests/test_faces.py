@@ -7,8 +7,8 @@ import datetime
 import pytest
 from PIL import Image, ImageFile
 
-from kyc import faces
-from kyc.tests import cards
+from smartbank.engines import faces
+from smartbank.tests import cards
 
 
 @pytest.fixture(scope="module")

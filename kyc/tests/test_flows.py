@@ -5,7 +5,7 @@ import io
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.tests.factories import UserFactory
+from smartbank.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_invalid_file_fails_the_upload_task_and_skips_the_rest(customer):
 def test_image_without_name_or_dob_fails_at_extraction(
     customer, django_capture_on_commit_callbacks
 ):
-    from kyc.tests import cards
+    from smartbank.tests import cards
 
     photo = cards.to_bytes(cards.face_photo("grace_hopper"), "PNG")
     client = client_for(customer)

@@ -5,11 +5,11 @@ import threading
 import pytest
 from django.db import connection
 
-from accounts.tests.auth import login_verified
 from kyc.models import KycCase, KycCaseEvent
 from kyc.services import kyc_case_approve, kyc_case_reject, kyc_case_request_resubmission
 from kyc.tests.factories import KycCaseFactory
 from smartbank.errors import ApplicationError, InvalidTransition
+from smartbank.tests.auth import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -58,9 +58,9 @@ def test_two_reviewers_at_once_yield_exactly_one_decision(reviewer):
         barrier.wait()
         try:
             if action == "approve":
-                kyc_case_approve(case_id=case.pk, reviewer=reviewer)
+                kyc_case_approve(kyc_case_id=case.pk, actor=reviewer)
             else:
-                kyc_case_reject(case_id=case.pk, reviewer=reviewer, reason_text="forged card")
+                kyc_case_reject(kyc_case_id=case.pk, actor=reviewer, reason="forged card")
             results.append("ok")
         except InvalidTransition:
             results.append("refused")
@@ -82,8 +82,8 @@ def test_two_reviewers_at_once_yield_exactly_one_decision(reviewer):
 def test_reject_needs_a_reason_and_shows_it_to_the_customer(client, reviewer):
     case = KycCaseFactory()
     with pytest.raises(ApplicationError):
-        kyc_case_reject(case_id=case.pk, reviewer=reviewer, reason_text="  ")
-    kyc_case_reject(case_id=case.pk, reviewer=reviewer, reason_text="The card is expired.")
+        kyc_case_reject(kyc_case_id=case.pk, actor=reviewer, reason="  ")
+    kyc_case_reject(kyc_case_id=case.pk, actor=reviewer, reason="The card is expired.")
     case.refresh_from_db()
     assert case.status == KycCase.Status.REJECTED
     assert case.reasons == [{"code": "STAFF_REJECTED", "message": "The card is expired."}]
@@ -96,13 +96,13 @@ def test_reject_needs_a_reason_and_shows_it_to_the_customer(client, reviewer):
 def test_request_resubmission_grants_one_more_attempt_once(client, reviewer):
     case = KycCaseFactory(attempt=3)
     kyc_case_request_resubmission(
-        case_id=case.pk, reviewer=reviewer, reason_text="Photo too dark, please retake"
+        kyc_case_id=case.pk, actor=reviewer, reason="Photo too dark, please retake"
     )
     case.refresh_from_db()
     assert case.status == KycCase.Status.REJECTED
     assert case.resubmission_allowed
     with pytest.raises(InvalidTransition):
-        kyc_case_request_resubmission(case_id=case.pk, reviewer=reviewer, reason_text="again")
+        kyc_case_request_resubmission(kyc_case_id=case.pk, actor=reviewer, reason="again")
 
     login_verified(client, case.user)
     assert client.get("/kyc/submit/").status_code == 200
@@ -110,7 +110,7 @@ def test_request_resubmission_grants_one_more_attempt_once(client, reviewer):
 
 def test_events_are_append_only(reviewer):
     case = KycCaseFactory()
-    kyc_case_approve(case_id=case.pk, reviewer=reviewer)
+    kyc_case_approve(kyc_case_id=case.pk, actor=reviewer)
     event = case.events.get()
     event.data = {"tampered": True}
     with pytest.raises(ValueError, match="append-only"):

@@ -13,8 +13,8 @@ from django.db import connection
 
 from kyc.models import KycCase, KycCaseEvent
 from kyc.services import UploadedDocument, kyc_case_submit
-from kyc.tests import cards
 from kyc.tests.factories import KycCaseFactory
+from smartbank.tests import cards
 
 DOB = datetime.date(1990, 8, 5)
 

@@ -1,14 +1,14 @@
-"""The customer's web journey and private document access, through Django's test client."""
+"""The customer's KYC pages and private document access, through Django's test client (the
+registration that comes before them: ``accounts/tests/test_registration_web.py``)."""
 
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.models import User
-from accounts.tests.auth import last_email_code, login_verified
 from kyc.models import KycCase, KycCaseEvent, KycDocument
 from kyc.tests.factories import KycCaseFactory
+from smartbank.tests.auth import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -17,52 +17,10 @@ def upload(name: str, data: bytes, content_type: str = "image/jpeg") -> SimpleUp
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
-def test_registration_form_shows_errors_next_to_fields(client):
-    response = client.post(
-        "/accounts/register/",
-        {
-            "full_name": "Neil Armstrong",
-            "email": "bad",
-            "phone": "12",
-            "date_of_birth": "1990-08-05",
-            "password1": "password",
-            "password2": "different",
-        },
-    )
-    assert response.status_code == 200
-    form = response.context["form"]
-    assert {"email", "phone", "password2"} <= set(form.errors)
-    assert b"errorlist" in response.content
-    assert User.objects.count() == 0
-
-
-def test_register_then_kyc_then_decision_page(
-    client, django_capture_on_commit_callbacks, astronaut_card_png, astronaut_selfie_jpg
+def test_kyc_form_then_decision_page(
+    client, customer, django_capture_on_commit_callbacks, astronaut_card_png, astronaut_selfie_jpg
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            "/accounts/register/",
-            {
-                "full_name": "Neil Armstrong",
-                "email": "neil@example.com",
-                "phone": "98765 43210",
-                "date_of_birth": "1990-08-05",
-                "password1": "Tranquility-Base-1969",
-                "password2": "Tranquility-Base-1969",
-            },
-        )
-    assert response.status_code == 302 and response.url.startswith("/accounts/verify/")
-    assert str(User.objects.get().profile.phone) == "+919876543210"
-    response = client.post(
-        "/accounts/verify/?next=/kyc/submit/",
-        {
-            "channel": "EMAIL",
-            "action": "verify",
-            "next": "/kyc/submit/",
-            "email-otp": last_email_code("neil@example.com"),
-        },
-    )
-
+    login_verified(client, customer)
     page = client.get("/kyc/submit/")
     assert b"Attempts left: 3" in page.content
 

@@ -223,7 +223,9 @@ class LoanApplicationApproveApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         application = loan_application_approve(
-            application=application, officer=request.user, note=serializer.validated_data["note"]
+            loan_application_id=application.pk,
+            actor=request.user,
+            reason=serializer.validated_data["note"],
         )
         message = (
             "Application approved"
@@ -252,8 +254,8 @@ class LoanApplicationRejectApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         application = loan_application_reject(
-            application=application,
-            officer=request.user,
+            loan_application_id=application.pk,
+            actor=request.user,
             reason=serializer.validated_data["reason"],
         )
         return Response(
@@ -273,7 +275,9 @@ class LoanApplicationReprocessApi(APIView):
         application = loan_application_get(application_id=application_id, viewer=request.user)
         if application is None:
             raise Http404
-        application = loan_application_reprocess(application=application, officer=request.user)
+        application = loan_application_reprocess(
+            loan_application_id=application.pk, actor=request.user
+        )
         application.refresh_from_db()
         message = "Application reprocessed" if not application.is_open else "Reprocessing started"
         return Response(

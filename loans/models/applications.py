@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from smartbank.models import StatusModel, TimeStampedModel
+from smartbank.models import AuditEvent, StatusModel, TimeStampedModel
 
 MONEY_MAX_DIGITS = 14
 MONEY_DECIMAL_PLACES = 2
@@ -324,8 +324,9 @@ class LoanApplication(StatusModel):
         return self.status == self.Status.REVIEW and self.first_approved_by_id is not None
 
 
-class LoanApplicationEvent(models.Model):
-    """Append-only audit event of an application. Never updated or deleted.
+class LoanApplicationEvent(AuditEvent):
+    """Append-only audit event of an application (:class:`~smartbank.models.AuditEvent`: never
+    updated or deleted; ``actor`` null for the system).
 
     ``data`` holds old/new values and reasons, e.g. ``{"from": "REVIEW", "to": "APPROVED",
     "reason": "..."}`` or a stage's ``{"status", "remarks", ...}``.
@@ -350,23 +351,8 @@ class LoanApplicationEvent(models.Model):
         LoanApplication, on_delete=models.PROTECT, related_name="events"
     )
     type = models.CharField(max_length=30, choices=Type.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
-    class Meta:
+    class Meta(AuditEvent.Meta):
+        # Most recent first: the staff console's trail and the API read it that way.
         ordering = ["-created_at", "-id"]
         verbose_name = "loan application event"
-
-    def __str__(self) -> str:
-        return f"{self.type} at {self.created_at:%Y-%m-%d %H:%M:%S}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if not self._state.adding:
-            raise ValueError("Loan application events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: object, **kwargs: object):  # noqa: ANN201
-        raise ValueError("Loan application events are append-only.")

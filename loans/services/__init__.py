@@ -12,7 +12,6 @@ Modules: :mod:`.submission`, :mod:`.processing` (the stages' results), :mod:`.de
 """
 
 from .decisions import (
-    NotAllowed,
     loan_application_approve,
     loan_application_reject,
     loan_application_reprocess,
@@ -26,7 +25,6 @@ from .processing import (
 from .submission import application_id_generate, loan_application_submit
 
 __all__ = [
-    "NotAllowed",
     "application_id_generate",
     "disbursal_reference",
     "loan_application_approve",

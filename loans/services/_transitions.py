@@ -3,8 +3,7 @@
 
 from typing import Any
 
-from django.db import transaction
-
+from smartbank.celery import enqueue_on_commit
 from smartbank.transitions import lock
 
 from ..models import LoanApplication
@@ -15,7 +14,4 @@ def locked(pk: Any) -> LoanApplication:
 
 
 def enqueue_checks(application: LoanApplication) -> None:
-    from ..tasks import loan_application_process_task
-
-    pk = str(application.pk)
-    transaction.on_commit(lambda: loan_application_process_task.delay(pk))
+    enqueue_on_commit("loans.tasks.loan_application_process_task", str(application.pk))

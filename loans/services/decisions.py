@@ -5,7 +5,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from smartbank.errors import ApplicationError, ConflictError, InvalidTransition
+from smartbank.errors import ApplicationError, ConflictError, InvalidTransition, NotAllowed
 from smartbank.transitions import transition
 
 from ..models import LoanApplication, LoanApplicationEvent, StageStatus
@@ -17,19 +17,13 @@ Status = LoanApplication.Status
 EventType = LoanApplicationEvent.Type
 
 
-class NotAllowed(ApplicationError):
-    """The user may not take this action on this application (HTTP 403)."""
-
-    status_code = 403
-
-
 _DECISION_FIELDS = ["final_decision_at", "decided_by", "final_remarks"]
 
 
-def _check_officer(application: LoanApplication, officer: Any) -> None:
-    if not user_may_decide(user=officer):
+def _check_officer(application: LoanApplication, actor: Any) -> None:
+    if not user_may_decide(user=actor):
         raise NotAllowed("Only loan officers decide loan applications.", code="FORBIDDEN")
-    if application.customer_id is not None and application.customer_id == officer.pk:
+    if application.customer_id is not None and application.customer_id == actor.pk:
         raise NotAllowed("You cannot decide your own application.", code="OWN_APPLICATION")
 
 
@@ -45,7 +39,7 @@ def _check_in_review(application: LoanApplication, action: str) -> None:
 
 @transaction.atomic
 def loan_application_approve(
-    *, application: LoanApplication, officer: Any, note: str = ""
+    *, loan_application_id: Any, actor: Any, reason: str = ""
 ) -> LoanApplication:
     """A loan officer approves an application in REVIEW.
 
@@ -59,42 +53,42 @@ def loan_application_approve(
     not in REVIEW (e.g. another officer decided it a moment earlier), and
     :class:`ConflictError` ``SAME_APPROVER`` (409) when the maker tries to approve again.
     """
-    application = locked(application.pk)
-    _check_officer(application, officer)
+    application = locked(loan_application_id)
+    _check_officer(application, actor)
     _check_in_review(application, "approved")
-    note = note.strip()
+    reason = reason.strip()
     now = timezone.now()
     four_eyes = application.loan_amount > application.product.four_eyes_amount
     if four_eyes and application.first_approved_by_id is None:
-        application.first_approved_by = officer
+        application.first_approved_by = actor
         application.first_approved_at = now
         application.final_remarks = "First approval given; a second loan officer must approve"
         return transition(
             application,
             to=Status.REVIEW,
             event=EventType.FIRST_APPROVAL,
-            actor=officer,
+            actor=actor,
             data={
-                "note": note,
+                "note": reason,
                 "four_eyes_amount": str(application.product.four_eyes_amount),
             },
             update_fields=["first_approved_by", "first_approved_at", "final_remarks"],
         )
-    if four_eyes and application.first_approved_by_id == officer.pk:
+    if four_eyes and application.first_approved_by_id == actor.pk:
         raise ConflictError(
             "You gave the first approval; a different loan officer must give the second.",
             code="SAME_APPROVER",
         )
     application.final_decision_at = now
-    application.decided_by = officer
-    application.final_remarks = "Approved by staff" + (f": {note}" if note else "")
+    application.decided_by = actor
+    application.final_remarks = "Approved by staff" + (f": {reason}" if reason else "")
     transition(
         application,
         to=Status.APPROVED,
         also={"final_status": StageStatus.APPROVED},
         event=EventType.APPROVED,
-        actor=officer,
-        data={"note": note, "maker": str(application.first_approved_by_id or "") or None},
+        actor=actor,
+        data={"note": reason, "maker": str(application.first_approved_by_id or "") or None},
         update_fields=_DECISION_FIELDS,
     )
     loan_application_disburse(application=application)
@@ -104,7 +98,7 @@ def loan_application_approve(
 
 @transaction.atomic
 def loan_application_reject(
-    *, application: LoanApplication, officer: Any, reason: str
+    *, loan_application_id: Any, actor: Any, reason: str
 ) -> LoanApplication:
     """A loan officer rejects an application in REVIEW with a reason the applicant reads.
 
@@ -114,18 +108,18 @@ def loan_application_reject(
     reason = " ".join(str(reason or "").split())
     if not reason:
         raise ApplicationError("Give a reason for the rejection.", code="required", field="reason")
-    application = locked(application.pk)
-    _check_officer(application, officer)
+    application = locked(loan_application_id)
+    _check_officer(application, actor)
     _check_in_review(application, "rejected")
     application.final_decision_at = timezone.now()
-    application.decided_by = officer
+    application.decided_by = actor
     application.final_remarks = f"Rejected by staff: {reason}"
     transition(
         application,
         to=Status.REJECTED,
         also={"final_status": StageStatus.REJECTED},
         event=EventType.REJECTED,
-        actor=officer,
+        actor=actor,
         reason=reason,
         update_fields=_DECISION_FIELDS,
     )
@@ -159,15 +153,15 @@ _RESET_ON_REPROCESS = {
 
 
 @transaction.atomic
-def loan_application_reprocess(*, application: LoanApplication, officer: Any) -> LoanApplication:
+def loan_application_reprocess(*, loan_application_id: Any, actor: Any) -> LoanApplication:
     """Run the three stages again after the data or the lists changed.
 
     Allowed for an application in REVIEW (a maker's first approval is withdrawn) or REJECTED
     by the automatic checks; an approval and a staff rejection are final. The previous results
     stay in the audit trail. Raises :class:`NotAllowed` and :class:`InvalidTransition` (409).
     """
-    application = locked(application.pk)
-    _check_officer(application, officer)
+    application = locked(loan_application_id)
+    _check_officer(application, actor)
     if application.status == Status.REJECTED and application.decided_by_id is not None:
         raise InvalidTransition(
             "A rejection by staff is final; the applicant may apply again.",
@@ -195,7 +189,7 @@ def loan_application_reprocess(*, application: LoanApplication, officer: Any) ->
         to=Status.PROCESSING,
         also=_STATUSES_ON_REPROCESS,
         event=EventType.REPROCESS_REQUESTED,
-        actor=officer,
+        actor=actor,
         data={"previous": previous},
         update_fields=[*_RESET_ON_REPROCESS, "final_remarks"],
     )

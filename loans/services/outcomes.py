@@ -52,7 +52,7 @@ def loan_application_disburse(*, application: LoanApplication) -> LedgerEntry | 
         data["account"] = mask_account_number(account.number)
         try:
             entry = ledger_post(
-                account_id=account.pk,
+                bank_account_id=account.pk,
                 entry_type=LedgerEntry.EntryType.CREDIT,
                 amount=application.loan_amount,
                 narration=f"Loan disbursal {application.application_id}",

@@ -22,10 +22,10 @@ EventType = LoanApplicationEvent.Type
 
 
 @transaction.atomic
-def loan_application_processing_start(*, application_pk: Any) -> LoanApplication | None:
+def loan_application_processing_start(*, loan_application_id: Any) -> LoanApplication | None:
     """Mark the application PROCESSING. Returns ``None`` when its checks already finished
     (idempotent for a redelivered task). ``LoanApplication.DoesNotExist`` for an unknown pk."""
-    application = locked(application_pk)
+    application = locked(loan_application_id)
     if application.status not in (Status.SUBMITTED, Status.PROCESSING):
         return None
     return transition(application, to=Status.PROCESSING, event=EventType.PROCESSING_STARTED)
@@ -55,14 +55,14 @@ def _final_remarks(outcome: ChecksOutcome) -> str:
 
 @transaction.atomic
 def loan_application_checks_complete(
-    *, application_pk: Any, outcome: ChecksOutcome
+    *, loan_application_id: Any, outcome: ChecksOutcome
 ) -> LoanApplication:
     """Store the three stages' results and decide: APPROVED, REJECTED, or REVIEW (final
     status PENDING, in the staff's queue). Each stage's result is an audit event; an approval
     of a registered customer is disbursed (:func:`loan_application_disburse`); the applicant
     is notified. Idempotent: an application no longer PROCESSING is returned unchanged.
     """
-    application = locked(application_pk)
+    application = locked(loan_application_id)
     if application.status != Status.PROCESSING:
         return application
     now = timezone.now()
@@ -128,12 +128,12 @@ def loan_application_checks_complete(
 
 @transaction.atomic
 def loan_application_processing_failed(
-    *, application_pk: Any, error: str, final: bool
+    *, loan_application_id: Any, error: str, final: bool
 ) -> LoanApplication:
     """Record a worker error (``error``: exception type and a short message, no personal
     data); with ``final`` True the application goes to REVIEW so it never sticks in
     PROCESSING, and staff can reprocess it."""
-    application = locked(application_pk)
+    application = locked(loan_application_id)
     application.last_error = error[:1000]
     data: dict[str, Any] = {"error": error[:300], "final": final}
     if not (final and application.status in (Status.SUBMITTED, Status.PROCESSING)):

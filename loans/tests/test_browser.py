@@ -14,13 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from accounts.tests.browser import customer_logs_in, staff_logs_in
 from accounts.tests.factories import CustomerProfileFactory, UserFactory
 from kyc.tests.factories import KycCaseFactory
 from loans import emi
 from loans.models import LoanApplication
 from loans.tests.factories import default_product, staff_member
 from smartbank.money import format_inr
-from smartbank.tests.browser import customer_logs_in, new_page, screenshot, staff_logs_in
+from smartbank.tests.browser import new_page, screenshot
 
 
 def officer_approves(page: Page, live_server, officer, application_id: str) -> None:

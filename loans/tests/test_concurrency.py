@@ -52,7 +52,7 @@ def test_two_officers_approving_at_once_yield_one_approval_and_one_error():
 
     def approve(officer):
         try:
-            loan_application_approve(application=application, officer=officer)
+            loan_application_approve(loan_application_id=application.pk, actor=officer)
             results.append("ok")
         except InvalidTransition as exc:
             results.append(exc.code)
@@ -73,9 +73,11 @@ def test_approve_and_reject_at_once_yield_exactly_one_decision():
     def act(action, officer):
         try:
             if action == "approve":
-                loan_application_approve(application=application, officer=officer)
+                loan_application_approve(loan_application_id=application.pk, actor=officer)
             else:
-                loan_application_reject(application=application, officer=officer, reason="No")
+                loan_application_reject(
+                    loan_application_id=application.pk, actor=officer, reason="No"
+                )
             results.append(action)
         except InvalidTransition:
             results.append("refused")
@@ -94,7 +96,7 @@ def test_the_maker_clicking_twice_at_once_gives_one_first_approval():
 
     def approve():
         try:
-            loan_application_approve(application=application, officer=maker)
+            loan_application_approve(loan_application_id=application.pk, actor=maker)
             results.append("ok")
         except ConflictError as exc:
             results.append(exc.code)

@@ -83,7 +83,7 @@ def test_what_is_owed_follows_the_ledger(customer):
 
     account = loan_account_ensure(application=loan)
     ledger_post(
-        account_id=account.pk,
+        bank_account_id=account.pk,
         entry_type=LedgerEntry.EntryType.DEBIT,
         amount=Decimal("11594.01"),
         narration="EMI 1",

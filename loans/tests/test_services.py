@@ -20,7 +20,6 @@ from loans.models import (
     WatchlistEntry,
 )
 from loans.services import (
-    NotAllowed,
     loan_application_approve,
     loan_application_reject,
     loan_application_reprocess,
@@ -29,7 +28,7 @@ from loans.services import (
 from loans.tasks import loan_application_process_task
 from loans.watchlists import watchlist_import
 from smartbank import sms
-from smartbank.errors import ApplicationError, ConflictError, InvalidTransition
+from smartbank.errors import ApplicationError, ConflictError, InvalidTransition, NotAllowed
 
 from .factories import default_product, integrator, staff_member, submit, write_targets_csv
 
@@ -395,7 +394,10 @@ def test_officer_approves_a_review_once(pep_review, act):
     officer = staff_member(email="officer@smartbank.test")
 
     application = act(
-        loan_application_approve, application=pep_review, officer=officer, note="PEP cleared"
+        loan_application_approve,
+        loan_application_id=pep_review.pk,
+        actor=officer,
+        reason="PEP cleared",
     )
 
     assert (application.status, application.final_status) == (Status.APPROVED, "APPROVED")
@@ -413,7 +415,7 @@ def test_officer_approves_a_review_once(pep_review, act):
     }
 
     with pytest.raises(InvalidTransition, match="approved; only applications awaiting review"):
-        loan_application_approve(application=application, officer=staff_member())
+        loan_application_approve(loan_application_id=application.pk, actor=staff_member())
 
 
 def test_maker_checker_above_the_four_eyes_amount(run, act):
@@ -422,18 +424,18 @@ def test_maker_checker_above_the_four_eyes_amount(run, act):
     maker = staff_member(email="maker@smartbank.test")
     checker = staff_member(email="checker@smartbank.test")
 
-    application = act(loan_application_approve, application=application, officer=maker)
+    application = act(loan_application_approve, loan_application_id=application.pk, actor=maker)
     assert application.status == Status.REVIEW
     assert application.awaiting_second_approval
     assert application.first_approved_by == maker
     assert application.final_status == "PENDING"
 
     with pytest.raises(ConflictError) as error:
-        loan_application_approve(application=application, officer=maker)
+        loan_application_approve(loan_application_id=application.pk, actor=maker)
     assert error.value.code == "SAME_APPROVER"
     assert "different loan officer" in error.value.message
 
-    application = act(loan_application_approve, application=application, officer=checker)
+    application = act(loan_application_approve, loan_application_id=application.pk, actor=checker)
     assert application.status == Status.APPROVED
     assert (application.first_approved_by, application.decided_by) == (maker, checker)
     # The audit trail, most recent first.
@@ -449,13 +451,13 @@ def test_maker_checker_above_the_four_eyes_amount(run, act):
 def test_reject_needs_a_reason_and_tells_the_applicant(pep_review, act):
     officer = staff_member()
     with pytest.raises(ApplicationError) as error:
-        loan_application_reject(application=pep_review, officer=officer, reason="  ")
+        loan_application_reject(loan_application_id=pep_review.pk, actor=officer, reason="  ")
     assert error.value.field == "reason"
 
     application = act(
         loan_application_reject,
-        application=pep_review,
-        officer=officer,
+        loan_application_id=pep_review.pk,
+        actor=officer,
         reason="Source of funds not explained",
     )
 
@@ -463,15 +465,15 @@ def test_reject_needs_a_reason_and_tells_the_applicant(pep_review, act):
     assert application.final_remarks == "Rejected by staff: Source of funds not explained"
     assert "Source of funds not explained" in mail.outbox[-1].body
     with pytest.raises(InvalidTransition, match="A rejection by staff is final"):
-        loan_application_reprocess(application=application, officer=officer)
+        loan_application_reprocess(loan_application_id=application.pk, actor=officer)
 
 
 def test_only_loan_officers_decide_and_never_their_own(pep_review):
     compliance = staff_member(group="Compliance officers")
     with pytest.raises(NotAllowed):
-        loan_application_approve(application=pep_review, officer=compliance)
+        loan_application_approve(loan_application_id=pep_review.pk, actor=compliance)
     with pytest.raises(NotAllowed):
-        loan_application_approve(application=pep_review, officer=integrator())
+        loan_application_approve(loan_application_id=pep_review.pk, actor=integrator())
 
     officer_customer = staff_member()
     CustomerProfileFactory(user=officer_customer)
@@ -481,7 +483,7 @@ def test_only_loan_officers_decide_and_never_their_own(pep_review):
     own.refresh_from_db()
     assert own.status == Status.REVIEW
     with pytest.raises(NotAllowed) as error:
-        loan_application_approve(application=own, officer=officer_customer)
+        loan_application_approve(loan_application_id=own.pk, actor=officer_customer)
     assert error.value.code == "OWN_APPLICATION"
 
 
@@ -490,7 +492,7 @@ def test_reprocess_after_the_list_changed(pep_review, act, tmp_path):
     # The PEP list's next version no longer has the person.
     import_list(tmp_path, kind="PEP", version="2", rows=[])
 
-    application = act(loan_application_reprocess, application=pep_review, officer=officer)
+    application = act(loan_application_reprocess, loan_application_id=pep_review.pk, actor=officer)
 
     assert application.status == Status.APPROVED
     assert application.political_connection is False
@@ -504,9 +506,9 @@ def test_reprocess_after_the_list_changed(pep_review, act, tmp_path):
 def test_reprocess_withdraws_a_makers_approval(run, act):
     application = run(income=300000, debt=0, loan_amount=600000)
     maker = staff_member()
-    act(loan_application_approve, application=application, officer=maker)
+    act(loan_application_approve, loan_application_id=application.pk, actor=maker)
 
-    application = act(loan_application_reprocess, application=application, officer=maker)
+    application = act(loan_application_reprocess, loan_application_id=application.pk, actor=maker)
 
     assert application.status == Status.REVIEW  # still high value
     assert application.first_approved_by is None
@@ -515,7 +517,7 @@ def test_reprocess_withdraws_a_makers_approval(run, act):
 def test_approved_applications_are_final(run):
     application = run()
     with pytest.raises(InvalidTransition):
-        loan_application_reprocess(application=application, officer=staff_member())
+        loan_application_reprocess(loan_application_id=application.pk, actor=staff_member())
 
 
 # --- the task -----------------------------------------------------------------------------

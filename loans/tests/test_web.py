@@ -174,10 +174,10 @@ def test_high_value_loan_waits_for_staff_without_exposing_screening(
     # When a loan officer approves it (maker-checker: two officers above INR 5,00,000)
     from loans.services import loan_application_approve
 
-    loan_application_approve(application=application, officer=staff_member())
+    loan_application_approve(loan_application_id=application.pk, actor=staff_member())
     html = client.get(f"/loans/{application.application_id}/").content.decode()
     assert "waiting for a second approval" in html
-    loan_application_approve(application=application, officer=staff_member())
+    loan_application_approve(loan_application_id=application.pk, actor=staff_member())
 
     # Then the page shows the approval by staff and the EMI
     page = client.get(f"/loans/{application.application_id}/")

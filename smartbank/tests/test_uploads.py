@@ -10,9 +10,9 @@ import zlib
 import pytest
 from PIL import Image, ImageFile
 
-from kyc import documents
-from kyc.ocr import ocr_image
-from kyc.tests import cards
+from smartbank.engines import documents
+from smartbank.engines.ocr import ocr_image
+from smartbank.tests import cards
 from smartbank.uploads import (
     MAX_UPLOAD_BYTES,
     UploadRejected,

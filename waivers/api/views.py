@@ -180,7 +180,7 @@ class WaiverRequestDetailApi(APIView):
 
     @extend_schema(responses={200: OutputSerializer, 404: NOT_FOUND_RESPONSE})
     def get(self, request: Request, waiver_id: Any) -> Response:
-        waiver = waiver_request_get(waiver_id=waiver_id, viewer=request.user)
+        waiver = waiver_request_get(waiver_request_id=waiver_id, viewer=request.user)
         if waiver is None:
             raise Http404
         return Response(self.OutputSerializer(waiver).data)
@@ -191,7 +191,7 @@ def _decidable(request: Request, waiver_id: Any) -> WaiverRequest:
     ``FORBIDDEN``) for anyone else, before the id is looked at, and ``Http404``."""
     if not user_may_decide_waivers(user=request.user):
         raise NotAllowed("Only waiver officers decide waiver requests.", code="FORBIDDEN")
-    waiver = waiver_request_get(waiver_id=waiver_id, viewer=request.user)
+    waiver = waiver_request_get(waiver_request_id=waiver_id, viewer=request.user)
     if waiver is None:
         raise Http404
     return waiver
@@ -225,9 +225,9 @@ class WaiverRequestApproveApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         waiver = waiver_request_approve(
-            waiver_id=waiver.pk,
-            officer=request.user,
-            note=serializer.validated_data.get("note", ""),
+            waiver_request_id=waiver.pk,
+            actor=request.user,
+            reason=serializer.validated_data.get("note", ""),
         )
         return Response(WaiverRequestOutputSerializer(waiver).data)
 
@@ -247,8 +247,8 @@ class WaiverRequestRejectApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         waiver = waiver_request_reject(
-            waiver_id=waiver.pk,
-            officer=request.user,
-            reason_text=serializer.validated_data["reason"],
+            waiver_request_id=waiver.pk,
+            actor=request.user,
+            reason=serializer.validated_data["reason"],
         )
         return Response(WaiverRequestOutputSerializer(waiver).data)

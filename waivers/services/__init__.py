@@ -7,11 +7,12 @@ row, checks ``WaiverRequest.ALLOWED_TRANSITIONS``, saves with ``update_fields`` 
 once yield one approval and one clear error.
 
 Modules: :mod:`.submission`, :mod:`.verification` (the automated status changes),
-:mod:`.decisions` (staff). Import from ``waivers.services``.
+:mod:`.decisions` (staff). Import from ``waivers.services``. The verification's result types,
+reasons and decision rule live in :mod:`waivers.pipeline`, which these modules import (never
+the reverse).
 """
 
 from .decisions import (
-    NotAllowed,
     waiver_document_viewed,
     waiver_request_approve,
     waiver_request_reject,
@@ -23,25 +24,14 @@ from .submission import (
     waiver_request_submit,
 )
 from .verification import (
-    REASON_MESSAGES,
-    CheckResult,
-    VerificationOutcome,
-    decide,
-    reason,
     waiver_request_processing_failed,
     waiver_request_processing_start,
     waiver_request_verification_complete,
 )
 
 __all__ = [
-    "REASON_MESSAGES",
-    "CheckResult",
-    "NotAllowed",
-    "VerificationOutcome",
     "certificate_number_validate",
     "check_certificate_upload",
-    "decide",
-    "reason",
     "waiver_amount_resolve",
     "waiver_document_viewed",
     "waiver_request_approve",

@@ -11,24 +11,20 @@ from django.utils import timezone
 from accounts.models import BankAccount, LedgerEntry
 from accounts.services import ledger_post
 from loans.loan_accounts import loan_account_ensure
-from smartbank.errors import ApplicationError, ConflictError, InvalidTransition
+from smartbank.errors import ApplicationError, ConflictError, InvalidTransition, NotAllowed
 from smartbank.money import format_inr
 from smartbank.transitions import lock, transition
 
 from ..events import waiver_event_record
 from ..models import WaiverEvent, WaiverRequest
+from ..pipeline import REASON_MESSAGES
+from ..pipeline import reason as reason_of
 from ..selectors import certificate_used_elsewhere, document_used_elsewhere, user_may_decide_waivers
-from .verification import REASON_MESSAGES, reason, waiver_decision_notify
+from .verification import waiver_decision_notify
 
 logger = logging.getLogger(__name__)
 
 Status = WaiverRequest.Status
-
-
-class NotAllowed(ApplicationError):
-    """The user may not take this action on this waiver (HTTP 403)."""
-
-    status_code = 403
 
 
 # --- staff decisions ----------------------------------------------------------------------
@@ -37,10 +33,10 @@ class NotAllowed(ApplicationError):
 _DECISION_FIELDS = ["reasons", "decided_by", "decided_at", "review_note"]
 
 
-def _check_officer(waiver: WaiverRequest, officer: Any) -> None:
-    if not user_may_decide_waivers(user=officer):
+def _check_officer(waiver: WaiverRequest, actor: Any) -> None:
+    if not user_may_decide_waivers(user=actor):
         raise NotAllowed("Only waiver officers decide waiver requests.", code="FORBIDDEN")
-    if waiver.customer_id == officer.pk:
+    if waiver.customer_id == actor.pk:
         raise NotAllowed("You cannot decide your own waiver request.", code="OWN_WAIVER")
 
 
@@ -73,7 +69,7 @@ def _post_waiver(waiver: WaiverRequest) -> LedgerEntry:
         )
     try:
         return ledger_post(
-            account_id=account.pk,
+            bank_account_id=account.pk,
             entry_type=LedgerEntry.EntryType.DEBIT,
             amount=waiver.amount,
             narration=(
@@ -99,7 +95,9 @@ def _post_waiver(waiver: WaiverRequest) -> LedgerEntry:
 
 
 @transaction.atomic
-def waiver_request_approve(*, waiver_id: Any, officer: Any, note: str = "") -> WaiverRequest:
+def waiver_request_approve(
+    *, waiver_request_id: Any, actor: Any, reason: str = ""
+) -> WaiverRequest:
     """A waiver officer approves a VERIFIED or MANUAL_REVIEW waiver: the amount is posted as a
     DEBIT (reference ``WAIVER-<id>``) to the loan's LOAN account, reducing what is owed.
 
@@ -113,47 +111,47 @@ def waiver_request_approve(*, waiver_id: Any, officer: Any, note: str = "") -> W
     ``ALREADY_POSTED``) and :class:`ApplicationError` ``WAIVER_EXCEEDS_OUTSTANDING`` (the loan
     owes less than the waiver now); nothing changes when it raises.
     """
-    waiver = lock(WaiverRequest, waiver_id)
-    _check_officer(waiver, officer)
+    waiver = lock(WaiverRequest, waiver_request_id)
+    _check_officer(waiver, actor)
     _check_decidable(waiver, "approved")
-    note = note.strip()
+    reason = reason.strip()
     now = timezone.now()
     four_eyes = waiver.amount > settings.WAIVER_FOUR_EYES_AMOUNT
     if four_eyes and waiver.first_approved_by_id is None:
-        waiver.first_approved_by = officer
+        waiver.first_approved_by = actor
         waiver.first_approved_at = now
         return transition(  # the status stays: VERIFIED / MANUAL_REVIEW -> itself
             waiver,
             to=waiver.status,
             event=WaiverEvent.Type.FIRST_APPROVAL,
-            actor=officer,
+            actor=actor,
             data={
-                "note": note,
+                "note": reason,
                 "amount": str(waiver.amount),
                 "four_eyes_amount": str(settings.WAIVER_FOUR_EYES_AMOUNT),
             },
             update_fields=["first_approved_by", "first_approved_at"],
         )
-    if four_eyes and waiver.first_approved_by_id == officer.pk:
+    if four_eyes and waiver.first_approved_by_id == actor.pk:
         raise ConflictError(
             "You gave the first approval; a different waiver officer must give the second.",
             code="SAME_APPROVER",
         )
     _check_certificate_free(waiver)
     entry = _post_waiver(waiver)
-    waiver.reasons = [reason("STAFF_APPROVED", note or None)]
-    waiver.decided_by = officer
+    waiver.reasons = [reason_of("STAFF_APPROVED", reason or None)]
+    waiver.decided_by = actor
     waiver.decided_at = now
-    waiver.review_note = note
+    waiver.review_note = reason
     waiver.ledger_entry = entry
     try:
         transition(  # in a savepoint: a unique constraint's refusal undoes this step only
             waiver,
             to=Status.APPROVED,
             event=WaiverEvent.Type.APPROVED,
-            actor=officer,
+            actor=actor,
             data={
-                "note": note,
+                "note": reason,
                 "amount": str(waiver.amount),
                 "outstanding_before": str(entry.balance_after + entry.amount),
                 "outstanding_after": str(entry.balance_after),
@@ -174,28 +172,28 @@ def waiver_request_approve(*, waiver_id: Any, officer: Any, note: str = "") -> W
 
 
 @transaction.atomic
-def waiver_request_reject(*, waiver_id: Any, officer: Any, reason_text: str) -> WaiverRequest:
+def waiver_request_reject(*, waiver_request_id: Any, actor: Any, reason: str) -> WaiverRequest:
     """A waiver officer rejects a VERIFIED or MANUAL_REVIEW waiver with a reason the customer
     reads (a maker's first approval does not prevent it).
 
     Raises :class:`ApplicationError` ``required`` (field ``reason``) without a reason, and
     :class:`NotAllowed` / :class:`InvalidTransition` as :func:`waiver_request_approve`.
     """
-    text = " ".join(str(reason_text or "").split())
+    text = " ".join(str(reason or "").split())
     if not text:
         raise ApplicationError("Give a reason for the rejection.", code="required", field="reason")
-    waiver = lock(WaiverRequest, waiver_id)
-    _check_officer(waiver, officer)
+    waiver = lock(WaiverRequest, waiver_request_id)
+    _check_officer(waiver, actor)
     _check_decidable(waiver, "rejected")
-    waiver.reasons = [reason("STAFF_REJECTED", text)]
-    waiver.decided_by = officer
+    waiver.reasons = [reason_of("STAFF_REJECTED", text)]
+    waiver.decided_by = actor
     waiver.decided_at = timezone.now()
     waiver.review_note = text
     transition(
         waiver,
         to=Status.REJECTED,
         event=WaiverEvent.Type.REJECTED,
-        actor=officer,
+        actor=actor,
         reason=text,
         update_fields=_DECISION_FIELDS,
     )
@@ -203,11 +201,11 @@ def waiver_request_reject(*, waiver_id: Any, officer: Any, reason_text: str) -> 
     return waiver
 
 
-def waiver_document_viewed(*, waiver: WaiverRequest, viewer: Any) -> None:
+def waiver_document_viewed(*, waiver: WaiverRequest, actor: Any) -> None:
     """Record that a member of staff opened a customer's certificate scan (access audit)."""
     waiver_event_record(
         waiver=waiver,
         type=WaiverEvent.Type.DOCUMENT_VIEWED,
-        actor=viewer,
+        actor=actor,
         data={"content_type": waiver.content_type},
     )

@@ -12,11 +12,12 @@ from django.db import transaction
 from accounts.services import money_validate
 from loans.loan_accounts import loan_account_ensure
 from loans.models import LoanApplication
+from smartbank.celery import enqueue_on_commit
+from smartbank.engines.documents.certificates import normalise_number
 from smartbank.errors import ApplicationError
 from smartbank.money import format_inr
 from smartbank.uploads import UploadRejected, check_upload
 
-from ..certificates import normalise_number
 from ..events import waiver_event_record
 from ..models import CertificateType, WaiverEvent, WaiverRequest, WaiverType
 
@@ -208,7 +209,5 @@ def waiver_request_submit(
     )
     logger.info("waiver %s submitted", waiver.pk)
 
-    from ..tasks import waiver_request_verify_task
-
-    transaction.on_commit(lambda: waiver_request_verify_task.delay(str(waiver.pk)))
+    enqueue_on_commit("waivers.tasks.waiver_request_verify_task", str(waiver.pk))
     return waiver

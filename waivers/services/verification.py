@@ -1,9 +1,8 @@
-"""The verification's status changes of a waiver request: start, the automated decision, failure;
-the reasons shown to the customer and the decision email."""
+"""The verification's status changes of a waiver request: start, the automated decision (taken
+by :func:`waivers.pipeline.decide`), failure; and the decision email."""
 
 import json
 import logging
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -16,68 +15,11 @@ from smartbank.transitions import lock, transition
 
 from ..events import waiver_event_record
 from ..models import WaiverCheck, WaiverEvent, WaiverRequest
+from ..pipeline import VerificationOutcome, decide, reason
 
 logger = logging.getLogger(__name__)
 
 Status = WaiverRequest.Status
-
-REASON_MESSAGES: dict[str, str] = {
-    "UNREADABLE_DOCUMENT": "We could not open the certificate you uploaded.",
-    "DOCUMENT_REUSED": "This scan was already used for another waiver request.",
-    "CERTIFICATE_ALREADY_USED": "This certificate already backs another waiver request.",
-    "OCR_NO_TEXT": "We could not read any text on the certificate.",
-    "OCR_LOW_CONFIDENCE": "The certificate was hard to read, so a member of staff will check it.",
-    "CERTIFICATE_NUMBER_NOT_FOUND": (
-        "We could not find the certificate number you entered on the certificate."
-    ),
-    "CERTIFICATE_NUMBER_MISMATCH": (
-        "The number on the certificate differs by one character from the number you entered, "
-        "so a member of staff will check it."
-    ),
-    "CERTIFICATE_NUMBER_LOW_CONFIDENCE": (
-        "The certificate number was hard to read, so a member of staff will check it."
-    ),
-    "CERTIFICATE_NUMBER_UNCLEAR": (
-        "We could not read the certificate number clearly, so a member of staff will check it."
-    ),
-    "ENGINE_ERROR": "Automatic verification failed; a member of staff will check your certificate.",
-    "STAFF_APPROVED": "Approved by our loans team.",
-    "STAFF_REJECTED": "Rejected by our loans team.",
-}
-
-
-def reason(code: str, message: str | None = None) -> dict[str, str]:
-    """``{"code": code, "message": text}``; the text defaults to :data:`REASON_MESSAGES`."""
-    return {"code": code, "message": message or REASON_MESSAGES.get(code, code)}
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """The outcome of one verification step, before it is stored as a :class:`WaiverCheck`.
-
-    ``status`` is a ``WaiverCheck.Status`` value; ``code`` a stable reason code such as
-    ``CERTIFICATE_NUMBER_NOT_FOUND`` (empty when the check passed); ``detail`` plain words for
-    staff, never OCR text beyond the certificate numbers read.
-    """
-
-    name: str
-    status: str
-    code: str = ""
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class VerificationOutcome:
-    """What the verification learnt, ready for :func:`waiver_request_verification_complete`.
-
-    ``ocr`` is the OCR result as JSON (stored encrypted); ``candidates`` the numbers found,
-    each ``{"read", "number", "confidence", "line", "distance"}``.
-    """
-
-    checks: list[CheckResult]
-    ocr: dict[str, Any] | None = None
-    ocr_confidence: float | None = None
-    candidates: list[dict[str, Any]] = field(default_factory=list)
 
 
 # --- notifications ------------------------------------------------------------------------
@@ -111,38 +53,24 @@ def waiver_decision_notify(waiver: WaiverRequest) -> None:
 
 
 @transaction.atomic
-def waiver_request_processing_start(*, waiver_id: Any) -> WaiverRequest | None:
+def waiver_request_processing_start(*, waiver_request_id: Any) -> WaiverRequest | None:
     """Mark the waiver PROCESSING. Returns ``None`` when it is past verification
     (idempotent: a redelivered task does nothing)."""
-    waiver = lock(WaiverRequest, waiver_id)
+    waiver = lock(WaiverRequest, waiver_request_id)
     if waiver.status not in (Status.PENDING, Status.PROCESSING):
         return None
     return transition(waiver, to=Status.PROCESSING, event=WaiverEvent.Type.PROCESSING_STARTED)
 
 
-def decide(checks: list[CheckResult]) -> tuple[str, list[dict[str, str]]]:
-    """Any FAILED check -> REJECTED; otherwise any REVIEW or ERROR -> MANUAL_REVIEW; otherwise
-    VERIFIED. Returns ``(status, reasons)``, the reasons those of the deciding checks."""
-    failed = [c for c in checks if c.status == WaiverCheck.Status.FAILED]
-    review = [
-        c for c in checks if c.status in (WaiverCheck.Status.REVIEW, WaiverCheck.Status.ERROR)
-    ]
-    if failed:
-        return Status.REJECTED, [reason(c.code) for c in failed]
-    if review:
-        return Status.MANUAL_REVIEW, [reason(c.code) for c in review]
-    return Status.VERIFIED, []
-
-
 @transaction.atomic
 def waiver_request_verification_complete(
-    *, waiver_id: Any, outcome: VerificationOutcome
+    *, waiver_request_id: Any, outcome: VerificationOutcome
 ) -> WaiverRequest:
     """Store the verification's checks and decide: VERIFIED / MANUAL_REVIEW / REJECTED.
 
     Idempotent: a waiver no longer PROCESSING is returned unchanged. Notifies the customer.
     """
-    waiver = lock(WaiverRequest, waiver_id)
+    waiver = lock(WaiverRequest, waiver_request_id)
     if waiver.status != Status.PROCESSING:
         return waiver
     status, reasons = decide(outcome.checks)
@@ -177,13 +105,15 @@ def waiver_request_verification_complete(
 
 
 @transaction.atomic
-def waiver_request_processing_failed(*, waiver_id: Any, error: str, final: bool) -> WaiverRequest:
+def waiver_request_processing_failed(
+    *, waiver_request_id: Any, error: str, final: bool
+) -> WaiverRequest:
     """Record an engine or worker error; after the last retry send the waiver to staff.
 
     ``error`` is a short description without personal data (exception type and message).
     ``final`` True moves a PENDING or PROCESSING waiver to MANUAL_REVIEW with ``ENGINE_ERROR``.
     """
-    waiver = lock(WaiverRequest, waiver_id)
+    waiver = lock(WaiverRequest, waiver_request_id)
     waiver.last_error = error[:1000]
     data: dict[str, Any] = {"error": error[:300], "final": final}
     if not (final and waiver.status in (Status.PENDING, Status.PROCESSING)):

@@ -11,7 +11,7 @@ for, simplified to English only:
   box under the holder's details.
 
 :func:`stamp` adds an office stamp (a semi-transparent red ring with text), :func:`noisy` adds
-sensor noise, and ``kyc.tests.cards.degrade`` rotates, blurs and JPEG-compresses, like a phone
+sensor noise, and ``smartbank.tests.cards.degrade`` rotates, blurs and JPEG-compresses, like a phone
 photo of a paper. All functions return new RGB ``PIL.Image.Image`` objects.
 """
 
@@ -25,7 +25,7 @@ from typing import Final
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from kyc.tests.cards import FONT_DIR, degrade, to_bytes
+from smartbank.tests.cards import FONT_DIR, degrade, to_bytes
 
 __all__ = [
     "AGRI_NUMBER",

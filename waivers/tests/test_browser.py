@@ -13,9 +13,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import LedgerEntry
+from accounts.tests.browser import customer_logs_in, staff_logs_in
 from accounts.tests.factories import CustomerProfileFactory, UserFactory
 from loans.loan_accounts import loan_outstanding
-from smartbank.tests.browser import customer_logs_in, new_page, screenshot, staff_logs_in
+from smartbank.tests.browser import new_page, screenshot
 from waivers.models import WaiverRequest
 from waivers.tests import certificates
 from waivers.tests.factories import approved_loan, ensure_seed, waiver_officer

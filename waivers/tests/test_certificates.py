@@ -5,8 +5,7 @@ import re
 
 import pytest
 
-from kyc.ocr import OcrResult, OcrWord, ocr_image
-from waivers.certificates import (
+from smartbank.engines.documents.certificates import (
     Candidate,
     MatchOutcome,
     PatternError,
@@ -15,6 +14,7 @@ from waivers.certificates import (
     normalise_number,
     parse_pattern,
 )
+from smartbank.engines.ocr import OcrResult, OcrWord, ocr_image
 from waivers.tests import certificates
 
 AGRI = r"[A-Z]{2}/\d{4}/\d{6}"

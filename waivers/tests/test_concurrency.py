@@ -46,8 +46,8 @@ def test_two_officers_approving_at_once_yield_one_approval_and_one_debit():
     first, second = waiver_officer(), waiver_officer()
 
     results = run_together(
-        lambda: waiver_request_approve(waiver_id=waiver.pk, officer=first),
-        lambda: waiver_request_approve(waiver_id=waiver.pk, officer=second),
+        lambda: waiver_request_approve(waiver_request_id=waiver.pk, actor=first),
+        lambda: waiver_request_approve(waiver_request_id=waiver.pk, actor=second),
     )
 
     approved = [r for r in results if isinstance(r, WaiverRequest)]
@@ -76,11 +76,11 @@ def test_two_waivers_of_one_loan_approved_at_once_never_take_more_than_is_owed()
     )
     # two approvals each above the four-eyes amount: the makers first
     maker, checker = waiver_officer(), waiver_officer()
-    waiver_request_approve(waiver_id=two.pk, officer=maker)
+    waiver_request_approve(waiver_request_id=two.pk, actor=maker)
 
     results = run_together(
-        lambda: waiver_request_approve(waiver_id=one.pk, officer=checker),
-        lambda: waiver_request_approve(waiver_id=two.pk, officer=checker),
+        lambda: waiver_request_approve(waiver_request_id=one.pk, actor=checker),
+        lambda: waiver_request_approve(waiver_request_id=two.pk, actor=checker),
     )
 
     codes = sorted(getattr(r, "code", "APPROVED") for r in results)
@@ -117,8 +117,8 @@ def test_one_certificate_behind_two_waivers_approved_at_once_backs_only_one():
     first, second = waiver_officer(), waiver_officer()
 
     results = run_together(
-        lambda: waiver_request_approve(waiver_id=waivers[0].pk, officer=first),
-        lambda: waiver_request_approve(waiver_id=waivers[1].pk, officer=second),
+        lambda: waiver_request_approve(waiver_request_id=waivers[0].pk, actor=first),
+        lambda: waiver_request_approve(waiver_request_id=waivers[1].pk, actor=second),
     )
 
     codes = sorted(getattr(r, "code", "APPROVED") for r in results)

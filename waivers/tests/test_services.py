@@ -9,9 +9,9 @@ from django.core import mail
 from accounts.models import AccountEvent, AccountType, BankAccount, LedgerEntry
 from loans.loan_accounts import loan_account_get, loan_outstanding
 from loans.models import LoanApplication
-from smartbank.errors import ApplicationError, ConflictError, InvalidTransition
+from smartbank.errors import ApplicationError, ConflictError, InvalidTransition, NotAllowed
 from waivers.models import WaiverCheck, WaiverEvent, WaiverRequest
-from waivers.services import NotAllowed, waiver_request_approve, waiver_request_reject
+from waivers.services import waiver_request_approve, waiver_request_reject
 from waivers.tests import certificates
 from waivers.tests.factories import (
     agri_scan,
@@ -270,7 +270,7 @@ def test_a_rejected_request_frees_its_certificate_for_a_new_one(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         first = submit(customer=farmer, loan=loan, document=agri_png, number="MH/2024/004518")
-    waiver_request_reject(waiver_id=first.pk, officer=waiver_officer(), reason_text="Typo")
+    waiver_request_reject(waiver_request_id=first.pk, actor=waiver_officer(), reason="Typo")
     with django_capture_on_commit_callbacks(execute=True):
         second = submit(customer=farmer, loan=loan, document=agri_png)
 
@@ -288,7 +288,9 @@ def test_approval_debits_the_loan_account_once_and_reduces_what_is_owed(
     officer = waiver_officer()
 
     with django_capture_on_commit_callbacks(execute=True):
-        approved = waiver_request_approve(waiver_id=waiver.pk, officer=officer, note="Scheme 2024")
+        approved = waiver_request_approve(
+            waiver_request_id=waiver.pk, actor=officer, reason="Scheme 2024"
+        )
 
     assert approved.status == Status.APPROVED
     assert (approved.decided_by, approved.review_note) == (officer, "Scheme 2024")
@@ -319,7 +321,7 @@ def test_approval_debits_the_loan_account_once_and_reduces_what_is_owed(
 
     # A second click finds it decided: one clear error, nothing posted twice
     with pytest.raises(InvalidTransition):
-        waiver_request_approve(waiver_id=waiver.pk, officer=waiver_officer())
+        waiver_request_approve(waiver_request_id=waiver.pk, actor=waiver_officer())
     assert LedgerEntry.objects.filter(reference__startswith="WAIVER-").count() == 1
 
 
@@ -332,13 +334,13 @@ def test_a_waiver_larger_than_what_is_still_owed_is_refused(farmer, loan):
         customer=farmer, loan=loan, amount=Decimal("9000.00"), number="MH/2024/000777"
     )
     first, second = waiver_officer(), waiver_officer()
-    waiver_request_approve(waiver_id=big.pk, officer=first)
-    waiver_request_approve(waiver_id=big.pk, officer=second)  # four-eyes: above 1 lakh
+    waiver_request_approve(waiver_request_id=big.pk, actor=first)
+    waiver_request_approve(waiver_request_id=big.pk, actor=second)  # four-eyes: above 1 lakh
     assert loan_outstanding(application=loan) == Decimal("8256.23")
 
     # When the smaller one is approved, the ledger refuses it with a clear error
     with pytest.raises(ApplicationError) as caught:
-        waiver_request_approve(waiver_id=small.pk, officer=first)
+        waiver_request_approve(waiver_request_id=small.pk, actor=first)
 
     assert caught.value.code == "WAIVER_EXCEEDS_OUTSTANDING"
     assert caught.value.message == (
@@ -357,19 +359,19 @@ def test_above_the_four_eyes_amount_a_second_different_officer_must_approve(farm
     )
     maker, checker = waiver_officer(), waiver_officer()
 
-    after_first = waiver_request_approve(waiver_id=waiver.pk, officer=maker)
+    after_first = waiver_request_approve(waiver_request_id=waiver.pk, actor=maker)
     assert after_first.status == Status.MANUAL_REVIEW
     assert after_first.first_approved_by == maker and after_first.awaiting_second_approval
     assert loan_outstanding(application=loan) == Decimal("278256.23")
 
     with pytest.raises(ConflictError) as caught:
-        waiver_request_approve(waiver_id=waiver.pk, officer=maker)
+        waiver_request_approve(waiver_request_id=waiver.pk, actor=maker)
     assert caught.value.code == "SAME_APPROVER"
     assert caught.value.message == (
         "You gave the first approval; a different waiver officer must give the second."
     )
 
-    done = waiver_request_approve(waiver_id=waiver.pk, officer=checker)
+    done = waiver_request_approve(waiver_request_id=waiver.pk, actor=checker)
     assert done.status == Status.APPROVED and done.decided_by == checker
     assert loan_outstanding(application=loan) == Decimal("198256.23")
     assert list(waiver.events.values_list("type", flat=True)) == ["FIRST_APPROVAL", "APPROVED"]
@@ -381,7 +383,8 @@ def test_at_or_below_the_four_eyes_amount_one_approval_is_enough(farmer, loan, s
     waiver = waiver_in_review(customer=farmer, loan=loan, amount=Decimal("25000.00"))
 
     assert (
-        waiver_request_approve(waiver_id=waiver.pk, officer=waiver_officer()).status == "APPROVED"
+        waiver_request_approve(waiver_request_id=waiver.pk, actor=waiver_officer()).status
+        == "APPROVED"
     )
 
 
@@ -392,12 +395,12 @@ def test_rejection_needs_a_reason_and_tells_the_customer(
     officer = waiver_officer()
 
     with pytest.raises(ApplicationError) as caught:
-        waiver_request_reject(waiver_id=waiver.pk, officer=officer, reason_text="  ")
+        waiver_request_reject(waiver_request_id=waiver.pk, actor=officer, reason="  ")
     assert (caught.value.code, caught.value.field) == ("required", "reason")
 
     with django_capture_on_commit_callbacks(execute=True):
         rejected = waiver_request_reject(
-            waiver_id=waiver.pk, officer=officer, reason_text="The scheme ended in March."
+            waiver_request_id=waiver.pk, actor=officer, reason="The scheme ended in March."
         )
     assert rejected.status == Status.REJECTED
     assert rejected.reasons == [{"code": "STAFF_REJECTED", "message": "The scheme ended in March."}]
@@ -417,9 +420,9 @@ def test_only_waiver_officers_decide_and_never_their_own_waiver(farmer, loan):
     )
 
     with pytest.raises(NotAllowed) as not_officer:
-        waiver_request_approve(waiver_id=waiver.pk, officer=clerk)
+        waiver_request_approve(waiver_request_id=waiver.pk, actor=clerk)
     with pytest.raises(NotAllowed) as own_waiver:
-        waiver_request_approve(waiver_id=own.pk, officer=officer_with_a_loan)
+        waiver_request_approve(waiver_request_id=own.pk, actor=officer_with_a_loan)
 
     assert not_officer.value.code == "FORBIDDEN" and not_officer.value.status_code == 403
     assert own_waiver.value.code == "OWN_WAIVER"
@@ -429,7 +432,7 @@ def test_a_pending_waiver_cannot_be_approved(farmer, loan):
     waiver = waiver_in_review(customer=farmer, loan=loan, amount=Decimal("5000"), status="PENDING")
 
     with pytest.raises(InvalidTransition) as caught:
-        waiver_request_approve(waiver_id=waiver.pk, officer=waiver_officer())
+        waiver_request_approve(waiver_request_id=waiver.pk, actor=waiver_officer())
 
     assert caught.value.message == (
         "This waiver request is pending; only verified requests and requests in manual review "
@@ -445,10 +448,10 @@ def test_a_certificate_approved_for_another_waiver_cannot_be_approved_again(farm
         customer=other, loan=approved_loan(customer=other), amount=Decimal("5000.00")
     )
     officer = waiver_officer()
-    waiver_request_approve(waiver_id=first.pk, officer=officer)
+    waiver_request_approve(waiver_request_id=first.pk, actor=officer)
 
     with pytest.raises(ConflictError) as caught:
-        waiver_request_approve(waiver_id=second.pk, officer=officer)
+        waiver_request_approve(waiver_request_id=second.pk, actor=officer)
 
     assert caught.value.code == "CERTIFICATE_ALREADY_USED"
     assert WaiverCheck.objects.count() == 0  # nothing else touched

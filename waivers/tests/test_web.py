@@ -90,7 +90,7 @@ def test_errors_show_next_to_the_field_and_nothing_is_saved(client, farmer, loan
 
 def test_an_approved_waiver_shows_the_reduced_amount_owed(client, farmer, loan):
     waiver = waiver_in_review(customer=farmer, loan=loan, amount=Decimal("25000.00"))
-    waiver_request_approve(waiver_id=waiver.pk, officer=waiver_officer())
+    waiver_request_approve(waiver_request_id=waiver.pk, actor=waiver_officer())
     login_verified(client, farmer)
 
     page = client.get(f"/waivers/{waiver.pk}/").content.decode()

@@ -1,5 +1,9 @@
 """The customer journey and the staff review in a real browser (Debian chromium, Playwright).
 
+Both start at accounts' pages (registration and contact verification, the staff console's
+password + OTP login) before they reach KYC, so they live here, above kyc (moved from
+``kyc/tests/test_browser.py``).
+
 Celery runs eagerly (root conftest), so the verification task runs in the live server thread
 right after the KYC form commits and the status page shows the decision. Set SCREENSHOTS_DIR to
 save full-page PNGs of the key pages (register, KYC form, decision, admin case page).
@@ -17,11 +21,12 @@ from playwright.sync_api import Browser, Page, expect
 from accounts.models import BankAccount
 from accounts.services import bank_account_approve
 from accounts.tests.auth import last_email_code, last_sms_code
+from accounts.tests.browser import staff_logs_in
 from accounts.tests.factories import UserFactory
 from kyc.models import KycCase, KycDocument
-from kyc.tests import cards
 from kyc.tests.factories import KycCaseFactory
-from smartbank.tests.browser import new_page, screenshot, staff_logs_in
+from smartbank.tests import cards
+from smartbank.tests.browser import new_page, screenshot
 
 DECISION_TIMEOUT_MS = 60_000
 NAME = "Neil Armstrong"
@@ -123,7 +128,7 @@ def test_customer_registers_submits_kyc_and_sees_verified(live_server, page, tmp
 
     # And staff approve it (the admin buttons call this service; see the staff test)
     account = BankAccount.objects.get(user__email="neil@example.com")
-    bank_account_approve(account_id=account.pk, reviewer=UserFactory(is_staff=True))
+    bank_account_approve(bank_account_id=account.pk, actor=UserFactory(is_staff=True))
 
     # Then his accounts page shows the Savings account with the ₹1,000.00 opening deposit
     page.reload()

@@ -30,7 +30,7 @@ from typing import Final
 
 from rapidfuzz.distance import Levenshtein
 
-from kyc.ocr import OcrResult
+from smartbank.engines.ocr import OcrResult
 
 _SPECIAL: Final = frozenset(".^$*+?{}[]\\|()")
 _DIGITS: Final = frozenset("0123456789")

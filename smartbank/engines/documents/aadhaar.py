@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from kyc.ocr import OcrResult
+from smartbank.engines.ocr import OcrResult
 
 from . import dates, names, numbers
 from .extracted import NOTE_YEAR_OF_BIRTH_ONLY, ExtractedId

@@ -21,7 +21,7 @@ import datetime
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
-from kyc.ocr import OcrResult
+from smartbank.engines.ocr import OcrResult
 
 from . import aadhaar, dates, names, numbers, pan
 from .extracted import ExtractedId
@@ -70,7 +70,7 @@ class FieldCheck:
             year), the number in clear — personal data: mask numbers before storing or showing.
         confidence: mean Tesseract confidence (0–100) of the words read, None when unknown.
         distance: name only: Levenshtein distance of the span to the claim.
-        pass_name: the OCR reading the evidence came from (see kyc.ocr.OCR_VARIANTS).
+        pass_name: the OCR reading the evidence came from (see smartbank.engines.ocr.OCR_VARIANTS).
         confirmations: how many readings agreed on this evidence (1 for a single reading).
         value: the field as established: for a name read equal to the claim up to OCR
             look-alikes (l/I/1, rn/m, O/0: distance 0) the claimed spelling, else ``read``.

@@ -17,7 +17,7 @@ class ExtractedId:
     Attributes:
         id_type: "AADHAAR" or "PAN".
         id_number: normalised number (Aadhaar: 12 digits; PAN: 10 upper-case characters) or
-            None. Not validated: see :func:`kyc.documents.numbers.validate_id_number`.
+            None. Not validated: see :func:`smartbank.engines.documents.numbers.validate_id_number`.
         name: holder's name as printed (case kept), or None.
         father_name: father's name (PAN only), or None.
         date_of_birth: or None (also None when only the year of birth is printed).

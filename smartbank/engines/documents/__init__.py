@@ -1,10 +1,13 @@
-"""Reading identity documents: one module per document type, shared names, dates, numbers.
+"""Reading documents (engines: no ORM): identity cards, one module per card type with shared
+names, dates and numbers, and certificate numbers.
 
 - :mod:`.lines` OCR output as lines of words with confidences;
 - :mod:`.names`, :mod:`.dates`, :mod:`.numbers` the shared field rules;
 - :mod:`.aadhaar`, :mod:`.pan` the blind readers of each card (staff console, seed 004's flow);
 - :mod:`.claims` the claim-guided checks the KYC decision uses (issue 8);
-- :mod:`.reading` several OCR readings of a card, the best-supported evidence kept.
+- :mod:`.reading` several OCR readings of a card, the best-supported evidence kept;
+- :mod:`.certificates` certificate numbers by their type's pattern (the waivers; import it by
+  name, it is not re-exported here).
 """
 
 from .aadhaar import extract_aadhaar

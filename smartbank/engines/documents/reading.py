@@ -1,6 +1,7 @@
 """Several readings of a card where the first is weak, and the best-supported evidence kept.
 
-Calls the OCR engine (:func:`kyc.ocr.ocr_image`); no ORM. Runs inside the KYC Celery task.
+Calls the OCR engine (:func:`smartbank.engines.ocr.ocr_image`); no ORM. Runs inside the KYC
+Celery task.
 """
 
 from __future__ import annotations
@@ -11,19 +12,20 @@ from typing import Any, Final
 
 from PIL import Image
 
-from kyc.ocr import OcrResult, line_boxes, ocr_image, ocr_lines
+from smartbank.engines.ocr import OcrResult, line_boxes, ocr_image, ocr_lines
 
 from .claims import CONTRADICTED, MATCH, Claim, ClaimReading, FieldCheck, check_claim, combine
 
 RAW: Final = "raw"
-"""The reading of the image as it came (kyc.ocr.OCR_VARIANTS), whose line boxes LINES uses."""
+"""The reading of the image as it came (``engines.ocr.OCR_VARIANTS``), whose line boxes LINES
+uses."""
 
 LINES: Final = "lines"
 """The reading that re-reads, one by one, the text lines the ``raw`` reading found."""
 
 READING_ORDER: Final = ("threshold", RAW, LINES, "sauvola", "gray_2x")
-"""The OCR readings tried in turn until every field is settled: keys of kyc.ocr.OCR_VARIANTS,
-and LINES."""
+"""The OCR readings tried in turn until every field is settled: keys of
+``engines.ocr.OCR_VARIANTS``, and LINES."""
 
 MAX_LINES: Final = 24
 """At most this many lines are re-read one by one (a card has 8–20)."""
@@ -100,7 +102,8 @@ def read_card(
     until every field matches or a contradiction is confirmed (issue 8 §1).
 
     Raises:
-        kyc.ocr.OcrEngineError: Tesseract missing, failing or timing out (the task retries).
+        smartbank.engines.ocr.OcrEngineError: Tesseract missing, failing or timing out (the
+            task retries).
     """
     readings: list[ClaimReading] = []
     fields: dict[str, FieldCheck] = {}

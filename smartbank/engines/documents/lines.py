@@ -1,7 +1,7 @@
 """OCR output as lines of words with confidences: the shape every document reader works on.
 
-No ORM, no OCR call. Built from :class:`kyc.ocr.OcrResult`, whose ``text`` keeps Tesseract's line
-structure and whose ``words`` carry one confidence (0–100) each.
+No ORM, no OCR call. Built from :class:`smartbank.engines.ocr.OcrResult`, whose ``text`` keeps
+Tesseract's line structure and whose ``words`` carry one confidence (0–100) each.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from kyc.ocr import OcrResult
+from smartbank.engines.ocr import OcrResult
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 SQLite in a file, Redis as the broker, ``manage.py runserver`` and a prefork Celery worker of two
 processes, each a real process with the settings ``make run`` gives it. 20 customers register
 with an Aadhaar card and a selfie while a member of staff approves 20 cases in manual review, all
-at once. Nobody may see a 5xx, every case must end decided and every email and SMS SENT.
+at once. Nobody may see a 5xx, every case must end decided and every email and SMS SENT. It
+drives accounts' registration API and the KYC console, so it lives with accounts' tests.
 
 Only the database file, the Redis server (make test's, database 14) and the document folder
 differ from ``make run``: they are temporary, so the test never touches ``var/``. runserver runs
@@ -32,7 +33,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
-from kyc.tests import cards
+from smartbank.tests import cards
 
 pytestmark = pytest.mark.worker
 
@@ -53,7 +54,7 @@ SETUP = """
 import datetime, json
 from accounts.models import OtpDevice
 from accounts.tests.factories import UserFactory
-from kyc.tests import cards
+from smartbank.tests import cards
 from kyc.tests.factories import KycCaseFactory
 cases = [
     KycCaseFactory(

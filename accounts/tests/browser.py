@@ -1,0 +1,44 @@
+"""The login steps a customer and a member of staff take in the browser tests: password, then
+an emailed one-time code (accounts' login pages and OTP devices). The browser itself and the
+screenshots are :mod:`smartbank.tests.browser`'s.
+"""
+
+from playwright.sync_api import Page, expect
+
+from accounts.models import OtpDevice
+from smartbank.tests.auth import last_email_code
+from smartbank.tests.factories import TEST_PASSWORD
+
+
+def customer_logs_in(page: Page, live_server, email: str, *, next_path: str) -> None:  # noqa: ANN001
+    """Password, then the emailed one-time code, on the customer pages."""
+    page.goto(f"{live_server.url}/accounts/login/?next={next_path}")
+    page.fill("#id_username", email)
+    page.fill("#id_password", TEST_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/accounts/otp/**")
+    page.get_by_label("Email").check()
+    page.get_by_role("button", name="Send me a code").click()
+    page.fill("#id_otp", last_email_code(email))
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**{next_path}")
+
+
+def staff_logs_in(page: Page, live_server, staff) -> None:  # noqa: ANN001
+    """The staff console's login (django-otp's admin site): the password alone is refused,
+    then an OTP challenge by email is answered."""
+    device, _ = OtpDevice.objects.get_or_create(
+        user=staff, channel="EMAIL", defaults={"name": "email"}
+    )
+    page.goto(f"{live_server.url}/admin/")
+    page.fill("#id_username", staff.email)
+    page.fill("#id_password", TEST_PASSWORD)
+    page.get_by_role("button", name="Log in").click()  # the password alone is not enough
+    page.fill("#id_password", TEST_PASSWORD)
+    page.select_option("#id_otp_device", device.persistent_id)
+    page.get_by_role("button", name="Get OTP Challenge").click()
+    expect(page.locator("#content")).to_contain_text("We sent a code to")
+    page.fill("#id_password", TEST_PASSWORD)
+    page.fill("#id_otp_token", last_email_code(staff.email))
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/**")
