@@ -10,16 +10,12 @@ from .pipeline import kyc_case_run_pipeline
 from .services import kyc_case_complete, kyc_case_processing_failed, kyc_case_processing_start
 
 KYC_CASE_STEPS = PipelineSteps(
-    label="kyc case",
     model=KycCase,
-    start=lambda kyc_case_id: kyc_case_processing_start(kyc_case_id=kyc_case_id),
-    run=lambda case: kyc_case_run_pipeline(case=case),
-    complete=lambda kyc_case_id, outcome: kyc_case_complete(
-        kyc_case_id=kyc_case_id, outcome=outcome
-    ),
-    fail=lambda kyc_case_id, error, final: kyc_case_processing_failed(
-        kyc_case_id=kyc_case_id, error=error, final=final
-    ),
+    start=kyc_case_processing_start,
+    run=kyc_case_run_pipeline,
+    record_keyword="case",
+    complete=kyc_case_complete,
+    fail=kyc_case_processing_failed,
     max_retries="KYC_TASK_MAX_RETRIES",
     review_status=KycCase.Status.MANUAL_REVIEW,
 )

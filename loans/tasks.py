@@ -13,18 +13,12 @@ from .services import (
 )
 
 LOAN_APPLICATION_STEPS = PipelineSteps(
-    label="loan application",
     model=LoanApplication,
-    start=lambda loan_application_id: loan_application_processing_start(
-        loan_application_id=loan_application_id
-    ),
-    run=lambda application: loan_application_run_checks(application=application),
-    complete=lambda loan_application_id, outcome: loan_application_checks_complete(
-        loan_application_id=loan_application_id, outcome=outcome
-    ),
-    fail=lambda loan_application_id, error, final: loan_application_processing_failed(
-        loan_application_id=loan_application_id, error=error, final=final
-    ),
+    start=loan_application_processing_start,
+    run=loan_application_run_checks,
+    record_keyword="application",
+    complete=loan_application_checks_complete,
+    fail=loan_application_processing_failed,
     max_retries="LOAN_TASK_MAX_RETRIES",
     review_status=LoanApplication.Status.REVIEW,
 )

@@ -3,6 +3,7 @@ of transient database errors that every task uses; and the one skeleton of every
 (KYC cases, loan applications, waivers)."""
 
 import logging
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -53,29 +54,41 @@ def database_errors_retried(task: Task) -> Iterator[None]:
 class PipelineSteps:
     """The service calls one pipeline task is made of (STYLE.md: load, run, hand back).
 
+    The services follow the vocabulary of docs/architecture.md: each takes the record's id as
+    ``<entity>_id``, the entity being the model's name in snake_case (``kyc_case_id``).
+
     Attributes:
-        label: what the task works on, for log lines ("kyc case").
-        model: the model whose ``DoesNotExist`` means the task is stale.
-        start: ``start(entity_id)`` marks the record PROCESSING and returns it, or None when it is
-            already past processing (the task is then a no-op).
-        run: ``run(record)`` calls the engines and returns the outcome; any exception is an
-            engine error.
-        complete: ``complete(entity_id, outcome)`` stores the outcome, decides and returns the
-            record.
-        fail: ``fail(entity_id, error, final)`` records an engine error; ``final`` sends the
-            record to staff.
-        max_retries: settings name of the engine-error retries before ``fail(..., final=True)``.
+        model: the model; its ``DoesNotExist`` means the task is stale.
+        start: ``start(<entity>_id=)`` marks the record PROCESSING and returns it, or None when
+            it is already past processing (the task is then a no-op).
+        run: ``run(<record_keyword>=record)`` calls the engines and returns the outcome; any
+            exception but a database error is an engine error.
+        record_keyword: the keyword ``run`` takes the record under (``case``, ``waiver``).
+        complete: ``complete(<entity>_id=, outcome=)`` stores the outcome and decides.
+        fail: ``fail(<entity>_id=, error=, final=)`` records an engine error; ``final`` sends
+            the record to staff.
+        max_retries: settings name of the engine-error retries before ``fail(final=True)``.
         review_status: the status a record ends in after the last retry.
     """
 
-    label: str
     model: Any
-    start: Callable[[str], Any]
-    run: Callable[[Any], Any]
-    complete: Callable[[str, Any], Any]
-    fail: Callable[[str, str, bool], Any]
+    start: Callable[..., Any]
+    run: Callable[..., Any]
+    record_keyword: str
+    complete: Callable[..., Any]
+    fail: Callable[..., Any]
     max_retries: str
     review_status: str
+
+    @property
+    def id_keyword(self) -> str:
+        """``<entity>_id``: "KycCase" → "kyc_case_id"."""
+        return re.sub(r"(?<!^)(?=[A-Z])", "_", self.model.__name__).lower() + "_id"
+
+    @property
+    def label(self) -> str:
+        """The model's verbose name, for log lines."""
+        return str(self.model._meta.verbose_name)
 
 
 def pipeline_task_run(task: Task, steps: PipelineSteps, entity_id: str) -> str:
@@ -88,16 +101,17 @@ def pipeline_task_run(task: Task, steps: PipelineSteps, entity_id: str) -> str:
     database error retries the whole body (:func:`database_errors_retried`). Retries and logs
     name the error type only.
     """
+    key = {steps.id_keyword: entity_id}
     with database_errors_retried(task):
         try:
-            record = steps.start(entity_id)
+            record = steps.start(**key)
         except steps.model.DoesNotExist:
             logger.warning("%s %s not found; task dropped", steps.label, entity_id)
             return "MISSING"
         if record is None:
             return steps.model.objects.values_list("status", flat=True).get(pk=entity_id)
         try:
-            outcome = steps.run(record)
+            outcome = steps.run(**{steps.record_keyword: record})
         except TRANSIENT_DATABASE_ERRORS:
             raise
         except Exception as exc:
@@ -110,13 +124,13 @@ def pipeline_task_run(task: Task, steps: PipelineSteps, entity_id: str) -> str:
                 type(exc).__name__,
                 final,
             )
-            steps.fail(entity_id, error, final)
+            steps.fail(**key, error=error, final=final)
             if final:
                 return steps.review_status
             raise task.retry(
                 exc=RetryableError.from_exc(exc), countdown=min(2**task.request.retries * 5, 300)
             ) from None
-        return steps.complete(entity_id, outcome).status
+        return steps.complete(**key, outcome=outcome).status
 
 
 @shared_task(bind=True, max_retries=None, acks_late=True)

@@ -13,18 +13,12 @@ from .services import (
 )
 
 WAIVER_REQUEST_STEPS = PipelineSteps(
-    label="waiver",
     model=WaiverRequest,
-    start=lambda waiver_request_id: waiver_request_processing_start(
-        waiver_request_id=waiver_request_id
-    ),
-    run=lambda waiver: waiver_request_run_checks(waiver=waiver),
-    complete=lambda waiver_request_id, outcome: waiver_request_verification_complete(
-        waiver_request_id=waiver_request_id, outcome=outcome
-    ),
-    fail=lambda waiver_request_id, error, final: waiver_request_processing_failed(
-        waiver_request_id=waiver_request_id, error=error, final=final
-    ),
+    start=waiver_request_processing_start,
+    run=waiver_request_run_checks,
+    record_keyword="waiver",
+    complete=waiver_request_verification_complete,
+    fail=waiver_request_processing_failed,
     max_retries="WAIVER_TASK_MAX_RETRIES",
     review_status=WaiverRequest.Status.MANUAL_REVIEW,
 )
