@@ -4,12 +4,17 @@ Every error answers ``{"detail", "code"}``, with ``"errors": {field: [message]}`
 input: an :class:`~smartbank.errors.ApplicationError` (400/403/409), Django's
 ``ValidationError`` (400) and ``Http404`` (404 ``{"detail": "Not found.", "code":
 "not_found"}``, whatever the message of the ``Http404`` or ``get_object_or_404``).
+Outside DRF's views, the project's ``handler400/403/404/500`` (:mod:`smartbank.views`) answer
+every path under ``/api/`` in the same shape through :func:`django_error_response`: an
+unknown URL is ``{"detail": "Not found.", "code": "not_found"}`` and an unhandled exception
+``{"detail": "A server error occurred.", "code": "server_error"}`` with status 500, never the
+exception's text (the traceback goes to the ``django.request`` log).
 """
 
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -28,6 +33,28 @@ ERROR_SCHEMA = inline_serializer(
 NOT_FOUND_RESPONSE = OpenApiResponse(
     ERROR_SCHEMA, description='Unknown, or not the caller\'s: `{"detail", "code": "not_found"}`.'
 )
+
+
+# Bodies of the errors Django itself answers (no DRF view ran, or one raised unexpectedly).
+DJANGO_ERRORS: dict[int, dict[str, str]] = {
+    400: {"detail": "Bad request.", "code": "bad_request"},
+    403: {
+        "detail": "You do not have permission to perform this action.",
+        "code": "permission_denied",
+    },
+    404: {"detail": "Not found.", "code": "not_found"},
+    500: {"detail": "A server error occurred.", "code": "server_error"},
+}
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    """Whether the request is for the integrator API (``/api/...``), which answers JSON only."""
+    return request.path_info.startswith("/api/")
+
+
+def django_error_response(status_code: int) -> JsonResponse:
+    """``{"detail", "code"}`` for a 400/403/404/500 that Django's error handlers answer."""
+    return JsonResponse(DJANGO_ERRORS[status_code], status=status_code)
 
 
 def application_error_response(exc: ApplicationError) -> Response:

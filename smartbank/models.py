@@ -200,3 +200,30 @@ class CheckRecord(StatusModel):
             )
             for i, r in enumerate(results)
         )
+
+
+class IdempotencyKey(TimeStampedModel):
+    """The first answer to a POST sent with an ``Idempotency-Key`` header, kept for replay.
+
+    One row per (user, key), enforced by the database, so concurrent duplicates serialise on
+    the unique index (:mod:`smartbank.idempotency`). ``fingerprint`` is the SHA-256 (hex) of
+    the method, path and body; ``response_body`` the JSON exactly as first answered (text, so
+    key order survives). Rows live until ``expires_at`` (24 h), then the key may be reused.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idempotency_keys"
+    )
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.TextField(blank=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.user_id})"

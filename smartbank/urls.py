@@ -26,3 +26,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# JSON in the API's error shape under /api/, the branded templates/<status>.html elsewhere.
+handler400 = "smartbank.views.bad_request"
+handler403 = "smartbank.views.permission_denied"
+handler404 = "smartbank.views.page_not_found"
+handler500 = "smartbank.views.server_error"

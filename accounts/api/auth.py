@@ -1,4 +1,5 @@
-"""Integrator API authentication: a JWT in two steps, password then OTP (issue #3)."""
+"""Integrator API authentication: a JWT in two steps, password then OTP (issue #3); refresh
+tokens good for one refresh, and revoked at logout (issue #10)."""
 
 from django.contrib.auth import authenticate
 from django.core import signing
@@ -8,9 +9,10 @@ from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from smartbank.api import NOT_FOUND_RESPONSE
+from smartbank.api import ERROR_SCHEMA, NOT_FOUND_RESPONSE
 from smartbank.errors import ApplicationError
 
 from ..lockout import LOCKED_DETAIL
@@ -22,6 +24,7 @@ from ..services.otp import (
     otp_send,
     otp_verify,
 )
+from ..services.tokens import jwt_refresh_revoke, jwt_refresh_rotate
 
 MFA_SALT = "smartbank.api.mfa"
 MFA_MAX_AGE_SECONDS = 600
@@ -142,6 +145,80 @@ class TokenOtpApi(APIView):
         otp_verify(user=user, channel=claims["c"], token=serializer.validated_data["otp"])
         refresh = RefreshToken.for_user(user)
         return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
+
+
+TOKEN_NOT_VALID_RESPONSE = OpenApiResponse(
+    ERROR_SCHEMA,
+    description='Bad, expired, already used or revoked: `{"detail", "code": "token_not_valid"}`.',
+)
+
+
+class _RefreshTokenApi(APIView):
+    """Anyone holding a refresh token may use it: the token is the credential."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    def get_authenticate_header(self, request):  # noqa: ANN001, ANN201
+        # Without a WWW-Authenticate header DRF turns a 401 into a 403.
+        return 'Bearer realm="api"'
+
+
+class TokenRefreshApi(_RefreshTokenApi):
+    """A refresh token → ``{access, refresh}``. The refresh token presented is spent: using it
+    again answers 401, so a stolen copy stops working once either holder refreshes."""
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "TokenRefreshInput"
+
+        refresh = serializers.CharField()
+
+    class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "TokenRefreshOutput"
+
+        access = serializers.CharField()
+        refresh = serializers.CharField(help_text="Use this one next time; the old one is spent.")
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: OutputSerializer, 401: TOKEN_NOT_VALID_RESPONSE},
+        auth=[],
+    )
+    def post(self, request):  # noqa: ANN001, ANN201
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            tokens = jwt_refresh_rotate(refresh=serializer.validated_data["refresh"])
+        except TokenError as exc:
+            raise InvalidToken(str(exc)) from exc
+        return Response(self.OutputSerializer(tokens).data)
+
+
+class TokenLogoutApi(_RefreshTokenApi):
+    """Revoke a refresh token (log out): 204, and the token answers 401 from then on. Access
+    tokens already issued stay valid until they expire (``JWT_ACCESS_MINUTES``)."""
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "TokenLogoutInput"
+
+        refresh = serializers.CharField()
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={204: OpenApiResponse(description="Revoked"), 401: TOKEN_NOT_VALID_RESPONSE},
+        auth=[],
+    )
+    def post(self, request):  # noqa: ANN001, ANN201
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            jwt_refresh_revoke(refresh=serializer.validated_data["refresh"])
+        except TokenError as exc:
+            raise InvalidToken(str(exc)) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class RegistrationContactVerifyApi(APIView):

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from smartbank.api import ERROR_SCHEMA, NOT_FOUND_RESPONSE
+from smartbank.idempotency import IDEMPOTENCY_KEY_PARAMETER, IDEMPOTENCY_RESPONSES, idempotent
 from smartbank.pagination import LimitOffsetQuerySerializer, PageSerializer, paginated_response
 
 from ..models import REQUESTABLE_TYPES, AccountType, BankAccount
@@ -89,7 +90,9 @@ class BankAccountListCreateApi(APIView):
     GET answers a page, newest first: ``{"count", "next", "previous", "accounts": [...]}``
     (``?limit=`` 1-1000, default 100, ``?offset=``); 400 for a bad limit or offset.
 
-    POST answers 201 with the REQUESTED account; staff open it. 403 ``{"detail", "code"}`` with
+    POST answers 201 with the REQUESTED account; staff open it; 409 ``DUPLICATE_REQUEST`` while
+    an identical request awaits staff. An ``Idempotency-Key`` header replays the first answer
+    (:mod:`smartbank.idempotency`). 403 ``{"detail", "code"}`` with
     code ``NOT_A_CUSTOMER``, ``CONTACT_NOT_VERIFIED`` or ``KYC_NOT_VERIFIED`` for a caller who
     is not onboarded; 400 with field errors for bad terms (``BELOW_MINIMUM``, ``NO_FD_RATE``...).
     """
@@ -129,12 +132,19 @@ class BankAccountListCreateApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
         responses={
             201: OutputSerializer,
             400: OpenApiResponse(ERROR_SCHEMA, description="Invalid type, amount or tenure."),
             403: OpenApiResponse(ERROR_SCHEMA, description="The caller is not onboarded."),
+            409: OpenApiResponse(
+                ERROR_SCHEMA,
+                description="DUPLICATE_REQUEST: the same request is already awaiting staff.",
+            ),
+            **IDEMPOTENCY_RESPONSES,
         },
     )
+    @idempotent
     def post(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -1,12 +1,13 @@
 from django.urls import include, path
-from rest_framework_simplejwt.views import TokenRefreshView
 
 from . import banking
 from .auth import (
     RegistrationContactVerifyApi,
     RegistrationOtpResendApi,
+    TokenLogoutApi,
     TokenObtainApi,
     TokenOtpApi,
+    TokenRefreshApi,
 )
 from .views import RegistrationCreateApi, RegistrationDetailApi
 
@@ -29,6 +30,7 @@ urlpatterns = [
     ),
     path("auth/token/", TokenObtainApi.as_view(), name="api-token"),
     path("auth/token/otp/", TokenOtpApi.as_view(), name="api-token-otp"),
-    path("auth/token/refresh/", TokenRefreshView.as_view(), name="api-token-refresh"),
+    path("auth/token/refresh/", TokenRefreshApi.as_view(), name="api-token-refresh"),
+    path("auth/logout/", TokenLogoutApi.as_view(), name="api-logout"),
     path("", include(banking.urlpatterns)),
 ]

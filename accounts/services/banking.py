@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from stdnum import luhn
 
-from smartbank.errors import ApplicationError
+from smartbank.errors import ApplicationError, ConflictError
 from smartbank.money import format_inr
 from smartbank.notifications import notification_send
 from smartbank.transitions import lock, transition
@@ -102,6 +102,9 @@ def bank_account_request(
     or ``KYC_NOT_VERIFIED``) before anything is created, and :class:`ApplicationError` with a
     field for bad input: ``invalid_choice`` (account_type), ``required``, ``INVALID_AMOUNT`` and
     ``BELOW_MINIMUM`` (fd_amount), ``NO_FD_RATE`` (fd_tenure_months: no rate for that tenure).
+    Raises :class:`ConflictError` ``DUPLICATE_REQUEST`` (409) while an identical request (same
+    type, and for a fixed deposit the same amount and tenure) is still REQUESTED: requests of
+    one customer are serialised on the user's row, so simultaneous duplicates open one account.
     """
     onboarded, code = customer_is_onboarded(user=user)
     if not onboarded:
@@ -126,6 +129,18 @@ def bank_account_request(
             "An amount and tenure apply only to fixed deposits.",
             code="invalid",
             field="fd_amount" if fd_amount is not None else "fd_tenure_months",
+        )
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    pending = BankAccount.objects.filter(
+        user=user,
+        status=BankAccount.Status.REQUESTED,
+        account_type=account_type,
+        fd_principal=account.fd_principal,
+        fd_tenure_months=account.fd_tenure_months,
+    )
+    if pending.exists():
+        raise ConflictError(
+            "The same account request is already waiting for staff.", code="DUPLICATE_REQUEST"
         )
     _insert_with_unique_number(account)
     account_event_record(

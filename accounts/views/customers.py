@@ -11,6 +11,7 @@ from smartbank.errors import ApplicationError
 
 from ..forms import EmailLoginForm, RegistrationForm
 from ..services import customer_register
+from ..services.tokens import user_refresh_tokens_revoke
 
 
 def register_view(request: HttpRequest) -> HttpResponse:
@@ -48,4 +49,9 @@ class CustomerLoginView(LoginView):
 
 
 class CustomerLogoutView(LogoutView):
-    pass
+    """Logging out of the web also revokes every API refresh token the user holds."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:  # noqa: ANN002, ANN003
+        if request.user.is_authenticated:
+            user_refresh_tokens_revoke(user=request.user)
+        return super().post(request, *args, **kwargs)

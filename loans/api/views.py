@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from smartbank.api import ERROR_SCHEMA, NOT_FOUND_RESPONSE
+from smartbank.idempotency import IDEMPOTENCY_KEY_PARAMETER, IDEMPOTENCY_RESPONSES, idempotent
 from smartbank.pagination import LimitOffsetQuerySerializer, PageSerializer, paginated_response
 
 from .. import rules
@@ -132,12 +133,15 @@ class LoanApplicationListCreateApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
         responses={
             201: APPLICATION_RESPONSE,
             400: OpenApiResponse(ERROR_SCHEMA, description="Missing or invalid fields."),
             409: OpenApiResponse(ERROR_SCHEMA, description="Duplicate open application."),
+            **IDEMPOTENCY_RESPONSES,
         },
     )
+    @idempotent
     def post(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -215,7 +219,12 @@ class LoanApplicationApproveApi(APIView):
 
         note = serializers.CharField(required=False, allow_blank=True, default="")
 
-    @extend_schema(request=InputSerializer, responses=_DECISION_RESPONSES)
+    @extend_schema(
+        request=InputSerializer,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        responses={**_DECISION_RESPONSES, **IDEMPOTENCY_RESPONSES},
+    )
+    @idempotent
     def post(self, request: Request, application_id: str) -> Response:
         application = loan_application_get(application_id=application_id, viewer=request.user)
         if application is None:
@@ -246,7 +255,12 @@ class LoanApplicationRejectApi(APIView):
 
         reason = serializers.CharField(max_length=1000)
 
-    @extend_schema(request=InputSerializer, responses=_DECISION_RESPONSES)
+    @extend_schema(
+        request=InputSerializer,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        responses={**_DECISION_RESPONSES, **IDEMPOTENCY_RESPONSES},
+    )
+    @idempotent
     def post(self, request: Request, application_id: str) -> Response:
         application = loan_application_get(application_id=application_id, viewer=request.user)
         if application is None:

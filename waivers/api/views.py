@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from smartbank.api import ERROR_SCHEMA, NOT_FOUND_RESPONSE
 from smartbank.errors import NotAllowed
 from smartbank.forms import read_upload
+from smartbank.idempotency import IDEMPOTENCY_KEY_PARAMETER, IDEMPOTENCY_RESPONSES, idempotent
 from smartbank.pagination import LimitOffsetQuerySerializer, PageSerializer, paginated_response
 
 from ..models import WaiverRequest
@@ -148,11 +149,14 @@ class WaiverRequestListCreateApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
         responses={
             201: OutputSerializer,
             400: OpenApiResponse(ERROR_SCHEMA, description="Invalid fields or file."),
+            **IDEMPOTENCY_RESPONSES,
         },
     )
+    @idempotent
     def post(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -219,7 +223,12 @@ class WaiverRequestApproveApi(APIView):
 
         note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
 
-    @extend_schema(request=InputSerializer, responses=_DECISION_RESPONSES)
+    @extend_schema(
+        request=InputSerializer,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        responses={**_DECISION_RESPONSES, **IDEMPOTENCY_RESPONSES},
+    )
+    @idempotent
     def post(self, request: Request, waiver_id: Any) -> Response:
         waiver = _decidable(request, waiver_id)
         serializer = self.InputSerializer(data=request.data)
@@ -241,7 +250,12 @@ class WaiverRequestRejectApi(APIView):
 
         reason = serializers.CharField(max_length=1000)
 
-    @extend_schema(request=InputSerializer, responses=_DECISION_RESPONSES)
+    @extend_schema(
+        request=InputSerializer,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        responses={**_DECISION_RESPONSES, **IDEMPOTENCY_RESPONSES},
+    )
+    @idempotent
     def post(self, request: Request, waiver_id: Any) -> Response:
         waiver = _decidable(request, waiver_id)
         serializer = self.InputSerializer(data=request.data)
