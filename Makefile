@@ -8,6 +8,7 @@ PIP := $(VENV)/bin/pip
 APT_PACKAGES := python3-venv tesseract-ocr tesseract-ocr-eng fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 fonts-noto-core libmagic1 postgresql redis-server chromium chromium-driver
 TEST_DATABASE_URL ?= postgres://smartbank:smartbank@127.0.0.1:5432/smartbank
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+TEST_CACHE_URL ?= redis://127.0.0.1:6379/7
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # make run's broker: the port of the default CELERY_BROKER_URL (smartbank/settings.py). A Redis
@@ -77,7 +78,7 @@ run: system-deps venv demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: system-deps venv services
-	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) CACHE_URL=$(TEST_CACHE_URL) \
 		PRIVATE_STORAGE_ROOT=$(CURDIR)/var/test-private $(PY) -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 
 lint: venv

@@ -6,6 +6,7 @@ an app above smartbank imports it when it runs; ``kyc/tests/conftest.py`` gives 
 """
 
 import datetime
+import os
 
 import pytest
 
@@ -25,6 +26,17 @@ def celery_eager():
     app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager = old
+
+
+@pytest.fixture(autouse=True)
+def rate_limits_reset(settings):
+    """Each test starts with no API rate-limit counts. ``make test`` gives the cache a Redis
+    database (CACHE_URL); without one, a per-process memory cache stands in."""
+    if not os.environ.get("CACHE_URL"):
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

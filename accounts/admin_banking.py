@@ -19,7 +19,7 @@ from smartbank.errors import ApplicationError
 from smartbank.money import format_inr
 
 from .models import AccountEvent, BankAccount, FixedDepositRate, LedgerEntry
-from .selectors import bank_account_fd_maturity
+from .selectors import bank_account_fd_maturity, user_may_decide_accounts
 from .services import (
     bank_account_approve,
     bank_account_close,
@@ -92,6 +92,14 @@ class BankAccountAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
+    def has_decide_permission(self, request: HttpRequest) -> bool:
+        """Account officers and superusers (``accounts.decide_bankaccount``)."""
+        return user_may_decide_accounts(user=request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):  # noqa: ANN001, ANN201
+        extra_context = {**(extra_context or {}), "may_decide": self.has_decide_permission(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     @admin.display(description="Customer", ordering="user__email")
     def customer_email(self, obj: BankAccount) -> str:
         return obj.user.email
@@ -112,7 +120,7 @@ class BankAccountAdmin(admin.ModelAdmin):
         )
 
     @admin.action(
-        description="Approve selected requests (open the accounts)", permissions=["change"]
+        description="Approve selected requests (open the accounts)", permissions=["decide"]
     )
     def approve_selected(self, request: HttpRequest, queryset: QuerySet[BankAccount]) -> None:
         opened = 0
@@ -137,8 +145,8 @@ class BankAccountAdmin(admin.ModelAdmin):
         """Apply one decision from the account page through the services."""
         account = get_object_or_404(BankAccount, pk=bank_account_id)
         back = HttpResponseRedirect(reverse("admin:accounts_bankaccount_change", args=[account.pk]))
-        if not self.has_change_permission(request, account):
-            messages.error(request, "You may not change bank accounts.")
+        if not self.has_decide_permission(request):
+            messages.error(request, "Only account officers decide bank accounts.")
             return back
         action = request.POST.get("action")
         reason = request.POST.get("reason", "")

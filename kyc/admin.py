@@ -22,7 +22,7 @@ from .models import (
     OcrFlowEvent,
     OcrFlowTask,
 )
-from .selectors import kyc_review_queue
+from .selectors import kyc_review_queue, user_may_review_kyc
 from .services import kyc_case_approve, kyc_case_reject, kyc_case_request_resubmission
 
 
@@ -212,6 +212,11 @@ class KycCaseAdmin(admin.ModelAdmin):
         ocr = json.loads(decrypt_text(obj.ocr_encrypted))
         return format_html('<pre style="white-space:pre-wrap">{}</pre>', ocr.get("text", ""))
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):  # noqa: ANN001, ANN201
+        may_review = user_may_review_kyc(user=request.user)
+        extra_context = {**(extra_context or {}), "may_review": may_review}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_urls(self):  # noqa: ANN201
         review = self.admin_site.admin_view(require_POST(self.review_view))
         return [
@@ -222,8 +227,8 @@ class KycCaseAdmin(admin.ModelAdmin):
     def review_view(self, request: HttpRequest, kyc_case_id: str) -> HttpResponse:
         """Apply one review action (approve / reject / resubmit) through the services."""
         case = get_object_or_404(KycCase, pk=kyc_case_id)
-        if not self.has_change_permission(request, case):
-            messages.error(request, "You may not review KYC cases.")
+        if not user_may_review_kyc(user=request.user):
+            messages.error(request, "Only KYC reviewers review KYC cases.")
             return HttpResponseRedirect(reverse("admin:kyc_kyccase_change", args=[case.pk]))
         action = request.POST.get("action")
         reason = request.POST.get("reason", "")

@@ -91,6 +91,9 @@ class KycCase(StatusModel):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "KYC case"
+        permissions = [
+            ("review_kyccase", "Can approve, reject and ask for resubmission of KYC cases"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["user", "attempt"], name="kyc_case_unique_attempt"),
         ]

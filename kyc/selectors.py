@@ -10,6 +10,18 @@ from smartbank.crypto import decrypt_text, keyed_hash
 from .models import KycCase
 
 ID_HASH_PURPOSE = "kyc-id-number"
+#: Permission of KYC reviewers (group "KYC reviewers", superusers): approve, reject, resubmit.
+REVIEW_PERMISSION = "kyc.review_kyccase"
+
+
+def user_may_review_kyc(*, user: Any) -> bool:
+    """KYC reviewers (group "KYC reviewers") and superusers."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_staff
+        and user.has_perm(REVIEW_PERMISSION)
+    )
 
 
 def id_number_hash(*, id_type: str, id_number: str) -> str:

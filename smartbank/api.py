@@ -88,4 +88,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             response.data = {"detail": "Invalid input.", "code": "invalid", "errors": response.data}
     elif isinstance(exc, exceptions.NotFound) and isinstance(response.data, dict):
         response.data["code"] = "not_found"
+    elif isinstance(exc, exceptions.Throttled) and isinstance(response.data, dict):
+        # A rate limit (smartbank/throttles.py); DRF's handler has set Retry-After.
+        response.data["code"] = "throttled"
     return response

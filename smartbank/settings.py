@@ -104,6 +104,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The API's rate limits count here, so the cache must be one all web processes share: by
+# default the Redis make run starts (database 1; the broker uses 0).
+CACHES = {"default": env.cache_url("CACHE_URL", default="redis://127.0.0.1:6380/1")}
 # The dashboard's covering indexes (INCLUDE columns) are a PostgreSQL optimisation; the
 # embedded SQLite setup builds them without the extra columns, which is fine for a demo.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
@@ -233,6 +236,21 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "smartbank.api.exception_handler",
+    # The client address of rate limits: REMOTE_ADDR, or the X-Forwarded-For entry added by the
+    # last API_NUM_PROXIES trusted proxies (never one the client wrote itself).
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
+}
+# Rate limits (smartbank/throttles.py): "<requests>/<second|minute|hour|day>" per client
+# address and per account (email, user or registration). Past them: 429 with Retry-After.
+API_RATE_LIMITS = {
+    "registration_address": env.str("RATE_LIMIT_REGISTRATION_ADDRESS", default="60/hour"),
+    "registration_account": env.str("RATE_LIMIT_REGISTRATION_ACCOUNT", default="10/hour"),
+    "contact_address": env.str("RATE_LIMIT_CONTACT_ADDRESS", default="300/hour"),
+    "contact_account": env.str("RATE_LIMIT_CONTACT_ACCOUNT", default="30/hour"),
+    "token_address": env.str("RATE_LIMIT_TOKEN_ADDRESS", default="200/hour"),
+    "token_account": env.str("RATE_LIMIT_TOKEN_ACCOUNT", default="30/hour"),
+    "refresh_address": env.str("RATE_LIMIT_REFRESH_ADDRESS", default="600/hour"),
+    "refresh_account": env.str("RATE_LIMIT_REFRESH_ACCOUNT", default="120/hour"),
 }
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),

@@ -10,10 +10,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
 
 from smartbank.api import ERROR_SCHEMA, NOT_FOUND_RESPONSE
 from smartbank.errors import ApplicationError
+from smartbank.throttles import THROTTLES
 
 from ..lockout import LOCKED_DETAIL
 from ..models import CustomerProfile, OtpDevice, User
@@ -32,15 +34,27 @@ BAD_CREDENTIALS = {"detail": "Invalid email or password.", "code": "invalid_cred
 LOCKED = {"detail": LOCKED_DETAIL, "code": "locked"}
 
 
+def _request_email(request) -> str | None:  # noqa: ANN001
+    """The email a request is about, for the per-account rate limit (lower-cased)."""
+    email = request.data.get("email") if hasattr(request.data, "get") else None
+    return email.strip().lower() if isinstance(email, str) and email.strip() else None
+
+
 class TokenObtainApi(APIView):
     """Step 1: email and password. Sends a one-time code and answers an ``mfa_token``.
 
     Wrong credentials and unknown emails get the same 401; after repeated failures the email
-    is locked (django-axes) and the answer is 429 whether or not the email exists.
+    is locked (django-axes) and the answer is 429 whether or not the email exists. Rate limited
+    per address and per email with the OTP step (``token``).
     """
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    throttle_classes = THROTTLES
+    throttle_scope = "token"
+
+    def throttle_account(self, request) -> str | None:  # noqa: ANN001
+        return _request_email(request)
 
     class InputSerializer(serializers.Serializer):
         class Meta:
@@ -110,6 +124,18 @@ class TokenOtpApi(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    throttle_classes = THROTTLES
+    throttle_scope = "token"
+
+    def throttle_account(self, request) -> str | None:  # noqa: ANN001
+        token = request.data.get("mfa_token") if hasattr(request.data, "get") else None
+        try:
+            claims = signing.loads(str(token), salt=MFA_SALT, max_age=MFA_MAX_AGE_SECONDS)
+        except signing.BadSignature:
+            return None  # only a token we signed names an account
+        # The user id, as the password step counts the user's email.
+        user = User.objects.filter(pk=claims.get("u")).only("email").first()
+        return user.email.lower() if user else None
 
     class InputSerializer(serializers.Serializer):
         class Meta:
@@ -166,7 +192,19 @@ class _RefreshTokenApi(APIView):
 
 class TokenRefreshApi(_RefreshTokenApi):
     """A refresh token → ``{access, refresh}``. The refresh token presented is spent: using it
-    again answers 401, so a stolen copy stops working once either holder refreshes."""
+    again answers 401, so a stolen copy stops working once either holder refreshes. Rate
+    limited per address and per user (``refresh``)."""
+
+    throttle_classes = THROTTLES
+    throttle_scope = "refresh"
+
+    def throttle_account(self, request) -> str | None:  # noqa: ANN001
+        raw = request.data.get("refresh") if hasattr(request.data, "get") else None
+        try:
+            # Signature and expiry checked: a forged token cannot spend someone else's limit.
+            return f"user:{UntypedToken(str(raw))[jwt_settings.USER_ID_CLAIM]}"
+        except (TokenError, KeyError):
+            return None
 
     class InputSerializer(serializers.Serializer):
         class Meta:
@@ -225,11 +263,16 @@ class RegistrationContactVerifyApi(APIView):
     """Confirm a registration's email (EMAIL) or phone (SMS) with the code sent to it.
 
     Keyed by the registration id that only the registrant received; wrong codes count towards
-    the lock like any OTP.
+    the lock like any OTP. Rate limited per address and per registration (``contact``).
     """
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    throttle_classes = THROTTLES
+    throttle_scope = "contact"
+
+    def throttle_account(self, request) -> str | None:  # noqa: ANN001
+        return f"registration:{self.kwargs['registration_id']}"
 
     class InputSerializer(serializers.Serializer):
         class Meta:
@@ -263,10 +306,16 @@ class RegistrationContactVerifyApi(APIView):
 
 
 class RegistrationOtpResendApi(APIView):
-    """Send a new contact-verification code (rate limited)."""
+    """Send a new contact-verification code (rate limited: the OTP service's cooldown and
+    hourly cap, and per address and per registration like verify-contact, ``contact``)."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    throttle_classes = THROTTLES
+    throttle_scope = "contact"
+
+    def throttle_account(self, request) -> str | None:  # noqa: ANN001
+        return f"registration:{self.kwargs['registration_id']}"
 
     class InputSerializer(serializers.Serializer):
         class Meta:

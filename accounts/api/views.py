@@ -19,6 +19,7 @@ from kyc.models import IdType, KycCase
 from kyc.services import UploadedDocument
 from smartbank.api import ERROR_SCHEMA, NOT_FOUND_RESPONSE
 from smartbank.forms import read_upload
+from smartbank.throttles import THROTTLES
 
 from ..selectors import registration_get, registration_kyc_case
 from ..services import customer_register
@@ -35,6 +36,13 @@ class RegistrationCreateApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
     parser_classes = [MultiPartParser, FormParser]
+    # Per address and per email (smartbank/throttles.py).
+    throttle_classes = THROTTLES
+    throttle_scope = "registration"
+
+    def throttle_account(self, request) -> str | None:  # noqa: ANN001
+        email = request.data.get("email")
+        return email.strip().lower() if isinstance(email, str) and email.strip() else None
 
     class InputSerializer(serializers.Serializer):
         class Meta:

@@ -158,6 +158,9 @@ class BankAccount(StatusModel):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "bank account"
+        permissions = [
+            ("decide_bankaccount", "Can open, refuse, freeze, unfreeze and close bank accounts"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(number__regex=r"^[1-9][0-9]{14}$"), name="bank_account_number_format"

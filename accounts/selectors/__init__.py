@@ -12,6 +12,7 @@ from .banking import (
     fixed_deposit_maturity,
     fixed_deposit_rate_for,
     fixed_deposit_rate_list,
+    user_may_decide_accounts,
 )
 from .customers import customer_is_onboarded, registration_get, registration_kyc_case
 
@@ -28,4 +29,5 @@ __all__ += [
     "fixed_deposit_maturity",
     "fixed_deposit_rate_for",
     "fixed_deposit_rate_list",
+    "user_may_decide_accounts",
 ]

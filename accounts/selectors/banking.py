@@ -17,6 +17,19 @@ from django.utils import timezone
 from ..models import BankAccount, FixedDepositRate, LedgerEntry
 
 PAISA = Decimal("0.01")
+#: Permission of account officers (group "Account officers", superusers): open, refuse,
+#: freeze, unfreeze and close bank accounts.
+DECIDE_PERMISSION = "accounts.decide_bankaccount"
+
+
+def user_may_decide_accounts(*, user: Any) -> bool:
+    """Account officers (group "Account officers") and superusers."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_staff
+        and user.has_perm(DECIDE_PERMISSION)
+    )
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from stdnum import luhn
 
-from smartbank.errors import ApplicationError, ConflictError
+from smartbank.errors import ApplicationError, ConflictError, NotAllowed
 from smartbank.money import format_inr
 from smartbank.notifications import notification_send
 from smartbank.transitions import lock, transition
@@ -26,7 +26,7 @@ from smartbank.transitions import lock, transition
 from ..events import account_event_record
 from ..models import REQUESTABLE_TYPES, AccountEvent, AccountType, BankAccount, LedgerEntry, User
 from ..selectors import customer_is_onboarded
-from ..selectors.banking import fixed_deposit_rate_for
+from ..selectors.banking import fixed_deposit_rate_for, user_may_decide_accounts
 from .ledger import ledger_post, money_validate
 
 logger = logging.getLogger(__name__)
@@ -246,6 +246,13 @@ def _fd_terms_set(
     account.fd_rate_percent = rate.annual_rate_percent
 
 
+def _check_officer(actor: Any) -> None:
+    """Raises :class:`NotAllowed` (403 ``FORBIDDEN``) unless ``actor`` holds
+    ``accounts.decide_bankaccount`` (group "Account officers", superusers)."""
+    if not user_may_decide_accounts(user=actor):
+        raise NotAllowed("Only account officers decide bank accounts.", code="FORBIDDEN")
+
+
 def _locked(bank_account_id: Any) -> BankAccount:
     return lock(BankAccount, bank_account_id, select_related=["user"])
 
@@ -266,6 +273,7 @@ def bank_account_approve(*, bank_account_id: Any, actor: Any) -> BankAccount:
     Raises :class:`InvalidTransition` (409) when the account is not REQUESTED (e.g. approved
     already).
     """
+    _check_officer(actor)
     account = _locked(bank_account_id)
     now = timezone.now()
     account.opened_at = now
@@ -312,6 +320,7 @@ def bank_account_reject(*, bank_account_id: Any, actor: Any, reason: str) -> Ban
     Raises :class:`ApplicationError` ``required`` (field ``reason``) for an empty reason and
     :class:`InvalidTransition` when the account is not REQUESTED.
     """
+    _check_officer(actor)
     reason = _required_reason(reason)
     account = _locked(bank_account_id)
     account.decided_at = timezone.now()
@@ -383,6 +392,7 @@ def bank_account_close(*, bank_account_id: Any, actor: Any, reason: str) -> Bank
 
 
 def _change(bank_account_id: Any, *, to: str, event: str, actor: Any, reason: str) -> BankAccount:
+    _check_officer(actor)
     account = _locked(bank_account_id)
     data: dict[str, Any] = {}
     if to == BankAccount.Status.CLOSED:

@@ -128,7 +128,8 @@ def test_customer_registers_submits_kyc_and_sees_verified(live_server, page, tmp
 
     # And staff approve it (the admin buttons call this service; see the staff test)
     account = BankAccount.objects.get(user__email="neil@example.com")
-    bank_account_approve(bank_account_id=account.pk, actor=UserFactory(is_staff=True))
+    officer = UserFactory(is_staff=True, is_superuser=True)
+    bank_account_approve(bank_account_id=account.pk, actor=officer)
 
     # Then his accounts page shows the Savings account with the ₹1,000.00 opening deposit
     page.reload()

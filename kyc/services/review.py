@@ -6,21 +6,30 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from smartbank.errors import ApplicationError, InvalidTransition
+from smartbank.errors import ApplicationError, InvalidTransition, NotAllowed
 from smartbank.transitions import lock, transition
 
 from ..events import kyc_case_event_record
 from ..models import KycCase, KycCaseEvent, KycDocument
 from ..pipeline import reason as reason_of
-from ..selectors import kyc_case_latest
+from ..selectors import kyc_case_latest, user_may_review_kyc
 from .processing import kyc_decision_notify
 
 _DECISION_FIELDS = ["reasons", "decided_by", "decided_at", "review_note"]
 
 
+def _check_reviewer(actor: Any) -> None:
+    """Raises :class:`NotAllowed` (403 ``FORBIDDEN``) unless ``actor`` holds
+    ``kyc.review_kyccase`` (group "KYC reviewers", superusers)."""
+    if not user_may_review_kyc(user=actor):
+        raise NotAllowed("Only KYC reviewers review KYC cases.", code="FORBIDDEN")
+
+
 @transaction.atomic
 def kyc_case_approve(*, kyc_case_id: Any, actor: Any, reason: str = "") -> KycCase:
-    """Staff approve a case in MANUAL_REVIEW. Raises :class:`InvalidTransition` otherwise."""
+    """A KYC reviewer approves a case in MANUAL_REVIEW. Raises :class:`NotAllowed` (403) for
+    a user without ``kyc.review_kyccase``, :class:`InvalidTransition` when not in review."""
+    _check_reviewer(actor)
     case = lock(KycCase, kyc_case_id)
     case.reasons = [reason_of("STAFF_APPROVED", reason or None)]
     case.decided_by = actor
@@ -43,8 +52,9 @@ def kyc_case_reject(*, kyc_case_id: Any, actor: Any, reason: str) -> KycCase:
     """Staff reject a case in MANUAL_REVIEW with a reason shown to the customer.
 
     Raises :class:`ApplicationError` without a reason, :class:`InvalidTransition` when the case
-    is not in MANUAL_REVIEW.
+    is not in MANUAL_REVIEW, :class:`NotAllowed` for a user without ``kyc.review_kyccase``.
     """
+    _check_reviewer(actor)
     if not reason.strip():
         raise ApplicationError("Give a reason for the rejection.", code="required", field="reason")
     case = lock(KycCase, kyc_case_id)
@@ -70,8 +80,10 @@ def kyc_case_request_resubmission(*, kyc_case_id: Any, actor: Any, reason: str) 
     customer gets one more attempt beyond ``settings.KYC_MAX_ATTEMPTS``.
 
     Allowed from MANUAL_REVIEW, or from REJECTED when not already granted. Raises
-    :class:`InvalidTransition` otherwise (so it cannot be applied twice).
+    :class:`InvalidTransition` otherwise (so it cannot be applied twice), :class:`NotAllowed`
+    for a user without ``kyc.review_kyccase``.
     """
+    _check_reviewer(actor)
     if not reason.strip():
         raise ApplicationError("Say what to resubmit.", code="required", field="reason")
     case = lock(KycCase, kyc_case_id)
