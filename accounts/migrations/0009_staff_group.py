@@ -1,7 +1,8 @@
 """The ``accounts.decide_bankaccount`` permission and the staff group "Account officers"."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from smartbank.staff_groups import staff_group_seed
 
 GROUP_NAME = "Account officers"
 #: (model, codename) pairs of app ``accounts`` the group holds: the account queue, ledgers,
@@ -16,20 +17,9 @@ ACCOUNT_OFFICER_PERMISSIONS = [
 
 
 def seed(apps, schema_editor):  # noqa: ANN001, ANN201
-    # Permissions are normally created after all migrations ran; the group needs them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=GROUP_NAME)
-    for model, codename in ACCOUNT_OFFICER_PERMISSIONS:
-        group.permissions.add(
-            Permission.objects.get(
-                content_type__app_label="accounts", content_type__model=model, codename=codename
-            )
-        )
+    staff_group_seed(
+        apps, name=GROUP_NAME, app_label="accounts", permissions=ACCOUNT_OFFICER_PERMISSIONS
+    )
 
 
 class Migration(migrations.Migration):

@@ -1,7 +1,8 @@
 """The ``kyc.review_kyccase`` permission and the staff group "KYC reviewers" that holds it."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from smartbank.staff_groups import staff_group_seed
 
 GROUP_NAME = "KYC reviewers"
 #: (model, codename) pairs of app ``kyc`` the group holds: the review queue, the evidence and
@@ -16,20 +17,7 @@ KYC_REVIEWER_PERMISSIONS = [
 
 
 def seed(apps, schema_editor):  # noqa: ANN001, ANN201
-    # Permissions are normally created after all migrations ran; the group needs them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=GROUP_NAME)
-    for model, codename in KYC_REVIEWER_PERMISSIONS:
-        group.permissions.add(
-            Permission.objects.get(
-                content_type__app_label="kyc", content_type__model=model, codename=codename
-            )
-        )
+    staff_group_seed(apps, name=GROUP_NAME, app_label="kyc", permissions=KYC_REVIEWER_PERMISSIONS)
 
 
 class Migration(migrations.Migration):
