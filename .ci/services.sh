@@ -25,7 +25,11 @@ if [ "$(psql_admin "SELECT 1 FROM pg_database WHERE datname='smartbank'")" != "1
 fi
 
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
-  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no >/dev/null
+  # Append-only file, as production should run it: queued tasks survive a Redis restart.
+  REDIS_DIR="$(cd "$(dirname "$0")/.." && pwd)/var/redis-test"
+  mkdir -p "$REDIS_DIR"
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly yes \
+    --dir "$REDIS_DIR" --logfile "$REDIS_DIR/redis.log" >/dev/null
   for _ in $(seq 1 20); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.5; done
 fi
 redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null || { echo "Redis did not start" >&2; exit 1; }
