@@ -18,6 +18,9 @@ from rest_framework.throttling import SimpleRateThrottle
 
 
 class _ScopedSettingsThrottle(SimpleRateThrottle):
+    """A throttle whose rate is ``settings.API_RATE_LIMITS["<view's throttle_scope>_<kind>"]``;
+    subclasses say what a request is counted under (:meth:`ident_for`)."""
+
     kind: str = ""
 
     def __init__(self) -> None:
@@ -28,7 +31,9 @@ class _ScopedSettingsThrottle(SimpleRateThrottle):
         return settings.API_RATE_LIMITS.get(f"{self.scope}_{self.kind}")
 
     def ident_for(self, request: Any, view: Any) -> str | None:
-        raise NotImplementedError
+        """What the request is counted under (an address, an account), None to not count it.
+        Each subclass defines it; the base counts nothing."""
+        return None
 
     def get_cache_key(self, request: Any, view: Any) -> str | None:
         ident = self.ident_for(request, view)
