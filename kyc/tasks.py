@@ -3,9 +3,10 @@
 from celery import shared_task
 
 from smartbank.errors import RetryableError
+from smartbank.sweeper import SweepTarget, sweep_target_register
 from smartbank.tasks import PipelineSteps, database_errors_retried, pipeline_task_run
 
-from .models import KycCase
+from .models import KycCase, OcrFlow
 from .pipeline import kyc_case_run_pipeline
 from .services import kyc_case_complete, kyc_case_processing_failed, kyc_case_processing_start
 
@@ -20,6 +21,12 @@ KYC_CASE_STEPS = PipelineSteps(
     review_status=KycCase.Status.MANUAL_REVIEW,
 )
 
+sweep_target_register(
+    KYC_CASE_STEPS.sweep_target(
+        task_name="kyc.tasks.kyc_case_verify_task",
+        statuses=(KycCase.Status.PENDING, KycCase.Status.PROCESSING),
+    )
+)
 
 @shared_task(bind=True, max_retries=None, acks_late=True)
 def kyc_case_verify_task(self, kyc_case_id: str) -> str:  # noqa: ANN001 - Celery's bound task
@@ -45,3 +52,19 @@ def ocr_flow_run_task(self, ocr_flow_id: str) -> str:  # noqa: ANN001 - Celery's
             raise self.retry(
                 exc=RetryableError.from_exc(exc), countdown=2**self.request.retries * 5
             ) from None
+
+
+def _ocr_flow_give_up(entity_id: str, error: str) -> None:
+    from .flows import ocr_flow_error
+
+    ocr_flow_error(ocr_flow_id=entity_id, error=error)
+
+
+sweep_target_register(
+    SweepTarget(
+        model=OcrFlow,
+        statuses=(OcrFlow.Status.RUNNING,),
+        task_name="kyc.tasks.ocr_flow_run_task",
+        give_up=_ocr_flow_give_up,
+    )
+)

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from smartbank.sweeper import sweep_target_register
 from smartbank.tasks import PipelineSteps, pipeline_task_run
 
 from .models import LoanApplication
@@ -23,6 +24,12 @@ LOAN_APPLICATION_STEPS = PipelineSteps(
     review_status=LoanApplication.Status.REVIEW,
 )
 
+sweep_target_register(
+    LOAN_APPLICATION_STEPS.sweep_target(
+        task_name="loans.tasks.loan_application_process_task",
+        statuses=(LoanApplication.Status.SUBMITTED, LoanApplication.Status.PROCESSING),
+    )
+)
 
 @shared_task(bind=True, max_retries=None, acks_late=True)
 def loan_application_process_task(self, loan_application_id: str) -> str:  # noqa: ANN001

@@ -1,4 +1,5 @@
-"""The Celery application and the one way services enqueue a task after commit.
+"""The Celery application, its beat schedule and the one way services enqueue a task after
+commit (through the transactional outbox of :mod:`smartbank.outbox`).
 
 With no ``CELERY_BROKER_URL`` the broker is the Redis that ``make run`` starts on
 ``127.0.0.1:6380`` (append-only file in ``var/redis``, so queued tasks survive a restart); set
@@ -22,15 +23,13 @@ def enqueue_on_commit(task_name: str, *args: str) -> None:
     """Enqueue the task registered as ``task_name`` with ``args`` once the current transaction
     commits (at once outside a transaction; never if it rolls back).
 
+    The task is written to the transactional outbox in the caller's transaction and published
+    after commit; a broker that is down delays it, never loses it (:mod:`smartbank.outbox`).
     Services name their task instead of importing it, so a tasks module may import its
     services without a circle. The name is checked now, not at commit: an unknown name raises
-    ``KeyError`` inside the caller's transaction. Task modules are found as the worker finds
-    them (``autodiscover_tasks``); with ``CELERY_TASK_ALWAYS_EAGER`` the task runs in the
-    committing process, as ``task.delay_on_commit`` would.
+    ``KeyError`` inside the caller's transaction. With ``CELERY_TASK_ALWAYS_EAGER`` the task
+    runs in the committing process, as ``task.delay_on_commit`` would.
     """
-    from django.db import transaction
+    from .outbox import outbox_enqueue
 
-    if task_name not in app.tasks:
-        app.loader.import_default_modules()  # the autodiscovery the worker runs at start
-    task = app.tasks[task_name]
-    transaction.on_commit(lambda: task.delay(*args))
+    outbox_enqueue(task_name, *args)

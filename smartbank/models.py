@@ -227,3 +227,38 @@ class IdempotencyKey(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.user_id})"
+
+
+class OutboxMessage(models.Model):
+    """One task to enqueue, written in the transaction of the state change that needs it
+    (the transactional outbox of issue #10; :mod:`smartbank.outbox`).
+
+    ``task_name`` is the Celery task's registered name and ``args`` its positional arguments
+    (JSON list of strings); ``entity_id`` is the first argument, the id of the record the task
+    works on, so the sweeper can count how often a record was re-enqueued. ``dispatched_at``
+    is set once the broker accepted the message; until then the dispatcher retries, counting
+    ``publish_attempts`` and keeping the last error type in ``last_error``. ``swept`` marks the
+    messages the sweeper wrote for records stuck in flight.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    entity_id = models.CharField(max_length=64, blank=True, db_index=True)
+    swept = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    publish_attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="outbox_undispatched",
+                condition=models.Q(dispatched_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_name}({self.entity_id})"

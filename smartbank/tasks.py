@@ -1,6 +1,7 @@
-"""Celery tasks of the shared services (notification delivery), thin and idempotent; the retry
-of transient database errors that every task uses; and the one skeleton of every pipeline task
-(KYC cases, loan applications, waivers)."""
+"""Celery tasks of the shared services (notification delivery; the outbox dispatcher, the
+sweeper and the purges that Celery beat runs), thin and idempotent; the retry of transient
+database errors that every task uses; and the one skeleton of every pipeline task (KYC cases,
+loan applications, waivers)."""
 
 import logging
 import re
@@ -14,8 +15,11 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from .errors import RetryableError
+from .idempotency import idempotency_key_purge
 from .models import Notification
 from .notifications import NotificationDeliveryError, notification_deliver, notification_fail
+from .outbox import outbox_dispatch, outbox_purge
+from .sweeper import SweepTarget, stuck_sweep, sweep_target_register
 
 logger = logging.getLogger(__name__)
 
@@ -90,11 +94,49 @@ class PipelineSteps:
         """The model's verbose name, for log lines."""
         return str(self.model._meta.verbose_name)
 
+    def sweep_target(self, *, task_name: str, statuses: tuple[str, ...]) -> SweepTarget:
+        """What the sweeper watches for this pipeline (:mod:`smartbank.sweeper`): records in
+        ``statuses`` run ``task_name`` again; a poison one ends through ``fail(final=True)``,
+        so it lands in :attr:`review_status` with its audit event."""
+
+        def give_up(entity_id: str, error: str) -> None:
+            self.fail(**{self.id_keyword: entity_id}, error=error, final=True)
+
+        return SweepTarget(
+            model=self.model, statuses=statuses, task_name=task_name, give_up=give_up
+        )
+
+
+def worker_lost_count(task: Task) -> int:
+    """How many times a worker died running this task's message (``task_reject_on_worker_lost``
+    hands it out again, with the same id and retry count): deliveries counted in the cache per
+    task id, less the first and the retries. 0 when the cache is unreachable.
+
+    A poison record, one that kills the worker each time (a native engine crashing, memory),
+    would otherwise loop for ever; :func:`pipeline_task_run` ends it after
+    ``settings.TASK_MAX_WORKER_LOST``.
+    """
+    if not task.request.id:
+        return 0
+    from django.core.cache import cache
+
+    from .throttles import CACHE_ERRORS
+
+    key = f"task-deliveries:{task.request.id}"
+    try:
+        cache.add(key, 0, timeout=86_400)
+        deliveries = cache.incr(key)
+    except CACHE_ERRORS:
+        return 0
+    return max(deliveries - 1 - task.request.retries, 0)
+
 
 def pipeline_task_run(task: Task, steps: PipelineSteps, entity_id: str) -> str:
     """The body of every pipeline task; returns the record's resulting status.
 
-    Re-running is harmless: a record past processing is left alone. An engine error is
+    Re-running is harmless: a record past processing is left alone. A message a worker died on
+    ``settings.TASK_MAX_WORKER_LOST`` times goes to ``steps.review_status`` instead of running
+    again (:func:`worker_lost_count`). An engine error is
     recorded through ``steps.fail`` and retried with exponential backoff (5 s, doubling, at
     most 5 min); after ``settings.<steps.max_retries>`` retries the record goes to
     ``steps.review_status`` with the error recorded, so it never sticks in PROCESSING. A
@@ -103,6 +145,14 @@ def pipeline_task_run(task: Task, steps: PipelineSteps, entity_id: str) -> str:
     """
     key = {steps.id_keyword: entity_id}
     with database_errors_retried(task):
+        lost = worker_lost_count(task)
+        if lost >= settings.TASK_MAX_WORKER_LOST:
+            logger.warning("%s %s: worker lost %d times, to staff", steps.label, entity_id, lost)
+            try:
+                steps.fail(**key, error=f"WorkerLost: a worker died {lost} times on it", final=True)
+            except steps.model.DoesNotExist:
+                return "MISSING"
+            return steps.review_status
         try:
             record = steps.start(**key)
         except steps.model.DoesNotExist:
@@ -154,3 +204,38 @@ def notification_deliver_task(self, notification_id: str) -> str:  # noqa: ANN00
                 notification_fail(notification_id=notification_id, error=str(exc))
                 return Notification.Status.FAILED
             raise self.retry(exc=exc, countdown=min(2**self.request.retries * 10, 600)) from exc
+
+
+sweep_target_register(
+    SweepTarget(
+        model=Notification,
+        statuses=(Notification.Status.QUEUED,),
+        task_name="smartbank.tasks.notification_deliver_task",
+        give_up=lambda entity_id, error: notification_fail(notification_id=entity_id, error=error),
+    )
+)
+
+
+@shared_task(bind=True, ignore_result=True)
+def outbox_dispatch_task(self) -> int:  # noqa: ANN001 - bound task
+    """Celery beat, every ``OUTBOX_DISPATCH_INTERVAL_SECONDS``: publish the outbox messages the
+    broker refused (:func:`smartbank.outbox.outbox_dispatch`); returns how many went out."""
+    with database_errors_retried(self):
+        return outbox_dispatch()
+
+
+@shared_task(bind=True, ignore_result=True)
+def stuck_sweep_task(self) -> int:  # noqa: ANN001 - bound task
+    """Celery beat, every ``SWEEP_INTERVAL_SECONDS``: enqueue again or give up the records
+    stuck in flight (:func:`smartbank.sweeper.stuck_sweep`); returns how many it touched."""
+    with database_errors_retried(self):
+        report = stuck_sweep()
+    return sum(map(len, report.requeued.values())) + sum(map(len, report.given_up.values()))
+
+
+@shared_task(bind=True, ignore_result=True)
+def housekeeping_purge_task(self) -> dict[str, int]:  # noqa: ANN001 - bound task
+    """Celery beat, daily: delete expired Idempotency-Key answers and outbox messages
+    dispatched more than ``OUTBOX_RETENTION_DAYS`` ago; returns the counts."""
+    with database_errors_retried(self):
+        return {"idempotency_keys": idempotency_key_purge(), "outbox_messages": outbox_purge()}

@@ -8,13 +8,24 @@ request, so tests may change them). :class:`AddressRateThrottle` counts the clie
 ``throttle_account(request)`` names it (an email, a user or registration id; ``None`` when the
 request names none it can prove), so one account tried from many addresses is limited too.
 Past the limit the answer is 429 ``{"detail", "code": "throttled"}`` with ``Retry-After``.
+
+When the cache cannot be reached (Redis restarting) the limits are not counted and the request
+goes on, with a warning in the log: a broker-and-cache outage must not turn registrations into
+500s (issue #10). Logins stay locked by django-axes, which counts in the database.
 """
 
 import hashlib
+import logging
 from typing import Any
 
+import redis.exceptions
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
+
+logger = logging.getLogger(__name__)
+
+#: What an unreachable cache raises: redis-py's errors, or a socket error beneath them.
+CACHE_ERRORS = (redis.exceptions.RedisError, OSError)
 
 
 class _ScopedSettingsThrottle(SimpleRateThrottle):
@@ -48,7 +59,16 @@ class _ScopedSettingsThrottle(SimpleRateThrottle):
             return True
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        try:
+            return super().allow_request(request, view)
+        except CACHE_ERRORS as exc:
+            logger.warning(
+                "rate limit %s_%s not counted: cache unreachable (%s)",
+                self.scope,
+                self.kind,
+                type(exc).__name__,
+            )
+            return True
 
 
 class AddressRateThrottle(_ScopedSettingsThrottle):

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from smartbank.sweeper import sweep_target_register
 from smartbank.tasks import PipelineSteps, pipeline_task_run
 
 from .models import WaiverRequest
@@ -23,6 +24,12 @@ WAIVER_REQUEST_STEPS = PipelineSteps(
     review_status=WaiverRequest.Status.MANUAL_REVIEW,
 )
 
+sweep_target_register(
+    WAIVER_REQUEST_STEPS.sweep_target(
+        task_name="waivers.tasks.waiver_request_verify_task",
+        statuses=(WaiverRequest.Status.PENDING, WaiverRequest.Status.PROCESSING),
+    )
+)
 
 @shared_task(bind=True, max_retries=None, acks_late=True)
 def waiver_request_verify_task(self, waiver_request_id: str) -> str:  # noqa: ANN001

@@ -2,9 +2,12 @@
 
 A refresh token is good for one refresh: :func:`jwt_refresh_rotate` blacklists it and answers a
 successor. Logging out blacklists the token presented (API) or every outstanding token of the
-user (web). A blacklisted token raises simplejwt's ``TokenError`` on its next use, which the API
-answers 401 ``{"detail", "code": "token_not_valid"}``.
+user (a session logout on the web or in the admin). A blacklisted token raises simplejwt's
+``TokenError`` on its next use, which the API answers 401 ``{"detail", "code":
+"token_not_valid"}``.
 """
+
+from typing import Any
 
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
@@ -58,3 +61,12 @@ def user_refresh_tokens_revoke(*, user: User) -> int:
         [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
     )
     return len(created)
+
+
+def refresh_tokens_revoke_on_logout(
+    sender: Any, request: Any, user: User | None, **kwargs: Any
+) -> None:
+    """``user_logged_out`` receiver: a session logout anywhere (customer pages, the admin)
+    revokes every refresh token of the user (:func:`user_refresh_tokens_revoke`)."""
+    if user is not None:
+        user_refresh_tokens_revoke(user=user)

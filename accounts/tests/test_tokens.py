@@ -1,4 +1,4 @@
-"""API refresh tokens: one refresh each, revoked by API and web logout (issue #10).
+"""API refresh tokens: one refresh each, revoked by API, web and admin logout (issue #10).
 
 Tokens come from the real two-step exchange (password, then the emailed code from Django's
 locmem outbox); blacklisting is simplejwt's ``token_blacklist`` on the real database.
@@ -103,3 +103,18 @@ def test_web_logout_revokes_every_refresh_token_of_the_user(client, user, tokens
         assert (reused.status_code, reused.json()) == (401, BLACKLISTED)
     other_token.refresh_from_db()
     assert not hasattr(other_token, "blacklistedtoken")
+
+
+def test_admin_logout_revokes_every_refresh_token_of_the_staff_member(client, user, tokens):
+    """The admin's own logout view (not the customer pages') revokes too: one receiver of
+    Django's ``user_logged_out`` signal serves every session logout."""
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    token = tokens()["refresh"]
+    login_verified(client, user)
+
+    response = client.post("/admin/logout/")
+    assert response.status_code == 302  # to LOGOUT_REDIRECT_URL
+
+    reused = refresh(token)
+    assert (reused.status_code, reused.json()) == (401, BLACKLISTED)

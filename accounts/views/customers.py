@@ -11,7 +11,6 @@ from smartbank.errors import ApplicationError
 
 from ..forms import EmailLoginForm, RegistrationForm
 from ..services import customer_register
-from ..services.tokens import user_refresh_tokens_revoke
 
 
 def register_view(request: HttpRequest) -> HttpResponse:
@@ -49,9 +48,5 @@ class CustomerLoginView(LoginView):
 
 
 class CustomerLogoutView(LogoutView):
-    """Logging out of the web also revokes every API refresh token the user holds."""
-
-    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:  # noqa: ANN002, ANN003
-        if request.user.is_authenticated:
-            user_refresh_tokens_revoke(user=request.user)
-        return super().post(request, *args, **kwargs)
+    """Logging out of the web also revokes every API refresh token the user holds (the
+    ``user_logged_out`` receiver of :mod:`accounts.apps`, shared with the admin's logout)."""

@@ -147,7 +147,8 @@ class LoanApplication(StatusModel):
         REJECTED = "REJECTED", "Rejected"
 
     ALLOWED_TRANSITIONS: ClassVar[dict[str, set[str]]] = {
-        Status.SUBMITTED: {Status.PROCESSING},
+        # SUBMITTED -> REVIEW: the checks never started (the sweeper gave up on them).
+        Status.SUBMITTED: {Status.PROCESSING, Status.REVIEW},
         # PROCESSING -> PROCESSING: a redelivered task after a worker crash starts again.
         Status.PROCESSING: {
             Status.PROCESSING,

@@ -1,0 +1,143 @@
+"""The transactional outbox: tasks are recorded with the state change, then published.
+
+Issue #10 ("Nothing lost"): a task enqueued straight to the broker is lost when the broker is
+down at that moment (the request answered 500 after its transaction had committed) or loses
+its queue. Here every enqueue is an :class:`~smartbank.models.OutboxMessage` row written in the
+caller's transaction: a rolled-back transaction leaves no row and enqueues nothing. After the
+commit the message is published at once (:func:`outbox_publish`); if the broker refuses, the
+request still succeeds and the row waits. The dispatcher (:func:`outbox_dispatch`, run by
+Celery beat every ``OUTBOX_DISPATCH_INTERVAL_SECONDS``) publishes every row still waiting after
+``OUTBOX_DISPATCH_GRACE_SECONDS``. Publishing twice is harmless: every task is idempotent.
+
+This is the pattern of Richardson, *Microservices Patterns* (2018), "Transactional outbox".
+"""
+
+import datetime
+import logging
+import threading
+from typing import Any
+
+import kombu.exceptions
+import redis.exceptions
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .celery import app
+from .models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+#: Broker failures a publish can meet (Redis down, restarting, unreachable): kombu wraps them
+#: in its ``OperationalError``; redis-py's and socket errors may surface bare. Each leaves the
+#: row for the dispatcher; any other error (a bug) is raised.
+PUBLISH_ERRORS: tuple[type[BaseException], ...] = (
+    kombu.exceptions.OperationalError,
+    redis.exceptions.RedisError,
+    OSError,
+)
+
+
+#: Celery's autodiscovery is not thread-safe: a second thread asking while the first imports
+#: the tasks modules returns at once with nothing registered (``_RACE_PROTECTION`` in
+#: ``celery.loaders.base``), and its request answered 500 ``NotRegistered`` (gunicorn's threads,
+#: found by ``make loadtest``). One thread discovers; the others wait for it.
+_discovery_lock = threading.Lock()
+
+
+def _task(task_name: str) -> Any:
+    if task_name not in app.tasks:
+        with _discovery_lock:
+            if task_name not in app.tasks:
+                app.loader.import_default_modules()  # the autodiscovery the worker runs at start
+    return app.tasks[task_name]
+
+
+def outbox_enqueue(task_name: str, *args: str, swept: bool = False) -> OutboxMessage:
+    """Record ``task_name(*args)`` in the current transaction and publish it after commit.
+
+    Returns the row. Raises ``KeyError`` for an unknown task name, inside the caller's
+    transaction. With ``CELERY_TASK_ALWAYS_EAGER`` the task runs in the committing process
+    after commit, and its exceptions propagate (tests); otherwise a broker failure is logged
+    and left to :func:`outbox_dispatch`. ``swept`` marks a re-enqueue by the sweeper.
+    """
+    _task(task_name)
+    message = OutboxMessage.objects.create(
+        task_name=task_name,
+        args=list(args),
+        entity_id=str(args[0])[:64] if args else "",
+        swept=swept,
+    )
+    transaction.on_commit(lambda: outbox_publish(message))
+    return message
+
+
+def outbox_publish(message: OutboxMessage) -> bool:
+    """Send one message to the broker and mark it dispatched; returns whether it went out.
+
+    A broker error is not raised: it is counted on the row (``publish_attempts``,
+    ``last_error`` = the error's type) and logged with the message id only. In eager mode the
+    row is marked first and the task runs here, raising what it raises.
+    """
+    task = _task(message.task_name)
+    if app.conf.task_always_eager:
+        _mark_dispatched(message)
+        task.apply_async(args=message.args)
+        return True
+    try:
+        task.apply_async(args=message.args, retry=False)
+    except PUBLISH_ERRORS as exc:
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            publish_attempts=message.publish_attempts + 1, last_error=type(exc).__name__
+        )
+        logger.warning(
+            "outbox %s: broker refused %s (%s); the dispatcher will retry",
+            message.pk,
+            message.task_name,
+            type(exc).__name__,
+        )
+        return False
+    _mark_dispatched(message)
+    return True
+
+
+def _mark_dispatched(message: OutboxMessage) -> None:
+    OutboxMessage.objects.filter(pk=message.pk, dispatched_at__isnull=True).update(
+        dispatched_at=timezone.now(), publish_attempts=message.publish_attempts + 1
+    )
+
+
+def outbox_dispatch(*, now: datetime.datetime | None = None, limit: int = 500) -> int:
+    """Publish the messages still waiting ``OUTBOX_DISPATCH_GRACE_SECONDS`` after they were
+    written (oldest first, at most ``limit``); returns how many went out.
+
+    The grace leaves the fresh ones to the publish after their commit. The batch stops at the
+    first broker error (the broker is down: the next run tries again). Rows are claimed with
+    ``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two dispatchers never send the same
+    row at once (SQLite serialises writers anyway).
+    """
+    cutoff = (now or timezone.now()) - datetime.timedelta(
+        seconds=settings.OUTBOX_DISPATCH_GRACE_SECONDS
+    )
+    sent = 0
+    with transaction.atomic():
+        waiting = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(dispatched_at__isnull=True, created_at__lte=cutoff)
+            .order_by("created_at")[:limit]
+        )
+        for message in waiting:
+            if not outbox_publish(message):
+                break
+            sent += 1
+    if sent:
+        logger.info("outbox: dispatched %d waiting message(s)", sent)
+    return sent
+
+
+def outbox_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete messages dispatched more than ``OUTBOX_RETENTION_DAYS`` ago; returns how many.
+    Waiting messages are never deleted."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.OUTBOX_RETENTION_DAYS)
+    deleted, _ = OutboxMessage.objects.filter(dispatched_at__lte=cutoff).delete()
+    return deleted
