@@ -1,5 +1,6 @@
-# SmartBank: `make run` serves the portal with a Celery worker; `make test` runs the whole suite
-# on PostgreSQL and Redis. Both install what they need first and are safe to re-run.
+# SmartBank: `make run` serves the portal with production settings (gunicorn, WhiteNoise, a Celery
+# worker and beat); `make dev` is development mode; `make test` runs the whole suite on
+# PostgreSQL and Redis. They install what they need first and are safe to re-run.
 SHELL := /bin/bash
 PY_SYS ?= python3
 VENV := .venv
@@ -14,9 +15,24 @@ PORT ?= 8000
 # make run's broker: the port of the default CELERY_BROKER_URL (smartbank/settings.py). A Redis
 # of its own, apart from make test's throw-away one on 6379, so queued tasks survive restarts.
 RUN_REDIS_PORT := 6380
+# make run's secrets (smartbank/secrets_file.py): generated on the first run, then kept, since
+# they decrypt the stored ID numbers. smartbank/settings.py reads this file (DJANGO_SECRETS_FILE).
+SECRETS_FILE := var/secrets.env
+# make run has production settings but serves plain HTTP on 127.0.0.1, where these four
+# HTTPS-only defaults would redirect the browser to an https:// nobody serves and keep its
+# cookies from coming back; HSTS 0, so no browser pins 127.0.0.1 to HTTPS for a year. Behind
+# TLS leave them unset (smartbank/tests/test_deploy.py starts the app both ways).
+LOOPBACK_HTTP := SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0
+# gunicorn for 2 cores: 2 processes of 4 threads, a listen queue of 128 that holds a burst (issue
+# #8), the access log on stdout, no control socket (one per user's home, which a second gunicorn
+# on the machine would take over). make dev serves with runserver instead.
+GUNICORN_OPTIONS := --workers 2 --threads 4 --backlog 128 --access-logfile - --no-control-socket
+RUN_WEB = $(VENV)/bin/gunicorn smartbank.wsgi --bind $(HOST):$(PORT) $(GUNICORN_OPTIONS)
+# collectstatic's manifest (STATIC_ROOT); remade only when a static file or a package changes.
+STATIC_MANIFEST := var/staticfiles/staticfiles.json
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: run test system-deps venv services migrate demo lint clean
+.PHONY: run dev test system-deps venv services secrets migrate demo lint clean loadtest
 
 ## Install system packages from apt (only those missing).
 system-deps:
@@ -40,28 +56,42 @@ $(VENV)/.installed: requirements.txt requirements-nodeps.txt
 services: system-deps
 	@bash .ci/services.sh
 
-migrate: venv
+## Secrets for make run in $(SECRETS_FILE) (git-ignored, mode 0600): made once, never overwritten.
+secrets: venv
+	@$(PY) -m smartbank.secrets_file $(SECRETS_FILE)
+
+migrate: venv secrets
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
 	$(PY) manage.py create_demo_data
 	$(PY) manage.py generate_sample_data --count 500 --seed 2026 --if-empty
 
-run: system-deps venv demo
+$(STATIC_MANIFEST): $(shell find static -type f) $(VENV)/.installed | secrets
+	$(PY) manage.py collectstatic --noinput -v 0
+
+## The portal as production runs it (DJANGO_DEBUG off, gunicorn, WhiteNoise), over plain HTTP on
+## 127.0.0.1 (LOOPBACK_HTTP), with a Celery worker, Celery beat and make run's Redis.
+run: system-deps venv demo $(STATIC_MANIFEST)
 	@mkdir -p var/redis
-	@echo "Starting Redis on 127.0.0.1:$(RUN_REDIS_PORT) (queue kept in var/redis), the Celery worker and the web server on http://$(HOST):$(PORT)/ (Ctrl-C stops them)."
+	@echo "Starting Redis on 127.0.0.1:$(RUN_REDIS_PORT) (queue kept in var/redis), the Celery worker, Celery beat (log in var/celery-beat.log) and $(filter gunicorn runserver,$(notdir $(RUN_WEB))) on http://$(HOST):$(PORT)/ (Ctrl-C stops them)."
 	@echo "One-time codes (email and SMS) are printed below by the worker's console backends."
-	@rm -f var/celery-worker.pid; redis_started=""; worker_job=""; \
-	stop() { \
+	@rm -f var/celery-worker.pid var/celery-beat.pid; redis_started=""; worker_job=""; beat_job=""; \
+	export $(LOOPBACK_HTTP); \
+	stop_celery() { \
 		for _ in $$(seq 1 100); do \
-			[ -s var/celery-worker.pid ] || ! kill -0 $$worker_job 2>/dev/null && break; sleep 0.1; \
+			[ -s $$1 ] || ! kill -0 $$2 2>/dev/null && break; sleep 0.1; \
 		done; \
-		pid=$$(cat var/celery-worker.pid 2>/dev/null); \
+		pid=$$(cat $$1 2>/dev/null); \
 		if [ -n "$$pid" ]; then \
 			kill $$pid 2>/dev/null; \
 			for _ in $$(seq 1 150); do kill -0 $$pid 2>/dev/null || break; sleep 0.2; done; \
 		fi; \
-		rm -f var/celery-worker.pid; \
+		rm -f $$1; \
+	}; \
+	stop() { \
+		stop_celery var/celery-beat.pid "$$beat_job"; \
+		stop_celery var/celery-worker.pid "$$worker_job"; \
 		if [ -n "$$redis_started" ]; then \
 			redis-cli -h 127.0.0.1 -p $(RUN_REDIS_PORT) shutdown >/dev/null 2>&1; redis_started=""; \
 		fi; \
@@ -75,7 +105,13 @@ run: system-deps venv demo
 	fi; \
 	redis-cli -h 127.0.0.1 -p $(RUN_REDIS_PORT) ping >/dev/null || { echo "Redis did not start (var/redis/redis.log)" >&2; exit 1; }; \
 	$(VENV)/bin/celery -A smartbank worker --loglevel=INFO --concurrency=2 --pidfile=var/celery-worker.pid 2>&1 | tee var/celery-worker.log & worker_job=$$!; \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(VENV)/bin/celery -A smartbank beat --loglevel=INFO --schedule var/celerybeat-schedule --pidfile=var/celery-beat.pid >var/celery-beat.log 2>&1 & beat_job=$$!; \
+	$(RUN_WEB)
+
+## Development mode: make run with DJANGO_DEBUG=true (Django's debug pages, static files from
+## the source folders) and runserver, which reloads on code changes. Never for production.
+dev:
+	@DJANGO_DEBUG=true $(MAKE) --no-print-directory run RUN_WEB='$(PY) manage.py runserver $(HOST):$(PORT)'
 
 test: system-deps venv services
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) CACHE_URL=$(TEST_CACHE_URL) \
@@ -86,3 +122,17 @@ lint: venv
 
 clean:
 	rm -rf var .pytest_cache
+
+## Load test (bench/loadtest/, not part of make test): 50 customers register, apply for loans and
+## poll for 2 minutes against gunicorn, 2 Celery workers, PostgreSQL and Redis on 127.0.0.1;
+## prints its figures and fails when an error or a lost record is found. Options:
+## make loadtest LOADTEST_ARGS="--users 20 --duration 60".
+loadtest: system-deps venv services $(VENV)/.installed-load
+	$(PY) bench/loadtest/run.py $(LOADTEST_ARGS)
+
+# locust on top of requirements.txt; pip check's one known complaint is face-recognition's dlib,
+# which dlib-bin provides (requirements-nodeps.txt).
+$(VENV)/.installed-load: requirements-load.txt $(VENV)/.installed
+	$(PIP) install -q -r requirements-load.txt
+	@! $(PIP) check | grep -v '^face-recognition .* requires dlib, which is not installed' | grep .
+	touch $@

@@ -7,6 +7,9 @@ an app above smartbank imports it when it runs; ``kyc/tests/conftest.py`` gives 
 
 import datetime
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -47,6 +50,24 @@ def sms_outbox(settings):
 
     sms.outbox.clear()
     yield sms.outbox
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory) -> Path:
+    """A ``STATIC_ROOT`` filled as ``make run``'s collectstatic fills it (production storage:
+    hashed names, manifest, compressed copies), for tests that start production processes:
+    their pages need the manifest. Swagger UI's sidecar (28 MB, most of the time) is left out."""
+    from django.conf import settings
+
+    root = tmp_path_factory.mktemp("staticfiles")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "smartbank.settings", "STATIC_ROOT": str(root)}
+    done = subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0",
+         "--ignore", "drf_spectacular_sidecar"],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return root
 
 
 @pytest.fixture

@@ -6,6 +6,10 @@ queued by a busy timeout), documents in a private local folder, Celery on the lo
 ``DATABASE_URL``, ``CELERY_BROKER_URL`` and ``STORAGE_BACKEND=s3`` (with the ``AWS_*`` variables)
 switch to PostgreSQL, another Redis and S3-compatible storage. ``.env.example`` lists every
 variable.
+
+Production unless told otherwise: ``DJANGO_DEBUG`` defaults to false, so the secrets must be set
+(``make run`` generates them once into ``var/secrets.env``) and HTTPS is required;
+``DJANGO_DEBUG=true`` is development mode, with stand-in secrets.
 """
 
 from datetime import timedelta
@@ -13,19 +17,32 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False, parse_comments=True)
+# The secrets `make run` generates once (smartbank/secrets_file.py); the environment and .env
+# come first, so production sets the secrets there and never needs the file.
+SECRETS_FILE = Path(env.str("DJANGO_SECRETS_FILE", default=str(VAR_DIR / "secrets.env")))
+environ.Env.read_env(SECRETS_FILE, overwrite=False)
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# Production unless told otherwise (issue #10): DJANGO_DEBUG=true is for development only.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+
+# With DEBUG off the app refuses to start without its secrets; only DEBUG has stand-ins.
+_SECRETS = ("DJANGO_SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "ID_HASH_KEY")
+if not DEBUG and (_missing := [name for name in _SECRETS if not env.str(name, default="")]):
+    raise ImproperlyConfigured(
+        f"{', '.join(_missing)} not set (needed unless DJANGO_DEBUG=true). `make run` generates "
+        f"them once into {SECRETS_FILE}, or run `python -m smartbank.secrets_file PATH` and set "
+        "DJANGO_SECRETS_FILE=PATH; in production set them in the environment."
+    )
 
 _DEV_SECRET = "dev-only-insecure-secret-key-change-me-0123456789abcdef"  # noqa: S105
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=_DEV_SECRET if DEBUG else "")
-if not SECRET_KEY:
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -55,6 +72,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from STATIC_ROOT (collectstatic) in every server, gunicorn included.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -154,6 +173,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "staticfiles")
+# WhiteNoise serves STATIC_ROOT (STORAGES["staticfiles"] below) from the web processes, gzip and
+# brotli copies made by collectstatic; source maps (10 MB, for browser dev tools only) are served
+# as they are, which halves collectstatic's time.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 
 # --- Documents: private storage only, never under a public media URL -----------------------
 STORAGE_BACKEND = env.str("STORAGE_BACKEND", default="local")
@@ -185,7 +208,9 @@ else:
 STORAGES = {
     "default": _documents,
     "documents": _documents,
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed, compressed copies for WhiteNoise to serve with far-future cache headers; needs
+    # `collectstatic` before serving (make run does it), except with DEBUG on.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Nothing is served under MEDIA_URL: documents go only through permission-checked views.
 MEDIA_URL = "/media-is-not-served/"
@@ -199,10 +224,6 @@ FIELD_ENCRYPTION_KEYS = env.list(
     "FIELD_ENCRYPTION_KEYS", default=[_DEV_FERNET_KEY] if DEBUG else []
 )
 ID_HASH_KEY = env.str("ID_HASH_KEY", default="dev-only-id-hash-key" if DEBUG else "")
-if not FIELD_ENCRYPTION_KEYS or not ID_HASH_KEY:
-    raise ImproperlyConfigured(
-        "FIELD_ENCRYPTION_KEYS and ID_HASH_KEY must be set when DJANGO_DEBUG is off."
-    )
 
 # --- KYC rules (issue #2) -------------------------------------------------------------------
 KYC_MAX_ATTEMPTS = env.int("KYC_MAX_ATTEMPTS", default=3)
@@ -226,6 +247,57 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
+# No task runs longer than this (seconds): the child is killed, the task fails and the sweeper
+# takes the record up. The soft limit raises inside the task first (an engine error, retried).
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=270)
+# Redis hands an unacknowledged message (a worker killed as a whole) to another worker after
+# this many seconds. It must exceed the longest task (the limit above) plus the longest retry
+# countdown (600 s, notifications), or a waiting retry would run twice: 300 + 600 + margin.
+# A publish that cannot reach the broker gives up after two quick reconnects (~0.25 s, not
+# kombu's 6 s): the message waits in the outbox and the request answers at once. Workers keep
+# reconnecting on their own (broker_connection_max_retries).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=1200),
+    "socket_connect_timeout": 3,
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- Outbox and sweeper (issue #10, smartbank/outbox.py and smartbank/sweeper.py) ----------
+# Celery beat runs the dispatcher and the sweeper; run exactly one beat per deployment
+# (`celery -A smartbank beat`; make run starts it).
+OUTBOX_DISPATCH_INTERVAL_SECONDS = env.float("OUTBOX_DISPATCH_INTERVAL_SECONDS", default=10.0)
+# A message is the dispatcher's once it waited this long after its commit (seconds).
+OUTBOX_DISPATCH_GRACE_SECONDS = env.float("OUTBOX_DISPATCH_GRACE_SECONDS", default=30.0)
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=7)
+SWEEP_INTERVAL_SECONDS = env.float("SWEEP_INTERVAL_SECONDS", default=60.0)
+# A record in flight (PENDING, PROCESSING, SUBMITTED, QUEUED, RUNNING) unchanged this long is
+# stuck (seconds). Longer than a task may run plus its longest retry countdown (300 + 600 s).
+SWEEP_STUCK_AFTER_SECONDS = env.float("SWEEP_STUCK_AFTER_SECONDS", default=900.0)
+# Sweeps of one record before it goes to staff (MANUAL_REVIEW / REVIEW) or FAILED.
+SWEEP_MAX_ATTEMPTS = env.int("SWEEP_MAX_ATTEMPTS", default=3)
+# Deaths of a worker on one pipeline message (its child killed: a crash, memory) before the
+# record goes to staff instead of being handed out again (smartbank.tasks.worker_lost_count).
+TASK_MAX_WORKER_LOST = env.int("TASK_MAX_WORKER_LOST", default=3)
+CELERY_BEAT_SCHEDULE = {
+    "outbox-dispatch": {
+        "task": "smartbank.tasks.outbox_dispatch_task",
+        "schedule": OUTBOX_DISPATCH_INTERVAL_SECONDS,
+        # A run nobody picked up before the next one is dropped, not piled up.
+        "options": {"expires": OUTBOX_DISPATCH_INTERVAL_SECONDS},
+    },
+    "stuck-sweep": {
+        "task": "smartbank.tasks.stuck_sweep_task",
+        "schedule": SWEEP_INTERVAL_SECONDS,
+        "options": {"expires": SWEEP_INTERVAL_SECONDS},
+    },
+    "housekeeping-purge": {"task": "smartbank.tasks.housekeeping_purge_task", "schedule": 86_400},
+}
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -287,7 +359,8 @@ EMAIL_BACKEND = env.str(
 # --- Transport security (issue #10): HTTPS only once DJANGO_DEBUG is off ---------------------
 # `manage.py check --deploy --fail-level WARNING` is clean with these defaults
 # (smartbank/tests/test_deploy.py). HSTS for a year, subdomains and preload, as the preload list
-# asks; lower SECURE_HSTS_SECONDS for a first roll-out, since browsers remember it.
+# asks; lower SECURE_HSTS_SECONDS for a first roll-out, since browsers remember it. make run
+# serves plain HTTP on 127.0.0.1 and so turns the four HTTPS-only ones off (Makefile LOOPBACK_HTTP).
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)

@@ -1,14 +1,16 @@
 """The configuration of ``make run`` under concurrent use (issue #8 §0).
 
-SQLite in a file, Redis as the broker, ``manage.py runserver`` and a prefork Celery worker of two
-processes, each a real process with the settings ``make run`` gives it. 20 customers register
-with an Aadhaar card and a selfie while a member of staff approves 20 cases in manual review, all
-at once. Nobody may see a 5xx, every case must end decided and every email and SMS SENT. It
-drives accounts' registration API and the KYC console, so it lives with accounts' tests.
+SQLite in a file, Redis as the broker, gunicorn and a prefork Celery worker of two processes, each
+a real process with the settings ``make run`` gives it: production ones (DJANGO_DEBUG off, secrets
+generated into a file, collected static files) over plain HTTP (the Makefile's LOOPBACK_HTTP).
+20 customers register with an Aadhaar card and a selfie while a member of staff approves 20 cases
+in manual review, all at once. Nobody may see a 5xx, every case must end decided and every email
+and SMS SENT. It drives accounts' registration API and the KYC console, so it lives with
+accounts' tests.
 
-Only the database file, the Redis server (make test's, database 14) and the document folder
-differ from ``make run``: they are temporary, so the test never touches ``var/``. runserver runs
-without its autoreloader, so one signal stops it.
+Only the database file, the Redis server (make test's, database 14), the document, secrets and
+static folders differ from ``make run``: they are temporary, so the test never touches ``var/``;
+the static folder holds no Swagger UI, which the test does not open.
 """
 
 import datetime
@@ -34,6 +36,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from smartbank.tests import cards
+from smartbank.tests.make_run import gunicorn_options, loopback_http_environment
 
 pytestmark = pytest.mark.worker
 
@@ -126,7 +129,7 @@ def registration(n: int) -> bytes:
 
 
 @pytest.fixture
-def make_run(tmp_path: Path):
+def make_run(tmp_path: Path, collected_static: Path):
     """``make run``'s processes on a temporary SQLite file and Redis database 14; yields
     ``(base_url, manage, worker_log)`` where ``manage(*args)`` runs ``manage.py`` likewise."""
     broker = os.environ.get("CELERY_BROKER_URL", "")
@@ -137,15 +140,22 @@ def make_run(tmp_path: Path):
     parts = urllib.parse.urlsplit(broker)
     broker = f"redis://{parts.netloc}/14"  # make test's Redis, a database of its own
     redis.Redis.from_url(broker).flushdb()
+    # Nothing of the test run's configuration: its secrets and HTTP switches neither.
     env = {
         key: value for key, value in os.environ.items()
-        if not key.startswith(("DATABASE_", "CELERY_", "EMAIL_", "SMS_", "STORAGE_", "DJANGO_"))
+        if not key.startswith((
+            "DATABASE_", "CELERY_", "EMAIL_", "SMS_", "STORAGE_", "DJANGO_", "SECURE_",
+            "SESSION_", "CSRF_", "FIELD_ENCRYPTION_", "ID_HASH_", "STATIC_",
+        ))
     }
     env |= {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'smartbank.sqlite3'}",
         "CELERY_BROKER_URL": broker,
         "PRIVATE_STORAGE_ROOT": str(tmp_path / "private"),
+        "DJANGO_SECRETS_FILE": str(tmp_path / "secrets.env"),
+        "STATIC_ROOT": str(collected_static),
         "OMP_THREAD_LIMIT": "1",
+        **loopback_http_environment(),
     }
 
     def manage(*args: str) -> str:
@@ -157,6 +167,10 @@ def make_run(tmp_path: Path):
         assert done.returncode == 0, done.stderr[-3000:]
         return done.stdout
 
+    subprocess.run(  # noqa: S603 - make run's secrets step
+        [sys.executable, "-m", "smartbank.secrets_file", env["DJANGO_SECRETS_FILE"]],
+        cwd=ROOT, env=env, check=True, capture_output=True,
+    )
     manage("migrate", "--noinput")
     manage("create_demo_data")
     port = free_port()
@@ -168,7 +182,8 @@ def make_run(tmp_path: Path):
             cwd=ROOT, env=env, stdout=logs["worker"], stderr=subprocess.STDOUT,
         ),
         subprocess.Popen(  # noqa: S603 - make run's web server
-            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+            [sys.executable, "-m", "gunicorn", "smartbank.wsgi", "--bind", f"127.0.0.1:{port}",
+             *gunicorn_options()],
             cwd=ROOT, env=env, stdout=logs["web"], stderr=subprocess.STDOUT,
         ),
     ]
