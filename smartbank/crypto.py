@@ -19,6 +19,12 @@ def _fernet(keys: tuple[str, ...]) -> MultiFernet:
     return MultiFernet([Fernet(key.encode()) for key in keys])
 
 
+def fernet() -> MultiFernet:
+    """The MultiFernet of ``settings.FIELD_ENCRYPTION_KEYS`` (the first key encrypts, every key
+    decrypts); documents at rest use it too (:mod:`smartbank.storage`)."""
+    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
+
+
 def encrypt_text(plain: str) -> str:
     """Encrypt ``plain`` and return the Fernet token as ASCII text."""
     return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS)).encrypt(plain.encode()).decode()
@@ -32,6 +38,14 @@ def decrypt_text(token: str) -> str:
     return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS)).decrypt(token.encode()).decode()
 
 
+def rotate_text(token: str) -> str:
+    """``token`` re-encrypted under the newest key (``MultiFernet.rotate``); "" stays "".
+
+    Raises ``cryptography.fernet.InvalidToken`` when no configured key opens it.
+    """
+    return fernet().rotate(token.encode()).decode() if token else token
+
+
 def keyed_hash(value: str, *, purpose: str) -> str:
     """HMAC-SHA256 of ``value`` under ``settings.ID_HASH_KEY``, separated by ``purpose``.
 
@@ -41,4 +55,4 @@ def keyed_hash(value: str, *, purpose: str) -> str:
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
 
-__all__ = ["InvalidToken", "decrypt_text", "encrypt_text", "keyed_hash"]
+__all__ = ["InvalidToken", "decrypt_text", "encrypt_text", "fernet", "keyed_hash", "rotate_text"]

@@ -195,10 +195,22 @@ if STORAGE_BACKEND == "s3":
             "querystring_expire": 300,
             "file_overwrite": False,
             "location": env.str("AWS_LOCATION", default="documents"),
+            # Encrypted at rest by the bucket (issue #11): SSE-S3 (AES256) by default, or
+            # "aws:kms" with AWS_S3_SSE_KMS_KEY_ID. Versioning is the bucket's own setting
+            # (README, "Production"): with file_overwrite off no name is ever reused anyway.
+            "object_parameters": {
+                "ServerSideEncryption": env.str("AWS_S3_SERVER_SIDE_ENCRYPTION", default="AES256"),
+                **(
+                    {"SSEKMSKeyId": env.str("AWS_S3_SSE_KMS_KEY_ID")}
+                    if env.str("AWS_S3_SSE_KMS_KEY_ID", default="")
+                    else {}
+                ),
+            },
         },
     }
 elif STORAGE_BACKEND == "local":
-    # No URL: staff reach files only through a permission-checked view.
+    # No URL: staff reach files only through a permission-checked view. Every file is a Fernet
+    # token under FIELD_ENCRYPTION_KEYS (smartbank/storage.py; `manage.py encryption_rotate`).
     _documents = {
         "BACKEND": "smartbank.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_STORAGE_ROOT)},
