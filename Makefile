@@ -6,7 +6,7 @@ PY_SYS ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-APT_PACKAGES := python3-venv tesseract-ocr tesseract-ocr-eng fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 fonts-noto-core libmagic1 postgresql redis-server chromium chromium-driver
+APT_PACKAGES := python3-venv tesseract-ocr tesseract-ocr-eng fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 fonts-noto-core libmagic1 postgresql redis-server chromium chromium-driver clamav-daemon
 TEST_DATABASE_URL ?= postgres://smartbank:smartbank@127.0.0.1:5432/smartbank
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 TEST_CACHE_URL ?= redis://127.0.0.1:6379/7
@@ -28,6 +28,13 @@ LOOPBACK_HTTP := SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOK
 # on the machine would take over). make dev serves with runserver instead.
 GUNICORN_OPTIONS := --workers 2 --threads 4 --backlog 128 --access-logfile - --no-control-socket
 RUN_WEB = $(VENV)/bin/gunicorn smartbank.wsgi --bind $(HOST):$(PORT) $(GUNICORN_OPTIONS)
+# make run's monitoring (issue 14): Flower on 127.0.0.1 only, its login FLOWER_BASIC_AUTH read
+# from $(SECRETS_FILE); every web and worker process keeps its metric counts in METRICS_DIR
+# (PROMETHEUS_MULTIPROC_DIR, emptied at each start), which /metrics sums (smartbank/monitoring.py).
+# Flower keeps retrying a broker that is down instead of exiting on SIGTERM: killed after 10 s.
+FLOWER_PORT ?= 5555
+FLOWER_OPTIONS := --address=127.0.0.1 --port=$(FLOWER_PORT)
+METRICS_DIR := var/prometheus
 # collectstatic's manifest (STATIC_ROOT); remade only when a static file or a package changes.
 STATIC_MANIFEST := var/staticfiles/staticfiles.json
 export OMP_THREAD_LIMIT := 1
@@ -52,7 +59,7 @@ $(VENV)/.installed: requirements.txt requirements-nodeps.txt
 	$(PIP) install -q --no-deps -r requirements-nodeps.txt
 	touch $@
 
-## PostgreSQL and Redis on 127.0.0.1, started without systemd when not running.
+## PostgreSQL, Redis and clamd on 127.0.0.1, started without systemd when not running.
 services: system-deps
 	@bash .ci/services.sh
 
@@ -76,8 +83,11 @@ run: system-deps venv demo $(STATIC_MANIFEST)
 	@mkdir -p var/redis
 	@echo "Starting Redis on 127.0.0.1:$(RUN_REDIS_PORT) (queue kept in var/redis), the Celery worker, Celery beat (log in var/celery-beat.log) and $(filter gunicorn runserver,$(notdir $(RUN_WEB))) on http://$(HOST):$(PORT)/ (Ctrl-C stops them)."
 	@echo "One-time codes (email and SMS) are printed below by the worker's console backends."
-	@rm -f var/celery-worker.pid var/celery-beat.pid; redis_started=""; worker_job=""; beat_job=""; \
+	@echo "Uploads are scanned by clamd on var/clamav/clamd.sock (.ci/clamd.sh; started unless one answers there, with only the EICAR test signature of .ci/clamav/: README, Virus scanning)."
+	@echo "Flower: http://127.0.0.1:$(FLOWER_PORT)/ (log in var/flower.log; login FLOWER_BASIC_AUTH in $(SECRETS_FILE)). Metrics: http://$(HOST):$(PORT)/metrics with the header 'Authorization: Bearer <METRICS_TOKEN in $(SECRETS_FILE)>'."
+	@rm -f var/celery-worker.pid var/celery-beat.pid; redis_started=""; worker_job=""; beat_job=""; flower_job=""; \
 	export $(LOOPBACK_HTTP); \
+	rm -rf $(METRICS_DIR); mkdir -p $(METRICS_DIR); export PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/$(METRICS_DIR); \
 	stop_celery() { \
 		for _ in $$(seq 1 100); do \
 			[ -s $$1 ] || ! kill -0 $$2 2>/dev/null && break; sleep 0.1; \
@@ -90,11 +100,17 @@ run: system-deps venv demo $(STATIC_MANIFEST)
 		rm -f $$1; \
 	}; \
 	stop() { \
+		if [ -n "$$flower_job" ]; then \
+			kill $$flower_job 2>/dev/null; \
+			for _ in $$(seq 1 100); do kill -0 $$flower_job 2>/dev/null || break; sleep 0.1; done; \
+			kill -0 $$flower_job 2>/dev/null && kill -9 $$flower_job; flower_job=""; \
+		fi; \
 		stop_celery var/celery-beat.pid "$$beat_job"; \
 		stop_celery var/celery-worker.pid "$$worker_job"; \
 		if [ -n "$$redis_started" ]; then \
 			redis-cli -h 127.0.0.1 -p $(RUN_REDIS_PORT) shutdown >/dev/null 2>&1; redis_started=""; \
 		fi; \
+		if [ -n "$$clamd_started" ]; then bash .ci/clamd.sh stop; clamd_started=""; fi; \
 	}; \
 	trap stop EXIT; trap 'exit 130' INT TERM; \
 	if ! redis-cli -h 127.0.0.1 -p $(RUN_REDIS_PORT) ping >/dev/null 2>&1; then \
@@ -104,8 +120,11 @@ run: system-deps venv demo $(STATIC_MANIFEST)
 		for _ in $$(seq 1 20); do redis-cli -h 127.0.0.1 -p $(RUN_REDIS_PORT) ping >/dev/null 2>&1 && break; sleep 0.5; done; \
 	fi; \
 	redis-cli -h 127.0.0.1 -p $(RUN_REDIS_PORT) ping >/dev/null || { echo "Redis did not start (var/redis/redis.log)" >&2; exit 1; }; \
+	if ! bash .ci/clamd.sh ping; then bash .ci/clamd.sh start && clamd_started=1 || exit 1; fi; \
 	$(VENV)/bin/celery -A smartbank worker --loglevel=INFO --concurrency=2 --pidfile=var/celery-worker.pid 2>&1 | tee var/celery-worker.log & worker_job=$$!; \
 	$(VENV)/bin/celery -A smartbank beat --loglevel=INFO --schedule var/celerybeat-schedule --pidfile=var/celery-beat.pid >var/celery-beat.log 2>&1 & beat_job=$$!; \
+	FLOWER_BASIC_AUTH="$${FLOWER_BASIC_AUTH:-$$(sed -n 's/^FLOWER_BASIC_AUTH=//p' $(SECRETS_FILE))}" env -u PROMETHEUS_MULTIPROC_DIR \
+		$(VENV)/bin/celery -A smartbank flower $(FLOWER_OPTIONS) >var/flower.log 2>&1 & flower_job=$$!; \
 	$(RUN_WEB)
 
 ## Development mode: make run with DJANGO_DEBUG=true (Django's debug pages, static files from

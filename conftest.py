@@ -19,6 +19,24 @@ from smartbank.tests.factories import UserFactory
 pytest.register_assert_rewrite("smartbank.tests.transitions")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def clamd_answers():
+    """Every document pipeline scans its files with clamd first (smartbank/malware.py), and a
+    scanner that does not answer holds every case in PROCESSING: fail the run at once, loudly,
+    rather than let each pipeline test fail on its own. make test starts clamd
+    (.ci/services.sh -> .ci/clamd.sh)."""
+    from django.conf import settings
+
+    from smartbank.engines import antivirus
+
+    if not antivirus.ping(settings.CLAMAV_ADDRESS):
+        pytest.fail(
+            f"clamd does not answer at CLAMAV_ADDRESS={settings.CLAMAV_ADDRESS}: start it with "
+            "`bash .ci/clamd.sh start` (make test does).",
+            pytrace=False,
+        )
+
+
 @pytest.fixture(autouse=True)
 def celery_eager():
     """Run enqueued tasks in-process (after commit) unless a test starts a real worker."""

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Start PostgreSQL and Redis on 127.0.0.1 without systemd when they are not running, and make
-# the test role and database. Safe to run again. Used by `make test`.
+# Start PostgreSQL and Redis on 127.0.0.1 and clamd (the virus scanner, .ci/clamd.sh) without
+# systemd when they are not running, and make the test role and database. Safe to run again.
+# Used by `make test`.
 set -euo pipefail
 # The newest installed PostgreSQL (15 on Debian 12; other releases ship other versions).
 PG_VERSION="${PG_VERSION:-$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -n 1)}"
@@ -33,4 +34,6 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   for _ in $(seq 1 20); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.5; done
 fi
 redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null || { echo "Redis did not start" >&2; exit 1; }
+# The tests' CLAMAV_ADDRESS default is this clamd's socket (smartbank/settings.py).
+bash "$(dirname "$0")/clamd.sh" start
 echo "PostgreSQL and Redis are up on 127.0.0.1"

@@ -38,4 +38,4 @@ class CustomerProfileAdmin(admin.ModelAdmin):
                        "created_at")
 
 
-from . import admin_banking  # noqa: E402,F401
+from . import admin_banking, admin_step_up  # noqa: E402,F401

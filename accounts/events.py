@@ -1,11 +1,18 @@
-"""Writers of the append-only audit trails of customers and bank accounts. Call them inside
-the service's transaction."""
+"""Writers of the append-only audit trails of customers, bank accounts and step-ups. Call them
+inside the service's transaction."""
 
 from typing import Any
 
 from smartbank.transitions import event_writer
 
-from .models import AccountEvent, BankAccount, CustomerEvent, CustomerProfile
+from .models import (
+    AccountEvent,
+    BankAccount,
+    CustomerEvent,
+    CustomerProfile,
+    StepUp,
+    StepUpEvent,
+)
 
 
 @event_writer(BankAccount, target="account")
@@ -34,3 +41,20 @@ def customer_event_record(
 ) -> CustomerEvent:
     """Append one event to a customer's history (registration, contact verification)."""
     return CustomerEvent.objects.create(profile=profile, type=type, actor=actor, data=data or {})
+
+
+@event_writer(StepUp, target="step_up")
+def step_up_event_record(
+    *,
+    step_up: StepUp,
+    type: str,  # noqa: A002 - the event's field name
+    actor: Any = None,
+    data: dict[str, Any] | None = None,
+) -> StepUpEvent:
+    """Append one event to ``step_up``'s history.
+
+    ``actor`` is the customer who acted, ``None`` for the system (the check). ``data`` is JSON:
+    ``{"from", "to"}`` for status changes, the failure ``code``, ``face_distance``, the frames'
+    eye aspect ratios, ``locked_until``; never frames or codes.
+    """
+    return StepUpEvent.objects.create(step_up=step_up, type=type, actor=actor, data=data or {})

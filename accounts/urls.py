@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import banking, customers, otp
+from .views import banking, customers, early_payout, otp, step_up
 
 app_name = "accounts"
 urlpatterns = [
@@ -10,4 +10,6 @@ urlpatterns = [
     path("verify/", otp.contact_verify_view, name="verify"),
     path("otp/", otp.otp_view, name="otp"),
     path("", include(banking.urlpatterns)),
+    path("", include(step_up.urlpatterns)),
+    path("", include(early_payout.urlpatterns)),
 ]

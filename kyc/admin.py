@@ -2,6 +2,7 @@
 
 import json
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -12,8 +13,11 @@ from django.views.decorators.http import require_POST
 from smartbank.admin import ReadOnlyInline
 from smartbank.crypto import decrypt_text
 from smartbank.errors import ApplicationError
+from smartbank.image_reuse import stored_image_hash
+from smartbank.malware import quarantined_html
 
 from .models import (
+    IdType,
     KycCase,
     KycCaseEvent,
     KycCheck,
@@ -22,7 +26,7 @@ from .models import (
     OcrFlowEvent,
     OcrFlowTask,
 )
-from .selectors import kyc_review_queue, user_may_review_kyc
+from .selectors import id_documents_near, kyc_review_queue, user_may_review_kyc
 from .services import kyc_case_approve, kyc_case_reject, kyc_case_request_resubmission
 
 
@@ -33,6 +37,10 @@ class KycDocumentInline(ReadOnlyInline):
 
     @admin.display(description="File")
     def preview(self, obj: KycDocument) -> str:
+        if obj.quarantined_file:
+            return quarantined_html(
+                obj.malware_signature, obj.quarantined_at, obj.quarantined_file.name
+            )
         url = reverse("kyc:document", args=[obj.id])
         if obj.content_type.startswith("image/"):
             return format_html(
@@ -91,6 +99,8 @@ class KycCaseAdmin(admin.ModelAdmin):
                     "attempt",
                     "id_type",
                     "id_number_masked",
+                    "nationality",
+                    "document_expiry",
                     "created_at",
                     "decided_at",
                     "decided_by",
@@ -108,6 +118,8 @@ class KycCaseAdmin(admin.ModelAdmin):
                     "face_distance",
                     "ocr_confidence",
                     "reasons_list",
+                    "warnings_list",
+                    "documents_alike",
                     "ocr_text",
                 )
             },
@@ -119,6 +131,8 @@ class KycCaseAdmin(admin.ModelAdmin):
         "attempt",
         "id_type",
         "id_number_masked",
+        "nationality",
+        "document_expiry",
         "created_at",
         "decided_at",
         "decided_by",
@@ -129,6 +143,8 @@ class KycCaseAdmin(admin.ModelAdmin):
         "face_distance",
         "ocr_confidence",
         "reasons_list",
+        "warnings_list",
+        "documents_alike",
         "ocr_text",
     )
 
@@ -180,6 +196,21 @@ class KycCaseAdmin(admin.ModelAdmin):
             ("Father's name", "", extracted.get("father_name"), ""),
             ("Gender", "", extracted.get("gender"), ""),
         ]
+        if obj.id_type == IdType.PASSPORT:
+            mrz = extracted.get("mrz") or {}
+            mrz_name = f"{mrz.get('given_names', '')} {mrz.get('surname', '')}".strip()
+            digits = ", ".join(
+                f"{name}: {'valid' if ok else 'FAILS'}"
+                for name, ok in (mrz.get("check_digits") or {}).items()
+            )
+            expiry = obj.document_expiry.strftime("%d/%m/%Y") if obj.document_expiry else ""
+            nationality = extracted.get("nationality")
+            rows += [
+                ("Name in the MRZ", obj.full_name, mrz_name, found("mrz_name")),
+                ("Nationality", obj.nationality, nationality, found("nationality")),
+                ("Date of expiry", expiry, extracted.get("expiry"), found("expiry")),
+                ("MRZ check digits", "", digits, ""),
+            ]
         body = format_html_join(
             "",
             "<tr><th>{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -194,6 +225,17 @@ class KycCaseAdmin(admin.ModelAdmin):
             body,
         )
 
+    @admin.display(description="Warnings")
+    def warnings_list(self, obj: KycCase) -> str:
+        """Warnings of passed checks (a passport expiring soon): they never decide a case."""
+        warnings = (obj.extracted or {}).get("warnings") or []
+        return (
+            format_html_join(
+                "", "<div><code>{}</code> {}</div>", ((w["code"], w["message"]) for w in warnings)
+            )
+            or "—"
+        )
+
     @admin.display(description="Reasons")
     def reasons_list(self, obj: KycCase) -> str:
         return (
@@ -201,6 +243,35 @@ class KycCaseAdmin(admin.ModelAdmin):
                 "",
                 "<div><code>{}</code> {}</div>",
                 ((r["code"], r["message"]) for r in obj.reasons),
+            )
+            or "—"
+        )
+
+    @admin.display(description="Other customers' ID documents like this one")
+    def documents_alike(self, obj: KycCase) -> str:
+        """Issue 11: links to the cases whose ID document is this one re-saved (the
+        ``DOCUMENT_REUSE`` check's evidence), looked up now, so later copies show too."""
+        document = obj.documents.filter(kind=KycDocument.Kind.ID_DOCUMENT).first()
+        hashed = stored_image_hash(document) if document is not None else None
+        if hashed is None:
+            return "—"
+        near = id_documents_near(
+            case=obj, hashed=hashed, max_distance=settings.DOCUMENT_REUSE_MAX_DISTANCE
+        )
+        return (
+            format_html_join(
+                "",
+                '<div class="document-alike"><a href="{}">Case {}</a> · {} · {} · {}</div>',
+                (
+                    (
+                        reverse("admin:kyc_kyccase_change", args=[n.record.case_id]),
+                        n.record.case.created_at.strftime("%d/%m/%Y %H:%M"),
+                        n.record.case.user.email,
+                        n.record.case.get_status_display(),
+                        "the same file" if n.distance == 0 else f"{n.distance} bits of 256 off",
+                    )
+                    for n in near
+                ),
             )
             or "—"
         )

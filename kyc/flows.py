@@ -4,7 +4,9 @@ Each task of an :class:`~kyc.models.OcrFlow` records its status and error; a fai
 ends the flow and marks the remaining tasks SKIPPED. Every status move of the flow and of its
 tasks goes through :func:`smartbank.transitions.transition` and leaves an
 :class:`~kyc.models.OcrFlowEvent`. The upload check runs in the request (it only reads bytes);
-OCR and extraction run in a Celery task.
+The virus scan, OCR and extraction run in a Celery task; an infected upload fails the flow
+at PERFORM_OCR and is deleted, and while clamd gives no verdict the task retries and the flow
+waits (issue #11: it is never read unscanned).
 """
 
 import logging
@@ -18,6 +20,7 @@ from smartbank.celery import enqueue_on_commit
 from smartbank.engines import documents
 from smartbank.engines.ocr import OcrEngineError, ocr_image
 from smartbank.errors import ApplicationError
+from smartbank.malware import malware_scan
 from smartbank.transitions import lock, transition
 from smartbank.uploads import UploadRejected, check_upload, load_image
 
@@ -26,6 +29,8 @@ from .models import IdType, OcrFlow, OcrFlowEvent, OcrFlowTask
 logger = logging.getLogger(__name__)
 
 OCR_FLOW_MAX_BYTES = 10 * 1024 * 1024
+#: The ID types seed 004's flow reads (its extraction is the cards' blind readers).
+OCR_FLOW_ID_TYPES = (IdType.AADHAAR, IdType.PAN)
 
 
 def _task(flow: OcrFlow, name: str) -> OcrFlowTask:
@@ -68,7 +73,7 @@ def ocr_flow_start(*, user: Any, data: bytes, id_type: str = "") -> OcrFlow:
     file does not raise: the flow is stored FAILED at UPLOAD_IMAGE with the reason, as seed
     004 records failures.
     """
-    if id_type and id_type not in IdType.values:
+    if id_type and id_type not in OCR_FLOW_ID_TYPES:
         raise ApplicationError("Choose AADHAAR or PAN.", code="invalid_choice", field="id_type")
     flow = OcrFlow.objects.create(user=user, id_type=id_type)
     OcrFlowTask.objects.bulk_create(
@@ -95,10 +100,16 @@ def ocr_flow_run(*, ocr_flow_id: Any) -> OcrFlow:
     if flow.status != OcrFlow.Status.RUNNING:
         return flow
     ocr_task = _task(flow, OcrFlowTask.Name.PERFORM_OCR)
+    with flow.file.open("rb") as fh:
+        data = fh.read()
+    scan = malware_scan({"Upload": data})  # ScannerUnavailable: the task retries
+    if scan.infected:
+        logger.warning("ocr flow %s: upload infected (%s), deleted", flow.id, scan.check.detail)
+        flow.file.delete(save=False)
+        flow.save(update_fields=["file", "updated_at"])
+        return _fail(flow, ocr_task, "The file failed our security check and was deleted.")
     try:
-        with flow.file.open("rb") as fh:
-            image = load_image(fh.read())
-        ocr = ocr_image(image)
+        ocr = ocr_image(load_image(data))
     except (UploadRejected, OcrEngineError, OSError) as exc:
         return _fail(flow, ocr_task, f"OCR error: {type(exc).__name__}")
     if not ocr.text.strip():

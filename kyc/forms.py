@@ -1,13 +1,26 @@
-"""The customer's KYC form: ID type, number, date of birth, ID image and selfie."""
+"""The customer's KYC form: ID type, number, date of birth, a passport's nationality and
+expiry, ID image and selfie."""
 
+import pycountry
 from django import forms
 from django.conf import settings
 
 from smartbank.errors import ApplicationError
 from smartbank.forms import read_upload
 
-from .models import IdType
-from .services import check_document, validate_id_number
+from .models import ID_TYPES_WITH_EXPIRY, IdType
+from .services import (
+    check_document,
+    validate_document_expiry,
+    validate_id_number,
+    validate_nationality,
+)
+
+
+def _nationality_choices() -> list[tuple[str, str]]:
+    """ISO 3166-1 countries by name, as (alpha-3, name): the codes a passport's MRZ prints."""
+    countries = sorted(pycountry.countries, key=lambda country: country.name)
+    return [("", "—"), *((country.alpha_3, country.name) for country in countries)]
 
 
 class KycSubmitForm(forms.Form):
@@ -15,10 +28,28 @@ class KycSubmitForm(forms.Form):
 
     id_type = forms.ChoiceField(choices=IdType.choices, widget=forms.RadioSelect, label="ID type")
     id_number = forms.CharField(
-        max_length=20, label="ID number", help_text="Aadhaar: 12 digits. PAN: e.g. ABCPE1234F."
+        max_length=20,
+        label="ID number",
+        help_text="Aadhaar: 12 digits. PAN: e.g. ABCPE1234F. Passport: e.g. K1234567.",
     )
     date_of_birth = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    id_document = forms.FileField(label="ID card image", help_text="JPG, PNG or PDF, up to 10 MB.")
+    nationality = forms.ChoiceField(
+        choices=_nationality_choices,
+        required=False,
+        initial="IND",
+        label="Nationality (passport only)",
+        help_text="As printed in your passport.",
+    )
+    document_expiry = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label="Passport date of expiry (passport only)",
+    )
+    id_document = forms.FileField(
+        label="ID image",
+        help_text="The card, or your passport's photo page with the two lines of <<< at the"
+        " bottom. JPG, PNG or PDF, up to 10 MB.",
+    )
     selfie = forms.FileField(label="Selfie", help_text="A clear photo of your face, JPG or PNG.")
 
     def _file(self, field: str) -> bytes:
@@ -47,4 +78,20 @@ class KycSubmitForm(forms.Form):
                 )
             except ApplicationError as exc:
                 self.add_error("id_number", exc.message)
+        if data.get("id_type") in ID_TYPES_WITH_EXPIRY:
+            checks = {
+                "nationality": lambda: validate_nationality(nationality=data.get("nationality")),
+                "document_expiry": lambda: validate_document_expiry(
+                    document_expiry=data.get("document_expiry")
+                ),
+            }
+            for field, check in checks.items():
+                if field in self.errors:
+                    continue
+                try:
+                    data[field] = check()
+                except ApplicationError as exc:
+                    self.add_error(field, exc.message)
+        else:
+            data["nationality"], data["document_expiry"] = "", None
         return data

@@ -8,11 +8,21 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 
-from smartbank.models import AuditEvent, CheckRecord, StatusModel, TimeStampedModel
+from smartbank.models import (
+    AuditEvent,
+    CheckRecord,
+    PerceptualHashed,
+    StatusModel,
+    TimeStampedModel,
+)
 
 
 def _documents_storage():  # noqa: ANN202 - callable storage keeps migrations environment-free
     return storages["documents"]
+
+
+def _quarantine_storage():  # noqa: ANN202 - callable storage keeps migrations environment-free
+    return storages["quarantine"]
 
 
 def _private_name(instance: models.Model, filename: str) -> str:
@@ -21,8 +31,17 @@ def _private_name(instance: models.Model, filename: str) -> str:
 
 
 class IdType(models.TextChoices):
+    """The ID documents a customer may submit. Which of them a customer's country accepts is
+    a separate rule (issue 11, "documents by country"); the engines and the pipeline dispatch
+    on the value, so a new type is a new member here plus its reader."""
+
     AADHAAR = "AADHAAR", "Aadhaar"
     PAN = "PAN", "PAN"
+    PASSPORT = "PASSPORT", "Passport"
+
+
+#: ID types whose documents carry an expiry date and a nationality the customer enters.
+ID_TYPES_WITH_EXPIRY = frozenset({IdType.PASSPORT})
 
 
 class KycCase(StatusModel):
@@ -70,6 +89,16 @@ class KycCase(StatusModel):
     id_number_masked = models.CharField("ID number", max_length=20, editable=False)
     full_name = models.CharField("name entered", max_length=150)
     date_of_birth = models.DateField("date of birth entered")
+    nationality = models.CharField(
+        "nationality entered",
+        max_length=3,
+        blank=True,
+        default="",
+        help_text="ISO 3166-1 alpha-3, as in a passport's MRZ (passports only)",
+    )
+    document_expiry = models.DateField(
+        "document expiry entered", null=True, blank=True, help_text="Passports only"
+    )
     ocr_encrypted = models.TextField(blank=True, default="", editable=False)
     ocr_confidence = models.FloatField("OCR confidence", null=True, blank=True)
     extracted = models.JSONField(default=dict, blank=True)
@@ -111,8 +140,17 @@ class KycCase(StatusModel):
         return self.status in self.OPEN_STATUSES
 
 
-class KycDocument(TimeStampedModel):
-    """An uploaded file of a case, kept in private storage under a random name."""
+class KycDocument(TimeStampedModel, PerceptualHashed):
+    """An uploaded file of a case, kept in private storage under a random name.
+
+    A file the virus scan found infected is moved to the quarantine storage
+    (:func:`smartbank.malware.document_quarantine`): ``file`` is then empty, ``quarantined_file``
+    holds its key there and ``malware_signature`` the signature clamd named.
+
+    The ID document's perceptual hash (:class:`~smartbank.models.PerceptualHashed`) is stored
+    by the pipeline, to find the same card re-saved in another customer's case (issue 11);
+    selfies are not hashed (the duplicate-face check compares them, re-taken or re-saved).
+    """
 
     class Kind(models.TextChoices):
         ID_DOCUMENT = "ID_DOCUMENT", "ID document"
@@ -125,6 +163,11 @@ class KycDocument(TimeStampedModel):
     content_type = models.CharField(max_length=100)
     size_bytes = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64, db_index=True)
+    quarantined_file = models.FileField(
+        storage=_quarantine_storage, blank=True, default="", max_length=200, editable=False
+    )
+    malware_signature = models.CharField(max_length=200, blank=True, default="", editable=False)
+    quarantined_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "KYC document"

@@ -1,7 +1,8 @@
 """The verification pipeline: run every check of a case on its documents (issue #2, §5).
 
-Runs inside a Celery task, never in a web request. Reads the case and its documents, calls the
-engines (:mod:`smartbank.uploads`, :mod:`smartbank.engines.ocr`,
+Runs inside a Celery task, never in a web request. Reads the case and its documents, scans
+them for viruses first (:mod:`smartbank.malware`, clamd), calls the engines
+(:mod:`smartbank.uploads`, :mod:`smartbank.engines.ocr`,
 :mod:`smartbank.engines.documents`, :mod:`smartbank.engines.faces`) and returns a
 :class:`PipelineOutcome`; :func:`kyc.services.kyc_case_complete` stores it and decides with
 :func:`decide`. Engine errors propagate so the task can retry. Writes nothing.
@@ -11,20 +12,31 @@ Owns the pipeline's result types (:class:`~smartbank.checks.CheckResult` per che
 staff decisions' included) and :func:`decide`.
 """
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from PIL import Image
 
 from smartbank import checks as shared_checks
 from smartbank.checks import CheckResult
 from smartbank.engines import documents, faces
+from smartbank.engines.image_hash import ImageHash, image_hash
+from smartbank.image_reuse import NearDuplicate
+from smartbank.malware import malware_scan
 from smartbank.uploads import UploadRejected, load_image
 
+from . import passport_checks
 from .models import IdType, KycCase, KycCheck, KycDocument
-from .selectors import face_encodings_of_others, id_number_verified_for_other, kyc_case_id_number
+from .selectors import (
+    face_encodings_of_others,
+    id_documents_near,
+    id_number_verified_for_other,
+    kyc_case_id_number,
+)
 
 __all__ = [
     "REASON_MESSAGES",
@@ -39,6 +51,8 @@ __all__ = [
 
 REASON_MESSAGES: dict[str, str] = {
     "UNREADABLE_DOCUMENT": "We could not open one of the uploaded files.",
+    "MALWARE_DETECTED": "We could not accept one of the files you uploaded: it failed our"
+    " security check. Please take new photos of your ID card and your face and submit again.",
     "OCR_NO_TEXT": "We could not read any text on the ID card, so staff will check it.",
     "ID_CHECKSUM_INVALID": "The Aadhaar number is not valid (its check digit is wrong).",
     "ID_FORMAT_INVALID": "The ID number is not in a valid format.",
@@ -57,6 +71,24 @@ REASON_MESSAGES: dict[str, str] = {
     "NAME_PARTIAL": "Your card shows one name more or fewer than you typed, so staff will"
     " check it.",
     "ID_NUMBER_UNCERTAIN": "The ID number on the card was hard to read, so staff will check it.",
+    # Passports (issue 11, kyc/passport_checks.py).
+    "MRZ_CHECKSUM_INVALID": "The two lines of letters, digits and <<< at the bottom of your"
+    " passport's photo page do not add up (a check digit is wrong).",
+    "MRZ_UNCERTAIN": "The two lines at the bottom of your passport's photo page were hard to"
+    " read, so staff will check them.",
+    "MRZ_NOT_READ": "We could not find the two lines at the bottom of your passport's photo"
+    " page, so staff will check it.",
+    "DOCUMENT_EXPIRED": "Your passport has expired. Please submit a passport that is still valid.",
+    "DOCUMENT_EXPIRING_SOON": "Your passport expires within 30 days: it is accepted, and we"
+    " may ask you for the new one.",
+    "EXPIRY_MISMATCH": "The date of expiry in your passport differs from the one you entered.",
+    "EXPIRY_UNCERTAIN": "The date of expiry in your passport was hard to read, so staff will"
+    " check it.",
+    "EXPIRY_NOT_READ": "We could not read the date of expiry in your passport.",
+    "NATIONALITY_MISMATCH": "The nationality in your passport differs from the one you chose.",
+    "NATIONALITY_UNCERTAIN": "The nationality in your passport was hard to read, so staff will"
+    " check it.",
+    "NATIONALITY_NOT_READ": "We could not read the nationality in your passport.",
     "NO_FACE_IN_SELFIE": "We could not find a face in your selfie.",
     "MULTIPLE_FACES": "Your selfie shows more than one person.",
     "NO_FACE_ON_ID": "We could not find the photo on your ID card.",
@@ -64,6 +96,8 @@ REASON_MESSAGES: dict[str, str] = {
     "FACE_UNCERTAIN": "Your selfie and ID photo are similar but not clearly the same person.",
     "DUPLICATE_ID": "This ID number is already verified for another customer.",
     "DUPLICATE_FACE": "Your face closely matches another customer's, so staff will check it.",
+    "DOCUMENT_REUSED": "Your ID document matches one another customer sent us, so staff will"
+    " check it.",
     "ENGINE_ERROR": "Automatic verification failed; a member of staff will check your documents.",
     "ATTEMPTS_EXHAUSTED": "You have used all automatic attempts; staff will review your case.",
     "STAFF_APPROVED": "Approved by our verification team.",
@@ -94,7 +128,10 @@ class PipelineOutcome:
     :func:`kyc.services.kyc_case_complete`.
 
     ``ocr`` is the OCR result as JSON (stored encrypted); ``extracted`` the fields read from the
-    card, ID number masked; ``face_encoding`` 128 floats of the selfie's face.
+    card, ID number masked; ``face_encoding`` 128 floats of the selfie's face; ``infected``
+    ``{document id: signature}`` of the files the virus scan found infected, for the service to
+    quarantine (nothing else is checked then); ``id_document_hash`` the ID document's
+    perceptual hash, for the service to store (``None`` when the file was not read).
     """
 
     checks: list[CheckResult]
@@ -103,6 +140,8 @@ class PipelineOutcome:
     extracted: dict[str, Any] | None = None
     face_distance: float | None = None
     face_encoding: list[float] | None = None
+    infected: dict[str, str] = dataclasses.field(default_factory=dict)
+    id_document_hash: ImageHash | None = None
 
 
 PASSED, REVIEW, FAILED = KycCheck.Status.PASSED, KycCheck.Status.REVIEW, KycCheck.Status.FAILED
@@ -280,16 +319,112 @@ def face_checks(
     return checks, distance, encoding
 
 
-def kyc_case_run_pipeline(*, case: KycCase) -> PipelineOutcome:
-    """Run file, OCR, extraction, validation, face and duplicate checks on ``case``.
+def document_reuse_check(*, near: Sequence[NearDuplicate[KycDocument]]) -> CheckResult:
+    """The ``DOCUMENT_REUSE`` check from other customers' ID documents like this one, with no
+    ORM: ``near`` as :func:`kyc.selectors.id_documents_near` gives them, nearest first.
 
-    Returns the outcome to store. Raises the engines' errors (``OcrEngineError``,
-    ``FaceEngineError``) and storage errors, which the task retries.
+    Any → REVIEW ``DOCUMENT_REUSED`` (issue 11: the same card re-saved, or edited, in another
+    customer's case is for staff to judge; a misread never rejects). The detail names the
+    nearest other case's id, which the admin links; customers see
+    ``CheckRecord.CUSTOMER_DETAILS`` instead.
     """
+    if not near:
+        return CheckResult("DOCUMENT_REUSE", PASSED, "", "no other customer's document alike")
+    nearest = near[0]
+    alike = "the same file" if nearest.distance == 0 else f"{nearest.distance} bits of 256 off"
+    more = f"; {len(near) - 1} more alike" if len(near) > 1 else ""
+    return CheckResult(
+        "DOCUMENT_REUSE",
+        REVIEW,
+        "DOCUMENT_REUSED",
+        f"another customer's ID document in case {nearest.record.case_id} ({alike}, "
+        f"{nearest.record.case.get_status_display().lower()}){more}",
+    )
+
+
+def _malware_scan(case: KycCase) -> tuple[CheckResult, dict[str, str]]:
+    """The virus scan of every document of ``case``: the ``MALWARE_SCAN`` check and
+    ``{document id: signature}`` of the infected ones (:func:`smartbank.malware.malware_scan`)."""
+    files, ids = {}, {}
+    for doc in case.documents.order_by("kind"):
+        label = doc.get_kind_display()
+        with doc.file.open("rb") as fh:
+            files[label] = fh.read()
+        ids[label] = str(doc.id)
+    scan = malware_scan(files)
+    return scan.check, {ids[label]: signature for label, signature in scan.infected.items()}
+
+
+def _passport_outcome(
+    *, case: KycCase, loaded: _Images, checks: list[CheckResult]
+) -> PipelineOutcome:
+    """A passport's MRZ, visual zone, expiry, field and face checks (issue 11): the engines
+    read the data page (:func:`smartbank.engines.documents.read_passport`), the decisions are
+    :mod:`kyc.passport_checks`'. ``checks`` are those already made (scan, files)."""
+    entered = documents.PassportClaim(
+        full_name=case.full_name,
+        date_of_birth=case.date_of_birth,
+        number=kyc_case_id_number(case=case),
+        nationality=case.nationality,
+        expiry=case.document_expiry,
+    )
+    reading = documents.read_passport(
+        loaded.id_document, entered, low_confidence=settings.KYC_OCR_LOW_CONFIDENCE
+    )
+    checks = checks + passport_checks.passport_checks(
+        reading=reading,
+        entered=entered,
+        duplicate_id=id_number_verified_for_other(case=case),
+        today=timezone.localdate(),
+        high_confidence=settings.KYC_MRZ_HIGH_CONFIDENCE,
+        warning_days=settings.KYC_PASSPORT_EXPIRY_WARNING_DAYS,
+    )
+    found, distance, encoding = face_checks(
+        selfie_image=loaded.selfie,
+        id_image=loaded.id_document,
+        other_encodings=face_encodings_of_others(case=case),
+    )
+    checks += found
+    shown = passport_checks.passport_extracted(reading)
+    shown["warnings"] = passport_checks.staff_warnings(checks, REASON_MESSAGES)
+    return PipelineOutcome(
+        checks=checks,
+        ocr=reading.page.to_dict(),
+        ocr_confidence=reading.mrz.confidence,
+        extracted=shown,
+        face_distance=distance,
+        face_encoding=encoding,
+    )
+
+
+def kyc_case_run_pipeline(*, case: KycCase) -> PipelineOutcome:
+    """Run the virus scan, then file, OCR, extraction, validation, face and duplicate checks on
+    ``case``; an infected file stops it after the scan.
+
+    Returns the outcome to store. Raises ``ScannerUnavailable`` while clamd gives no verdict
+    (the task waits for it), the engines' errors (``OcrEngineError``, ``FaceEngineError``) and
+    storage errors, which the task retries.
+    """
+    scan, infected = _malware_scan(case)
+    if infected:
+        return PipelineOutcome(checks=[scan], infected=infected)
     loaded = _load(case)
     if isinstance(loaded, CheckResult):
-        return PipelineOutcome(checks=[loaded])
-    checks = [CheckResult("FILES", PASSED, "", "documents readable")]
+        return PipelineOutcome(checks=[scan, loaded])
+    checks = [scan, CheckResult("FILES", PASSED, "", "documents readable")]
+    # Issue 11: the ID document re-saved in another customer's case (the selfie is compared by
+    # the duplicate-face check); its check comes last, beside the other duplicate checks.
+    hashed = image_hash(loaded.id_document)
+    reuse = document_reuse_check(
+        near=id_documents_near(
+            case=case, hashed=hashed, max_distance=settings.DOCUMENT_REUSE_MAX_DISTANCE
+        )
+    )
+    if case.id_type == IdType.PASSPORT:
+        outcome = _passport_outcome(case=case, loaded=loaded, checks=checks)
+        return dataclasses.replace(
+            outcome, checks=[*outcome.checks, reuse], id_document_hash=hashed
+        )
 
     entered = kyc_case_id_number(case=case)
     claim = documents.Claim(
@@ -319,6 +454,7 @@ def kyc_case_run_pipeline(*, case: KycCase) -> PipelineOutcome:
         other_encodings=face_encodings_of_others(case=case),
     )
     checks += found
+    checks.append(reuse)
 
     extracted = primary.extracted
     shown = extracted.to_dict()
@@ -337,4 +473,5 @@ def kyc_case_run_pipeline(*, case: KycCase) -> PipelineOutcome:
         extracted=shown,
         face_distance=distance,
         face_encoding=encoding,
+        id_document_hash=hashed,
     )

@@ -3,11 +3,13 @@
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from smartbank.crypto import decrypt_text, keyed_hash
+from smartbank.engines.image_hash import ImageHash
+from smartbank.image_reuse import NearDuplicate, near_duplicates
 
-from .models import KycCase
+from .models import KycCase, KycDocument
 
 ID_HASH_PURPOSE = "kyc-id-number"
 #: Permission of KYC reviewers (group "KYC reviewers", superusers): approve, reject, resubmit.
@@ -29,6 +31,13 @@ def id_number_hash(*, id_type: str, id_number: str) -> str:
     return keyed_hash(f"{id_type}:{id_number}", purpose=ID_HASH_PURPOSE)
 
 
+def kyc_case_count_by_status() -> dict[str, int]:
+    """``{status: cases}`` over every KYC case, statuses without a case left out: one
+    ``GROUP BY`` on the indexed status column (``/metrics``, ``kyc/metrics.py``)."""
+    rows = KycCase.objects.order_by().values_list("status").annotate(cases=Count("id"))
+    return dict(rows)
+
+
 def kyc_case_latest(*, user: Any) -> KycCase | None:
     """The customer's most recent KYC case (their current KYC status), or ``None``."""
     return KycCase.objects.filter(user=user).order_by("-attempt").first()
@@ -47,6 +56,16 @@ def kyc_is_verified(*, user: Any) -> bool:
     """True when the customer's latest KYC case is VERIFIED (gate for accounts and loans)."""
     case = kyc_case_latest(user=user)
     return case is not None and case.status == KycCase.Status.VERIFIED
+
+
+def kyc_verified_face_encoding(*, user: Any) -> list[float] | None:
+    """The 128-float face encoding of the customer's selfie on their latest case when that case
+    is VERIFIED, else ``None`` (no verified face to compare a step-up with). For the step-up
+    check only: encodings are biometric data, never shown or logged."""
+    case = kyc_case_latest(user=user)
+    if case is None or case.status != KycCase.Status.VERIFIED or not case.face_encoding:
+        return None
+    return list(case.face_encoding)
 
 
 def kyc_case_list_for_user(*, user: Any) -> QuerySet[KycCase]:
@@ -88,6 +107,26 @@ def face_encodings_of_others(*, case: KycCase) -> Sequence[Sequence[float]]:
         .exclude(user_id=case.user_id)
         .values_list("face_encoding", flat=True)
     )
+
+
+def id_documents_near(
+    *, case: KycCase, hashed: ImageHash, max_distance: int
+) -> list[NearDuplicate[KycDocument]]:
+    """ID documents of customers other than ``case``'s whose stored perceptual hash is within
+    ``max_distance`` bits (of 256) of ``hashed``, nearest first, each with its case (issue 11:
+    the same card re-saved in another customer's case). Documents stored before hashes were
+    count when their bytes equal ``case``'s ID document's (distance 0). Cases in every status
+    count: a card rejected for one customer is no better for the next. Two queries."""
+    others = (
+        KycDocument.objects.filter(kind=KycDocument.Kind.ID_DOCUMENT)
+        .exclude(case__user_id=case.user_id)
+        .select_related("case", "case__user")
+        .order_by("created_at")
+    )
+    near = near_duplicates(others, hashed, max_distance=max_distance)
+    own = case.documents.filter(kind=KycDocument.Kind.ID_DOCUMENT).values("sha256")
+    unhashed_copies = others.filter(phash="", sha256__in=own)
+    return [*(NearDuplicate(record=d, distance=0) for d in unhashed_copies), *near]
 
 
 def kyc_review_queue() -> QuerySet[KycCase]:

@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from smartbank.errors import ApplicationError
+from smartbank.malware import quarantined_response
 
 from .forms import KycSubmitForm
 from .models import KycCase, KycDocument
@@ -49,6 +50,8 @@ def kyc_submit_view(request: HttpRequest) -> HttpResponse:
                 date_of_birth=data["date_of_birth"],
                 id_document=UploadedDocument(data["id_document"]),
                 selfie=UploadedDocument(data["selfie"]),
+                nationality=data.get("nationality") or "",
+                document_expiry=data.get("document_expiry"),
             )
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -96,11 +99,14 @@ def kyc_status_view(request: HttpRequest) -> HttpResponse:
 def kyc_document_view(request: HttpRequest, kyc_document_id: str) -> HttpResponse:
     """Stream a customer's document to staff with the ``kyc.view_kycdocument`` permission.
 
-    Each view is recorded in the case's audit trail. Files have no public URL.
+    Each view is recorded in the case's audit trail. Files have no public URL. A quarantined
+    file (the virus scan found it infected) is never streamed: 410 with the signature instead.
     """
     if not request.user.has_perm("kyc.view_kycdocument"):
         raise Http404
     document = get_object_or_404(KycDocument.objects.select_related("case"), pk=kyc_document_id)
+    if document.quarantined_file:
+        return quarantined_response(document.malware_signature, document.quarantined_at)
     kyc_document_viewed(document=document, actor=request.user)
     response = FileResponse(document.file.open("rb"), content_type=document.content_type)
     response["Cache-Control"] = "private, no-store"

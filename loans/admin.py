@@ -1,5 +1,6 @@
 """The staff console for loans: review queue and application page with approve / reject /
-reprocess, loan products, watchlist uploads, the senior relatives register and FATF lists."""
+reprocess, the approval log with its CSV export, loan products, watchlist uploads, the senior
+relatives register and FATF lists."""
 
 import io
 import json
@@ -11,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -18,7 +20,11 @@ from django.views.decorators.http import require_POST
 from smartbank.errors import ApplicationError
 from smartbank.money import format_inr
 
+from .exports import approval_log_csv_rows, csv_streaming_response
 from .models import (
+    ApprovalAction,
+    ApprovalLogEntry,
+    ApprovalStep,
     FatfCountry,
     FatfCountryList,
     LoanApplication,
@@ -29,7 +35,14 @@ from .models import (
     WatchlistImport,
     WatchlistKind,
 )
-from .selectors import loan_application_emi, loan_review_queue, user_may_decide
+from .selectors import (
+    approval_log,
+    approval_log_officers,
+    loan_application_emi,
+    loan_review_queue,
+    user_may_decide,
+    user_may_read_approval_log,
+)
 from .services import loan_application_approve, loan_application_reject, loan_application_reprocess
 from .watchlists import watchlist_import
 
@@ -63,6 +76,7 @@ STAGE_FIELDS = (
     "kyc_status",
     "kyc_verified_at",
     "kyc_remarks",
+    "kyc_staff_remarks",
     "compliance_status",
     "compliance_verified_at",
     "compliance_remarks",
@@ -395,3 +409,173 @@ class FatfCountryListAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+# --- the approval log (seed 001's audit trail of manual decisions) -------------------------
+
+
+class ApprovalActionFilter(admin.SimpleListFilter):
+    title = "action"
+    parameter_name = "action"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return ApprovalAction.choices
+
+    def queryset(self, request: HttpRequest, queryset):  # noqa: ANN001, ANN201
+        return queryset.filter(log_action=self.value()) if self.value() else queryset
+
+
+class ApprovalStepFilter(ApprovalActionFilter):
+    title = "maker-checker step"
+    parameter_name = "step"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return ApprovalStep.choices
+
+    def queryset(self, request: HttpRequest, queryset):  # noqa: ANN001, ANN201
+        return queryset.filter(log_step=self.value()) if self.value() else queryset
+
+
+class OfficerFilter(admin.RelatedOnlyFieldListFilter):
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.title = "officer"
+
+
+class ApprovalLogExportForm(forms.Form):
+    """The CSV export's filters; every one optional (no dates: the whole log)."""
+
+    date_from = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="Inclusive"
+    )
+    date_to = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="Inclusive"
+    )
+    officer = forms.ModelChoiceField(
+        queryset=None, required=False, to_field_name="email", empty_label="Any officer"
+    )
+    action = forms.ChoiceField(
+        choices=[("", "Any action"), *ApprovalAction.choices], required=False
+    )
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = approval_log_officers()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date is before the start date.")
+        return data
+
+
+@admin.register(ApprovalLogEntry)
+class ApprovalLogEntryAdmin(admin.ModelAdmin):
+    """Every staff approval, rejection and reprocess request, most recent first, read-only
+    (the audit events themselves); "Export CSV" downloads it for a date range, officer and
+    action. Loan and compliance officers only."""
+
+    list_display = (
+        "created_at",
+        "application_link",
+        "action_display",
+        "step_display",
+        "actor",
+        "maker_display",
+        "reason_display",
+    )
+    list_filter = (
+        ApprovalActionFilter,
+        ApprovalStepFilter,
+        ("actor", OfficerFilter),
+        ("created_at", admin.DateFieldListFilter),
+    )
+    search_fields = ("application__application_id", "actor__email")
+    list_select_related = ("application", "actor", "application__first_approved_by")
+    change_list_template = "admin/loans/approvallogentry/change_list.html"
+    fields = (
+        "created_at",
+        "application_link",
+        "action_display",
+        "step_display",
+        "actor",
+        "maker_display",
+        "reason_display",
+        "data",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest):  # noqa: ANN201
+        return approval_log()
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return user_may_read_approval_log(user=request.user)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return user_may_read_approval_log(user=request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description="application", ordering="application__application_id")
+    def application_link(self, obj: ApprovalLogEntry) -> str:
+        url = reverse("admin:loans_loanapplication_change", args=[obj.application_id])
+        return format_html('<a href="{}">{}</a>', url, obj.application.application_id)
+
+    @admin.display(description="action", ordering="log_action")
+    def action_display(self, obj: ApprovalLogEntry) -> str:
+        return ApprovalAction(obj.log_action).label
+
+    @admin.display(description="step", ordering="log_step")
+    def step_display(self, obj: ApprovalLogEntry) -> str:
+        return ApprovalStep(obj.log_step).label
+
+    @admin.display(description="maker")
+    def maker_display(self, obj: ApprovalLogEntry) -> str:
+        return obj.log_maker_email or "—"
+
+    @admin.display(description="reason or note")
+    def reason_display(self, obj: ApprovalLogEntry) -> str:
+        return obj.log_reason or "—"
+
+    def get_urls(self):  # noqa: ANN201
+        export = self.admin_site.admin_view(self.export_view)
+        return [
+            path("export/", export, name="loans_approvallogentry_export"),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        """The export form; submitted (GET: a download changes nothing), the CSV of
+        :func:`loans.exports.approval_log_csv_rows` for its filters."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = ApprovalLogExportForm(request.GET if "export" in request.GET else None)
+        if form.is_bound and form.is_valid():
+            data = form.cleaned_data
+            officer = data["officer"]
+            entries = approval_log(
+                action=data["action"] or None,
+                officer_email=officer.email if officer else None,
+                date_from=data["date_from"],
+                date_to=data["date_to"],
+            )
+            start = data["date_from"] or "start"
+            end = data["date_to"] or timezone.localdate()
+            return csv_streaming_response(
+                rows=approval_log_csv_rows(entries), filename=f"approval-log-{start}-to-{end}.csv"
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Export the approval log",
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/loans/approvallogentry/export.html", context)

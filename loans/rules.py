@@ -23,14 +23,20 @@ DTI_PLACES = Decimal("0.001")
 @dataclass(frozen=True)
 class RuleCheck:
     """One rule's outcome: ``code`` (``"DTI"``, ``"SANCTIONS"``...), ``outcome`` PASS / FAIL /
-    REVIEW, ``detail`` plain words for the remarks and the audit trail."""
+    REVIEW, ``detail`` plain words for the remarks and the audit trail (the applicant may read
+    them), ``staff_note`` a remark for staff only that changes no outcome (``""``: none)."""
 
     code: str
     outcome: str
     detail: str
+    staff_note: str = ""
 
     def as_dict(self) -> dict[str, str]:
-        return {"code": self.code, "outcome": self.outcome, "detail": self.detail}
+        """``{"code", "outcome", "detail"}``, and ``"staff_note"`` when there is one."""
+        values = {"code": self.code, "outcome": self.outcome, "detail": self.detail}
+        if self.staff_note:
+            values["staff_note"] = self.staff_note
+        return values
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,12 @@ class StageResult:
     @property
     def failed_codes(self) -> list[str]:
         return [c.code for c in self.checks if c.outcome == FAIL]
+
+    @property
+    def staff_remarks(self) -> str:
+        """The checks' staff-only notes (``"; "``-joined), ``""`` without any: stored apart
+        from :attr:`remarks` so the applicant's view never shows them."""
+        return "; ".join(c.staff_note for c in self.checks if c.staff_note)
 
 
 def stage_result(checks: Sequence[RuleCheck], data: dict | None = None) -> StageResult:
@@ -81,14 +93,69 @@ def kyc_registered_customer(*, kyc_status: str | None) -> StageResult:
     return stage_result([check])
 
 
-def phone_is_valid(phone: str, *, country_code: str = "") -> bool:
-    """True when phonenumbers finds ``phone`` a valid number (international format, or
-    national format of ``country_code``)."""
+def _phone_parse(phone: str, country_code: str) -> phonenumbers.PhoneNumber | None:
     try:
-        parsed = phonenumbers.parse(phone, country_code or None)
+        return phonenumbers.parse(phone, country_code or None)
     except phonenumbers.NumberParseException:
-        return False
-    return phonenumbers.is_valid_number(parsed)
+        return None
+
+
+def phone_is_valid(phone: str, *, country_code: str = "") -> bool:
+    """True when phonenumbers finds ``phone`` a valid number of its numbering plan
+    (international format, or national format of ``country_code``)."""
+    parsed = _phone_parse(phone, country_code)
+    return parsed is not None and phonenumbers.is_valid_number(parsed)
+
+
+def phone_normalise(phone: str, *, country_code: str = "") -> str:
+    """``phone`` in E.164 (``"(202) 555-0123"``, ``"US"`` -> ``"+12025550123"``) when
+    phonenumbers can read it, valid for its plan or not (``"+1 234 567 890"`` ->
+    ``"+1234567890"``); otherwise ``phone`` unchanged. An extension is dropped."""
+    parsed = _phone_parse(phone, country_code)
+    if parsed is None:
+        return phone
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+#: Seed 001's phone rule: "Phone number validation (minimum 10 digits)".
+PHONE_MIN_DIGITS = 10
+
+
+def phone_check(phone: str, *, country_code: str = "") -> RuleCheck:
+    """Seed 001's phone rule for an integrator's submission (issue 14).
+
+    Fewer than :data:`PHONE_MIN_DIGITS` digits in ``phone`` fails (other characters are
+    ignored; the pipeline passes the stored number, which submission normalised to E.164 with
+    :func:`phone_normalise` when phonenumbers could read it, so a national number counts its
+    country code). Otherwise it passes; when phonenumbers does not find it a valid
+    number of its numbering plan (seed 001's own ``+1234567890``: +1 needs ten digits after
+    the country code) the check carries a ``staff_note`` asking staff to confirm the number,
+    and changes no outcome.
+    """
+    digits = sum(ch.isdecimal() for ch in phone)
+    if digits < PHONE_MIN_DIGITS:
+        return RuleCheck(
+            "PHONE",
+            FAIL,
+            f"Invalid phone number {phone!r}: it needs at least {PHONE_MIN_DIGITS} digits",
+        )
+    parsed = _phone_parse(phone, country_code)
+    if parsed is not None and phonenumbers.is_valid_number(parsed):
+        return RuleCheck("PHONE", PASS, "Phone number valid")
+    if parsed is None:
+        note = f"Phone number {phone!r} could not be read as a phone number"
+    else:
+        region = phonenumbers.region_code_for_country_code(parsed.country_code)
+        plan = f"+{parsed.country_code}"
+        if region != phonenumbers.UNKNOWN_REGION:
+            plan += f" ({region})"
+        note = f"Phone number {phone!r} is not a valid number of the {plan} numbering plan"
+    return RuleCheck(
+        "PHONE",
+        PASS,
+        f"Phone number has at least {PHONE_MIN_DIGITS} digits",
+        staff_note=f"{note}: confirm it with the applicant before relying on it",
+    )
 
 
 def email_is_valid(email: str) -> bool:
@@ -110,19 +177,15 @@ def kyc_integrator(
     documents_uploaded: bool,
     documents: Sequence[str],
 ) -> StageResult:
-    """Seed 001's KYC checks of an integrator's submission: email format, a valid phone
-    number (phonenumbers: a real number of its country, not just 10 digits), documents uploaded
-    (the flag set and at least one listed), a name of at least 3 characters, a region of
-    ``regions`` and a real ISO 3166 country."""
+    """Seed 001's KYC checks of an integrator's submission: email format, a phone number of
+    at least 10 digits (:func:`phone_check`: one phonenumbers finds invalid for its plan passes
+    with a staff-only remark, :attr:`StageResult.staff_remarks`), documents uploaded (the flag
+    set and at least one listed), a name of at least 3 characters, a region of ``regions`` and
+    a real ISO 3166 country."""
     name = name.strip()
     checks = [
         _check("EMAIL", email_is_valid(email), "Email format valid", "Invalid email format"),
-        _check(
-            "PHONE",
-            phone_is_valid(phone, country_code=country_code),
-            "Phone number valid",
-            f"Invalid phone number {phone!r}",
-        ),
+        phone_check(phone, country_code=country_code),
         _check(
             "DOCUMENTS",
             bool(documents_uploaded) and len(documents) > 0,

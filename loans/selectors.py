@@ -5,13 +5,30 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import AccountType, BankAccount, CustomerProfile
 
 from . import emi as emi_engine
 from .models import (
+    DECISION_EVENT_TYPES,
+    ApprovalAction,
+    ApprovalLogEntry,
+    ApprovalStep,
     FatfCountry,
     FatfCountryList,
     LoanApplication,
@@ -28,6 +45,8 @@ from .screening import Target
 DECIDE_PERMISSION = "loans.decide_loanapplication"
 #: Permission of staff who may see every application (loan and compliance officers).
 VIEW_ALL_PERMISSION = "loans.view_loanapplication"
+#: Permission of staff who may read the audit trail (the same two groups).
+VIEW_EVENTS_PERMISSION = "loans.view_loanapplicationevent"
 
 
 # --- who may do what ----------------------------------------------------------------------
@@ -41,6 +60,17 @@ def user_sees_all_applications(*, user: Any) -> bool:
 def user_may_decide(*, user: Any) -> bool:
     """Loan officers (group "Loan officers") and superusers."""
     return bool(user.is_authenticated and user.is_staff and user.has_perm(DECIDE_PERMISSION))
+
+
+def user_may_read_approval_log(*, user: Any) -> bool:
+    """Staff who see every application and its audit events (``loans.view_loanapplication``
+    and ``loans.view_loanapplicationevent``: the loan and compliance officer groups,
+    superusers)."""
+    return bool(
+        user.is_authenticated
+        and user.is_staff
+        and user.has_perms([VIEW_ALL_PERMISSION, VIEW_EVENTS_PERMISSION])
+    )
 
 
 def customer_profile_for(*, user: Any) -> CustomerProfile | None:
@@ -79,7 +109,10 @@ def loan_application_visible_to(*, user: Any) -> QuerySet[LoanApplication]:
 
 
 def loan_application_get(*, application_id: str, viewer: Any) -> LoanApplication | None:
-    """The application ``LOAN-YYYYMMDD-XXXXXXXX`` if ``viewer`` may see it, else ``None``."""
+    """The application ``LOAN-YYYYMMDD-XXXXXXXX`` if ``viewer`` may see it, else ``None``
+    (also for an id with a NUL character: no id has one, and PostgreSQL text cannot hold it)."""
+    if "\x00" in application_id:
+        return None
     return loan_application_visible_to(user=viewer).filter(application_id=application_id).first()
 
 
@@ -120,6 +153,115 @@ def loan_application_list_for_customer(*, customer: Any) -> QuerySet[LoanApplica
 def loan_application_events(*, application: LoanApplication) -> QuerySet[LoanApplicationEvent]:
     """The audit trail, most recent first."""
     return application.events.select_related("actor").order_by("-created_at", "-id")
+
+
+# --- the approval log (seed 001's audit trail of manual decisions) -------------------------
+
+_EVENT = LoanApplicationEvent.Type
+_FINAL_DECISION = Q(type__in=[_EVENT.APPROVED, _EVENT.REJECTED])
+#: ``loans.models.ApprovalAction`` -> the event types that are that action.
+_ACTION_TYPES = {
+    ApprovalAction.APPROVE: [_EVENT.FIRST_APPROVAL, _EVENT.APPROVED],
+    ApprovalAction.REJECT: [_EVENT.REJECTED],
+    ApprovalAction.REPROCESS: [_EVENT.REPROCESS_REQUESTED],
+}
+# A staff approval or rejection is final, so the application's first approval (maker) is the
+# one that decision followed: reprocessing, which clears it, is refused after both.
+_STEP_FILTERS = {
+    ApprovalStep.MAKER: Q(type=_EVENT.FIRST_APPROVAL),
+    ApprovalStep.CHECKER: _FINAL_DECISION & Q(application__first_approved_by__isnull=False),
+}
+_STEP_FILTERS[ApprovalStep.SINGLE] = (
+    ~_STEP_FILTERS[ApprovalStep.MAKER] & ~(_STEP_FILTERS[ApprovalStep.CHECKER])
+)
+
+
+def approval_log(
+    *,
+    application_id: str | None = None,
+    action: str | None = None,
+    step: str | None = None,
+    officer_email: str | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[ApprovalLogEntry]:
+    """Every staff approval (a maker's first approval included), rejection and reprocess
+    request across all applications, most recent first: the decision events of the audit
+    trail, nothing copied.
+
+    Each entry is an :class:`~loans.models.ApprovalLogEntry` (the event, with
+    ``application``, ``actor`` and the application's ``first_approved_by`` loaded) annotated
+    with ``log_action`` (:class:`~loans.models.ApprovalAction`), ``log_step``
+    (:class:`~loans.models.ApprovalStep`: MAKER for a first approval, CHECKER for the approval
+    or rejection of an application that had one, else SINGLE), ``log_reason`` (the approval's
+    note or the rejection's reason, ``""`` for none) and ``log_maker_email`` (the maker of a
+    CHECKER entry, else ``None``).
+
+    Filters: ``application_id`` (``LOAN-...``, any case), ``action``, ``step``,
+    ``officer_email`` (the acting staff member, any case), ``date_from`` / ``date_to``
+    (inclusive local dates, ``settings.TIME_ZONE``).
+    """
+    qs = (
+        ApprovalLogEntry.objects.filter(type__in=DECISION_EVENT_TYPES, actor__isnull=False)
+        .select_related("application", "actor", "application__first_approved_by")
+        .annotate(
+            log_action=Case(
+                *(
+                    When(type__in=types, then=Value(str(value)))
+                    for value, types in _ACTION_TYPES.items()
+                ),
+                output_field=CharField(),
+            ),
+            log_step=Case(
+                When(_STEP_FILTERS[ApprovalStep.MAKER], then=Value(ApprovalStep.MAKER.value)),
+                When(_STEP_FILTERS[ApprovalStep.CHECKER], then=Value(ApprovalStep.CHECKER.value)),
+                default=Value(ApprovalStep.SINGLE.value),
+                output_field=CharField(),
+            ),
+            log_reason=Coalesce(
+                KT("data__reason"), KT("data__note"), Value(""), output_field=TextField()
+            ),
+            log_maker_email=Case(
+                When(
+                    _STEP_FILTERS[ApprovalStep.CHECKER],
+                    then=F("application__first_approved_by__email"),
+                ),
+                default=None,
+                output_field=CharField(),
+            ),
+        )
+    )
+    if application_id:
+        qs = qs.filter(application__application_id=application_id.strip().upper())
+    if action:
+        qs = qs.filter(type__in=_ACTION_TYPES[ApprovalAction(action)])
+    if step:
+        qs = qs.filter(_STEP_FILTERS[ApprovalStep(step)])
+    if officer_email:
+        qs = qs.filter(actor__email__iexact=officer_email.strip())
+    zone = timezone.get_current_timezone()
+    if date_from:
+        qs = qs.filter(
+            created_at__gte=datetime.datetime.combine(date_from, datetime.time.min, zone)
+        )
+    if date_to:
+        end = date_to + datetime.timedelta(days=1)
+        qs = qs.filter(created_at__lt=datetime.datetime.combine(end, datetime.time.min, zone))
+    return qs.order_by("-created_at", "-id")
+
+
+def approval_log_officers() -> QuerySet[Any]:
+    """The staff members with at least one entry in the approval log, by email (the admin's
+    filters)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            pk__in=LoanApplicationEvent.objects.filter(
+                type__in=DECISION_EVENT_TYPES, actor__isnull=False
+            ).values("actor")
+        )
+        .order_by("email")
+    )
 
 
 def applicant_compliance_remarks(*, application: LoanApplication) -> str:

@@ -18,7 +18,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from accounts.models import StepUp
 from accounts.selectors import customer_is_onboarded
+from accounts.views.step_up import (
+    step_up_code_requested,
+    step_up_confirmation,
+    step_up_context,
+    step_up_error,
+    step_up_form,
+)
 from smartbank.errors import ApplicationError
 from smartbank.money import format_inr
 
@@ -88,13 +96,22 @@ def loan_application_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def loan_application_apply_view(request: HttpRequest) -> HttpResponse:
-    """The application form; the verification stages then run in the background."""
+    """The application form, confirmed by a face step-up or a one-time code (issue 14); the
+    verification stages then run in the background."""
     refusal = _refusal(request.user)
     if refusal:
         messages.error(request, refusal)
         return redirect("loans:list")
     form = LoanApplicationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    step_up = step_up_form(request)
+    action = StepUp.Action.LOAN_APPLICATION
+    if step_up_code_requested(request, step_up):
+        form = LoanApplicationForm(initial=request.POST.dict())  # not submitted yet: no errors
+    elif (
+        request.method == "POST"
+        and form.is_valid()
+        and (step_up_id := step_up_confirmation(request, step_up, action=action))
+    ):
         data = form.cleaned_data
         try:
             application = loan_application_submit(
@@ -109,16 +126,22 @@ def loan_application_apply_view(request: HttpRequest) -> HttpResponse:
                 credit_score=data["credit_score"],
                 country=data["country"],
                 region=data["region"],
+                step_up_id=step_up_id,
             )
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            if not step_up_error(step_up, exc):
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(
                 request,
                 f"Thank you. Your application {application.application_id} is being checked.",
             )
             return redirect("loans:detail", application_id=application.application_id)
-    return render(request, "loans/apply.html", {"form": form})
+    return render(
+        request,
+        "loans/apply.html",
+        {"form": form, **step_up_context(request, step_up, action=action)},
+    )
 
 
 def _stages(application: LoanApplication) -> list[dict[str, Any]]:
@@ -165,6 +188,8 @@ def loan_application_detail_view(request: HttpRequest, application_id: str) -> H
         loan_application_list_for_customer(customer=request.user)
         .filter(application_id=application_id)
         .first()
+        if "\x00" not in application_id  # no id has one; PostgreSQL text cannot hold it
+        else None
     )
     if application is None:
         raise Http404("No such application.")

@@ -15,19 +15,33 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
-from rest_framework import exceptions, serializers, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field, inline_serializer
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import ApplicationError
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "array", "items": {"type": "string"}},
+            {"type": "object", "description": "By list index or nested field, in this shape."},
+        ]
+    }
+)
+class FieldErrorsField(serializers.JSONField):
+    """The OpenAPI shape of one field's errors: its messages, or for a list or a nested input
+    the errors of each item or subfield (``{"documents": {"0": ["Not a valid string."]}}``)."""
+
 
 ERROR_SCHEMA = inline_serializer(
     "Error",
     {
         "detail": serializers.CharField(),
         "code": serializers.CharField(),
-        "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+        "errors": serializers.DictField(child=FieldErrorsField(), required=False),
     },
 )
 NOT_FOUND_RESPONSE = OpenApiResponse(
@@ -67,8 +81,9 @@ def application_error_response(exc: ApplicationError) -> Response:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF exception handler that also answers :class:`ApplicationError` and Django's
-    ``ValidationError`` (e.g. password validators) as 400/409 with field errors, and every
-    404 as ``{"detail": "Not found.", "code": "not_found"}``."""
+    ``ValidationError`` (e.g. password validators) as 400/409 with field errors, every
+    404 as ``{"detail": "Not found.", "code": "not_found"}``, and any other DRF error with
+    its DRF code (``not_authenticated``, ``permission_denied``, ``parse_error``...)."""
     if isinstance(exc, ApplicationError):
         return application_error_response(exc)
     if isinstance(exc, DjangoValidationError):
@@ -83,12 +98,19 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    if response.status_code == status.HTTP_400_BAD_REQUEST:
-        if isinstance(response.data, dict) and "errors" not in response.data:
-            response.data = {"detail": "Invalid input.", "code": "invalid", "errors": response.data}
+    if isinstance(exc, exceptions.ValidationError):
+        # {field: [message]}; a ValidationError of the whole input holds just [message].
+        data = response.data
+        errors = data if isinstance(data, dict) else {"non_field_errors": data}
+        if "errors" not in errors:
+            response.data = {"detail": "Invalid input.", "code": "invalid", "errors": errors}
     elif isinstance(exc, exceptions.NotFound) and isinstance(response.data, dict):
         response.data["code"] = "not_found"
     elif isinstance(exc, exceptions.Throttled) and isinstance(response.data, dict):
         # A rate limit (smartbank/throttles.py); DRF's handler has set Retry-After.
         response.data["code"] = "throttled"
+    if isinstance(response.data, dict) and isinstance(exc, exceptions.APIException):
+        # Any other error (401, 403, 405, 415, a body that does not parse) names its code too.
+        codes = exc.get_codes()
+        response.data.setdefault("code", codes if isinstance(codes, str) else exc.default_code)
     return response

@@ -49,6 +49,8 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     str,
     OpenApiParameter.HEADER,
     required=False,
+    # What _key_validate accepts, less a space at either end (HTTP trims those).
+    pattern=r"^[!-~]([ -~]{0,253}[!-~])?$",
     description=(
         "Optional, 1-255 printable ASCII characters (a UUID). Within 24 hours the same key "
         "replays the first successful answer; with a different body it answers 422."

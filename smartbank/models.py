@@ -167,6 +167,15 @@ class CheckRecord(StatusModel):
         ERROR = "ERROR", "Error"
 
     ALLOWED_TRANSITIONS: ClassVar[dict[str, set[str]]] = {s: set() for s in Status}
+    #: Codes whose ``detail`` is for staff only, and the words customers see instead
+    #: (:attr:`customer_detail`): a virus signature's name would only tell an uploader which
+    #: signature to dodge. A reuse check's detail names the other customer's case or request.
+    CUSTOMER_DETAILS: ClassVar[dict[str, str]] = {
+        "MALWARE_DETECTED": "This file could not be accepted.",
+        "DOCUMENT_REUSED": "This file matches one already sent to us.",
+        "DOCUMENT_SIMILAR": "This file looks very like one already sent to us.",
+        "CERTIFICATE_ALREADY_USED": "This certificate already backs another request.",
+    }
 
     position = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=40)
@@ -180,6 +189,11 @@ class CheckRecord(StatusModel):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.status}"
+
+    @property
+    def customer_detail(self) -> str:
+        """``detail`` as the customer's pages and the API show it (:attr:`CUSTOMER_DETAILS`)."""
+        return self.CUSTOMER_DETAILS.get(self.code, self.detail)
 
     @classmethod
     def replace_all(cls, *, results: "Iterable[Any]", **owner: Any) -> None:
@@ -200,6 +214,28 @@ class CheckRecord(StatusModel):
             )
             for i, r in enumerate(results)
         )
+
+
+class PerceptualHashed(models.Model):
+    """Abstract: the perceptual hash of a stored document image, so that a copy re-saved as
+    JPEG, resized or converted is found again (issue 11; :mod:`smartbank.engines.image_hash`).
+
+    Set by the pipeline task that read the image, never in a request; empty (``""`` / null)
+    until then and for files never read (quarantined, unreadable). ``phash`` is the deciding
+    256-bit pHash in hex; ``phash_band_0`` to ``_3`` the four 16-bit bands of the 64-bit
+    lookup pHash, each indexed (:func:`smartbank.image_reuse.near_duplicates` reads them).
+    """
+
+    phash = models.CharField(
+        "perceptual hash", max_length=64, blank=True, default="", editable=False
+    )
+    phash_band_0 = models.PositiveIntegerField(null=True, blank=True, editable=False, db_index=True)
+    phash_band_1 = models.PositiveIntegerField(null=True, blank=True, editable=False, db_index=True)
+    phash_band_2 = models.PositiveIntegerField(null=True, blank=True, editable=False, db_index=True)
+    phash_band_3 = models.PositiveIntegerField(null=True, blank=True, editable=False, db_index=True)
+
+    class Meta:
+        abstract = True
 
 
 class IdempotencyKey(TimeStampedModel):

@@ -54,6 +54,9 @@ TEMPLATES: dict[str, NotificationTemplate] = {
     "otp_phone_verification": NotificationTemplate(_SMS, frozenset({"code"})),
     "otp_login_email": NotificationTemplate(_EMAIL, frozenset({"code"})),
     "otp_login_sms": NotificationTemplate(_SMS, frozenset({"code"})),
+    # Step-ups (issue 14): a code that confirms a critical action instead of the face check.
+    "otp_step_up_email": NotificationTemplate(_EMAIL, frozenset({"code"})),
+    "otp_step_up_sms": NotificationTemplate(_SMS, frozenset({"code"})),
     "kyc_decision": NotificationTemplate(_EMAIL, frozenset({"full_name", "status", "reasons"})),
     "account_opened": NotificationTemplate(
         _EMAIL,

@@ -1,7 +1,8 @@
 """The secrets file ``make run`` generates once: ``python -m smartbank.secrets_file PATH``.
 
 Writes strong random values of the three secrets settings refuse to start without
-(``DJANGO_SECRET_KEY``, ``FIELD_ENCRYPTION_KEYS``, ``ID_HASH_KEY``) to ``PATH`` (``make run``:
+(``DJANGO_SECRET_KEY``, ``FIELD_ENCRYPTION_KEYS``, ``ID_HASH_KEY``), and of the monitoring
+credentials (``METRICS_TOKEN``, ``FLOWER_BASIC_AUTH``), to ``PATH`` (``make run``:
 ``var/secrets.env``, git-ignored), readable by its owner only. An existing file is never
 rewritten: its keys decrypt the ID numbers already stored, so a variable it lacks is appended
 and the rest is kept. ``smartbank/settings.py`` reads the file after ``.env``; variables set in
@@ -24,6 +25,10 @@ GENERATORS = {
     "DJANGO_SECRET_KEY": lambda: secrets.token_urlsafe(50),  # 67 characters
     "FIELD_ENCRYPTION_KEYS": _fernet_key,
     "ID_HASH_KEY": lambda: secrets.token_urlsafe(32),
+    # Monitoring (issue 14, smartbank/monitoring.py): Prometheus's bearer token for /metrics,
+    # and Flower's basic-auth login (`user:password`, read by Flower as FLOWER_BASIC_AUTH).
+    "METRICS_TOKEN": lambda: secrets.token_urlsafe(32),
+    "FLOWER_BASIC_AUTH": lambda: f"flower:{secrets.token_urlsafe(24)}",
 }
 HEADER = (
     "# SmartBank secrets, generated once by `make run` (smartbank/secrets_file.py). Keep this\n"

@@ -445,3 +445,96 @@ WAIVER_MAX_UPLOAD_BYTES = env.int("WAIVER_MAX_UPLOAD_BYTES", default=10 * 1024 *
 # Retries of the verification task (backoff from 5 s, doubling, at most 5 min) before staff.
 WAIVER_TASK_MAX_RETRIES = env.int("WAIVER_TASK_MAX_RETRIES", default=3)
 # --- end of waivers ---------------------------------------------------------------------------
+
+# --- Face step-up before critical actions (issue 14, accounts/services/step_up.py) -----------
+# A loan application, a waiver request or an FD early payout asks the customer to confirm it is
+# them: a short camera burst checked in Celery (one face, a blink, a match with their VERIFIED
+# KYC face within KYC_FACE_MATCH_MAX), or a one-time code.
+# Seconds a PASSED step-up may be used for its action, once.
+STEP_UP_VALID_SECONDS = env.int("STEP_UP_VALID_SECONDS", default=300)
+# Failed face step-ups within STEP_UP_LOCK_SECONDS that lock the face path (codes still work)
+# for STEP_UP_LOCK_SECONDS from the last of them.
+STEP_UP_MAX_FAILURES = env.int("STEP_UP_MAX_FAILURES", default=3)
+STEP_UP_LOCK_SECONDS = env.int("STEP_UP_LOCK_SECONDS", default=3600)
+# Eye aspect ratio (Soukupova & Cech 2016) below which an eye counts as closed, and at or above
+# which as open; a blink is open, then closed, then open again within the burst.
+STEP_UP_EAR_CLOSED_MAX = env.float("STEP_UP_EAR_CLOSED_MAX", default=0.20)
+STEP_UP_EAR_OPEN_MIN = env.float("STEP_UP_EAR_OPEN_MIN", default=0.25)
+# Frames a burst must have (the page sends 15 over 2 s), the largest frame in bytes, and the
+# share of frames that must show exactly one face.
+STEP_UP_MIN_FRAMES = env.int("STEP_UP_MIN_FRAMES", default=5)
+STEP_UP_MAX_FRAMES = env.int("STEP_UP_MAX_FRAMES", default=30)
+STEP_UP_FRAME_MAX_BYTES = env.int("STEP_UP_FRAME_MAX_BYTES", default=300 * 1024)
+STEP_UP_MIN_FACE_SHARE = env.float("STEP_UP_MIN_FACE_SHARE", default=0.6)
+# Engine-error retries of the check before it fails (the customer is waiting: then a code).
+STEP_UP_TASK_MAX_RETRIES = env.int("STEP_UP_TASK_MAX_RETRIES", default=1)
+# A fixed deposit paid out before maturity earns its rate less this many percentage points
+# (% p.a.) for the whole months it was held (accounts/services/early_payout.py).
+FD_EARLY_PAYOUT_PENALTY_PERCENT = Decimal(
+    env.str("FD_EARLY_PAYOUT_PENALTY_PERCENT", default="1.00")
+)
+# --- end of face step-up ---------------------------------------------------------------------
+
+# --- Virus scanning (issue #11): clamd over INSTREAM, first step of every document pipeline --
+# clamd's socket: a unix socket path or host:port. make run and make test start one on this
+# socket (.ci/clamd.sh) that knows only the EICAR test signature shipped in .ci/clamav/;
+# production points it at a clamd whose databases freshclam keeps current.
+CLAMAV_ADDRESS = env.str("CLAMAV_ADDRESS", default=str(VAR_DIR / "clamav" / "clamd.sock"))
+# Seconds each socket operation of a scan may take (connect, each chunk, the verdict).
+CLAMAV_TIMEOUT = env.float("CLAMAV_TIMEOUT", default=30.0)
+# Retries of a pipeline task while clamd gives no verdict (backoff from 5 s, doubling, at most
+# 5 min): 288 is about a day of waiting with the case in PROCESSING, far beyond the engine-error
+# budgets, before it goes to staff with ENGINE_ERROR. It is never decided unscanned.
+CLAMAV_UNAVAILABLE_MAX_RETRIES = env.int("CLAMAV_UNAVAILABLE_MAX_RETRIES", default=288)
+# Infected uploads are moved here (smartbank.malware.document_quarantine): a private storage of
+# its own, encrypted like the documents; on S3 the same bucket under another prefix.
+QUARANTINE_STORAGE_ROOT = env.path(
+    "QUARANTINE_STORAGE_ROOT", default=f"{PRIVATE_STORAGE_ROOT}-quarantine"
+)
+if STORAGE_BACKEND == "s3":
+    STORAGES["quarantine"] = {
+        **_documents,
+        "OPTIONS": {
+            **_documents["OPTIONS"],
+            "location": env.str("AWS_QUARANTINE_LOCATION", default="quarantine"),
+        },
+    }
+else:
+    STORAGES["quarantine"] = {
+        "BACKEND": "smartbank.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": str(QUARANTINE_STORAGE_ROOT), "file_permissions_mode": 0o600},
+    }
+# --- end of virus scanning -------------------------------------------------------------------
+
+# --- Monitoring (issue 14): Prometheus metrics at /metrics, Flower for the workers ----------
+# smartbank/monitoring.py. A scrape sends `Authorization: Bearer <METRICS_TOKEN>` (make run
+# generates one into var/secrets.env); an OTP-verified staff session may read it too. Unset:
+# staff sessions only. Several processes (gunicorn workers, Celery's pool) need one shared
+# PROMETHEUS_MULTIPROC_DIR, emptied before they start (make run: var/prometheus).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Outermost, so a request's time includes every other middleware (WhiteNoise's files too).
+MIDDLEWARE = ["smartbank.monitoring.RequestMetricsMiddleware", *MIDDLEWARE]
+# --- end of monitoring -----------------------------------------------------------------------
+
+# --- Approval log (issue 14, seed 001): /api/v1/approval-logs/ and its admin CSV export ----
+# Named enums in the OpenAPI schema instead of drf-spectacular's generic ActionEnum/StepEnum.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ApprovalActionEnum"] = "loans.models.ApprovalAction"
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ApprovalStepEnum"] = "loans.models.ApprovalStep"
+# --- end of approval log ---------------------------------------------------------------------
+
+# --- Passports (issue 11): ICAO 9303 TD3 data pages, kyc/passport_checks.py ---------------
+# A failing MRZ check digit rejects only when the characters it covers were read at least this
+# confident (Tesseract, 0-100) by a majority of readings, two of them alike; else review.
+KYC_MRZ_HIGH_CONFIDENCE = env.float("KYC_MRZ_HIGH_CONFIDENCE", default=80.0)
+# A passport expiring within this many days is verified with a warning to staff.
+KYC_PASSPORT_EXPIRY_WARNING_DAYS = env.int("KYC_PASSPORT_EXPIRY_WARNING_DAYS", default=30)
+# The registration's id_type is every ID type; seed 004's OCR flow reads the cards only.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["IdTypeEnum"] = "kyc.models.IdType"
+# --- end of passports ------------------------------------------------------------------------
+
+# --- Document reuse (issue 11): perceptual hashes of ID documents and certificates ----------
+# Bits (of 256, smartbank/engines/image_hash.py) up to which two images count as one document
+# re-saved. bench/document_hashes.py: re-saved copies (JPEG, PNG→JPEG, resized) within 6,
+# different customers' cards on one template 26 or more apart.
+DOCUMENT_REUSE_MAX_DISTANCE = env.int("DOCUMENT_REUSE_MAX_DISTANCE", default=12)
+# --- end of document reuse -------------------------------------------------------------------

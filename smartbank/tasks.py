@@ -14,6 +14,7 @@ from celery import Task, shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
+from .engines.antivirus import ScannerUnavailable
 from .errors import RetryableError
 from .idempotency import idempotency_key_purge
 from .models import Notification
@@ -139,7 +140,10 @@ def pipeline_task_run(task: Task, steps: PipelineSteps, entity_id: str) -> str:
     again (:func:`worker_lost_count`). An engine error is
     recorded through ``steps.fail`` and retried with exponential backoff (5 s, doubling, at
     most 5 min); after ``settings.<steps.max_retries>`` retries the record goes to
-    ``steps.review_status`` with the error recorded, so it never sticks in PROCESSING. A
+    ``steps.review_status`` with the error recorded, so it never sticks in PROCESSING. A virus
+    scanner without a verdict (``ScannerUnavailable``) is retried the same way for
+    ``settings.CLAMAV_UNAVAILABLE_MAX_RETRIES`` (about a day): the record waits in PROCESSING
+    and is never decided on unscanned files. Both count in ``request.retries``. A
     database error retries the whole body (:func:`database_errors_retried`). Retries and logs
     name the error type only.
     """
@@ -165,7 +169,14 @@ def pipeline_task_run(task: Task, steps: PipelineSteps, entity_id: str) -> str:
         except TRANSIENT_DATABASE_ERRORS:
             raise
         except Exception as exc:
-            final = task.request.retries >= getattr(settings, steps.max_retries)
+            # No verdict from the virus scanner is no reason to decide: wait far longer for it
+            # than for an engine error (settings.CLAMAV_UNAVAILABLE_MAX_RETRIES).
+            budget = (
+                settings.CLAMAV_UNAVAILABLE_MAX_RETRIES
+                if isinstance(exc, ScannerUnavailable)
+                else getattr(settings, steps.max_retries)
+            )
+            final = task.request.retries >= budget
             error = f"{type(exc).__name__}: {str(exc)[:200]}"
             logger.warning(
                 "%s %s engine error (%s), final=%s",

@@ -6,6 +6,8 @@ from django.views.generic import RedirectView
 from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from smartbank.monitoring import metrics_view, monitoring_staff_check
+
 # Staff log in with a password and an OTP (django-otp's documented way to wrap the admin).
 admin.site.__class__ = OTPAdminSite
 admin.site.site_header = "SmartBank staff console"
@@ -18,6 +20,10 @@ urlpatterns = [
     path("kyc/", include("kyc.urls")),
     path("loans/", include("loans.urls")),
     path("waivers/", include("waivers.urls")),
+    # Monitoring (issue 14): Prometheus scrapes /metrics; a proxy asks the staff check before
+    # it forwards to Flower (smartbank/monitoring.py).
+    path("metrics", metrics_view, name="metrics"),
+    path("admin/monitoring/staff-check/", monitoring_staff_check, name="monitoring-staff-check"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("accounts.api.urls")),
     path("api/v1/", include("kyc.api.urls")),

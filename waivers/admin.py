@@ -1,8 +1,8 @@
 """The staff console for waivers: waiver and certificate types, the review queue, and the
 waiver page with the scan, the OCR text and the numbers found side by side, and the decision."""
 
+from django.conf import settings
 from django.contrib import admin, messages
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -12,10 +12,16 @@ from django.views.decorators.http import require_POST
 from loans.loan_accounts import loan_outstanding
 from smartbank.admin import ReadOnlyInline
 from smartbank.errors import ApplicationError
+from smartbank.malware import quarantined_html
 from smartbank.money import format_inr
 
 from .models import CertificateType, WaiverCheck, WaiverEvent, WaiverRequest, WaiverType
-from .selectors import user_may_decide_waivers, waiver_request_ocr, waiver_review_queue
+from .selectors import (
+    user_may_decide_waivers,
+    waiver_request_ocr,
+    waiver_requests_alike,
+    waiver_review_queue,
+)
 from .services import waiver_request_approve, waiver_request_reject
 
 
@@ -82,7 +88,13 @@ class WaiverRequestAdmin(admin.ModelAdmin):
         "certificate_type",
         ("created_at", admin.DateFieldListFilter),
     )
-    search_fields = ("customer__email", "certificate_number", "loan__application_id", "=sha256")
+    search_fields = (
+        "customer__email",
+        "certificate_number",
+        "certificate_number_read",
+        "loan__application_id",
+        "=sha256",
+    )
     change_form_template = "admin/waivers/waiverrequest/change_form.html"
     inlines = [WaiverCheckInline, WaiverEventInline]
     fieldsets = (
@@ -96,6 +108,7 @@ class WaiverRequestAdmin(admin.ModelAdmin):
                     "waiver_type",
                     "certificate_type",
                     "certificate_number",
+                    "certificate_number_read",
                     "asked",
                     "amount_inr",
                     "outstanding_now",
@@ -139,6 +152,7 @@ class WaiverRequestAdmin(admin.ModelAdmin):
         "waiver_type",
         "certificate_type",
         "certificate_number",
+        "certificate_number_read",
         "asked",
         "amount_inr",
         "outstanding_now",
@@ -203,7 +217,11 @@ class WaiverRequestAdmin(admin.ModelAdmin):
     @admin.display(description="Scan, OCR text and numbers found")
     def evidence(self, obj: WaiverRequest) -> str:
         url = reverse("waivers:certificate", args=[obj.pk])
-        if obj.content_type.startswith("image/"):
+        if obj.quarantined_document:
+            scan = quarantined_html(
+                obj.malware_signature, obj.quarantined_at, obj.quarantined_document.name
+            )
+        elif obj.content_type.startswith("image/"):
             scan = format_html(
                 '<a href="{}" target="_blank"><img src="{}" alt="Certificate scan"></a>', url, url
             )
@@ -256,27 +274,25 @@ class WaiverRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description="Other requests with this certificate or scan")
     def same_certificate_or_scan(self, obj: WaiverRequest) -> str:
-        others = (
-            WaiverRequest.objects.filter(
-                Q(certificate_type=obj.certificate_type, certificate_number=obj.certificate_number)
-                | Q(sha256=obj.sha256)
-            )
-            .exclude(pk=obj.pk)
-            .select_related("customer")
-            .order_by("created_at")
-        )
+        """Issue 11: every other request sharing a typed or read number, the file, or a scan
+        within the reuse distance (the ``DOCUMENT_REUSE`` / ``CERTIFICATE_REUSE`` evidence)."""
+        alike = waiver_requests_alike(waiver=obj, max_distance=settings.DOCUMENT_REUSE_MAX_DISTANCE)
         return (
             format_html_join(
                 "",
-                '<div><a href="{}">{}</a> {} · {}</div>',
+                '<div class="waiver-alike"><a href="{}">{}</a> {} · {} · {} · {}</div>',
                 (
                     (
                         reverse("admin:waivers_waiverrequest_change", args=[o.pk]),
                         o.created_at.strftime("%d/%m/%Y %H:%M"),
                         o.customer.email,
+                        o.certificate_number
+                        if o.certificate_number_read in ("", o.certificate_number)
+                        else f"typed {o.certificate_number}, read {o.certificate_number_read}",
                         o.get_status_display(),
+                        shared,
                     )
-                    for o in others
+                    for o, shared in alike
                 ),
             )
             or "—"

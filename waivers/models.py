@@ -17,7 +17,13 @@ from django.db import models
 from django.db.models import Q
 
 from smartbank.engines.documents.certificates import PatternError, normalise_number, parse_pattern
-from smartbank.models import AuditEvent, CheckRecord, StatusModel, TimeStampedModel
+from smartbank.models import (
+    AuditEvent,
+    CheckRecord,
+    PerceptualHashed,
+    StatusModel,
+    TimeStampedModel,
+)
 
 MONEY_MAX_DIGITS = 14
 MONEY_DECIMAL_PLACES = 2
@@ -35,6 +41,10 @@ def _percent(verbose_name: str | None = None, **kwargs: object) -> models.Decima
 
 def _documents_storage():  # noqa: ANN202 - callable storage keeps migrations environment-free
     return storages["documents"]
+
+
+def _quarantine_storage():  # noqa: ANN202 - callable storage keeps migrations environment-free
+    return storages["quarantine"]
 
 
 def _private_name(instance: models.Model, filename: str) -> str:
@@ -117,14 +127,18 @@ class CertificateType(TimeStampedModel):
             )
 
 
-class WaiverRequest(StatusModel):
+class WaiverRequest(StatusModel, PerceptualHashed):
     """A customer's request to waive part of what they owe on an approved loan, with the
     scanned certificate that backs it, and its decision.
 
     ``amount`` is the INR amount asked, resolved from ``requested_amount`` or
     ``requested_percent`` against ``outstanding_at_request``. ``certificate_number`` is the
-    number as the customer typed it, normalised to the type's pattern. The scan's SHA-256 finds
-    a scan used again. The OCR result is stored only encrypted (``ocr_encrypted``).
+    number as the customer typed it, normalised to the type's pattern;
+    ``certificate_number_read`` the number the verification read on the scan (the candidate
+    nearest the typed one), which counts as used as much as the typed one (issue 11). The
+    scan's SHA-256 finds the same file again, its perceptual hash
+    (:class:`~smartbank.models.PerceptualHashed`) the same scan re-saved. The OCR result is
+    stored only encrypted (``ocr_encrypted``).
     Above ``settings.WAIVER_FOUR_EYES_AMOUNT`` a first staff approval records the maker
     (``first_approved_by``) and a second, different member of staff completes it.
     """
@@ -169,6 +183,9 @@ class WaiverRequest(StatusModel):
         CertificateType, on_delete=models.PROTECT, related_name="requests"
     )
     certificate_number = models.CharField(max_length=64, db_index=True)
+    certificate_number_read = models.CharField(
+        "certificate number read", max_length=64, blank=True, default="", db_index=True
+    )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
     )
@@ -184,6 +201,13 @@ class WaiverRequest(StatusModel):
     content_type = models.CharField(max_length=100)
     size_bytes = models.PositiveIntegerField()
     sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    # An infected scan is moved to the quarantine storage (smartbank.malware): ``document`` is
+    # then empty and these say where it went and what clamd found.
+    quarantined_document = models.FileField(
+        storage=_quarantine_storage, blank=True, default="", max_length=200, editable=False
+    )
+    malware_signature = models.CharField(max_length=200, blank=True, default="", editable=False)
+    quarantined_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     ocr_encrypted = models.TextField(blank=True, default="", editable=False)
     ocr_confidence = models.FloatField("OCR confidence", null=True, blank=True)

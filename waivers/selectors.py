@@ -11,6 +11,8 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from loans.models import LoanApplication, StageStatus
 from smartbank.crypto import decrypt_text
+from smartbank.engines.image_hash import ImageHash
+from smartbank.image_reuse import NearDuplicate, near_duplicates, stored_image_hash
 
 from .models import CertificateType, WaiverRequest, WaiverType
 
@@ -111,34 +113,82 @@ def waiver_review_queue() -> QuerySet[WaiverRequest]:
     )
 
 
-def _conflicting(waiver: WaiverRequest, **match: Any) -> WaiverRequest | None:
-    """Another waiver matching ``match`` that has the prior claim: APPROVED, or not REJECTED
-    and submitted first. The later of two concurrent submissions loses, never both."""
+def _prior_claims(waiver: WaiverRequest) -> QuerySet[WaiverRequest]:
+    """The other waivers that have the prior claim over ``waiver``: APPROVED, or not REJECTED
+    and submitted first, oldest first. The later of two concurrent submissions loses, never
+    both."""
     earlier = Q(created_at__lt=waiver.created_at) | Q(
         created_at=waiver.created_at, pk__lt=waiver.pk
     )
     return (
-        WaiverRequest.objects.filter(**match)
-        .exclude(pk=waiver.pk)
+        WaiverRequest.objects.exclude(pk=waiver.pk)
         .exclude(status=WaiverRequest.Status.REJECTED)
         .filter(Q(status=WaiverRequest.Status.APPROVED) | earlier)
         .order_by("created_at")
-        .first()
     )
 
 
-def certificate_used_elsewhere(*, waiver: WaiverRequest) -> WaiverRequest | None:
-    """Another waiver backed by the same certificate (type and number) with the prior claim."""
-    return _conflicting(
-        waiver,
-        certificate_type_id=waiver.certificate_type_id,
-        certificate_number=waiver.certificate_number,
+def _certificate_numbers(waiver: WaiverRequest, read_number: str | None) -> Q:
+    """Waivers of ``waiver``'s certificate type whose typed or read number is ``waiver``'s typed
+    number or the number read on its scan (``read_number``, else the stored one)."""
+    read = waiver.certificate_number_read if read_number is None else read_number
+    numbers = {waiver.certificate_number, read} - {""}
+    return Q(certificate_type_id=waiver.certificate_type_id) & (
+        Q(certificate_number__in=numbers) | Q(certificate_number_read__in=numbers)
     )
+
+
+def certificate_used_elsewhere(
+    *, waiver: WaiverRequest, read_number: str | None = None
+) -> WaiverRequest | None:
+    """Another waiver backed by the same certificate with the prior claim: the same type, and
+    a number typed or read on either equal to one typed or read on the other (issue 11: a number
+    read on an approved or pending certificate counts as used even when another was typed).
+
+    ``read_number`` is the number the verification just read on ``waiver``'s scan ("" when none
+    was read); ``None`` takes the stored ``certificate_number_read`` (staff approval)."""
+    return _prior_claims(waiver).filter(_certificate_numbers(waiver, read_number)).first()
 
 
 def document_used_elsewhere(*, waiver: WaiverRequest) -> WaiverRequest | None:
     """Another waiver with the same scan (SHA-256) with the prior claim, whatever its number."""
-    return _conflicting(waiver, sha256=waiver.sha256)
+    return _prior_claims(waiver).filter(sha256=waiver.sha256).first()
+
+
+def scans_near_elsewhere(
+    *, waiver: WaiverRequest, hashed: ImageHash, max_distance: int
+) -> list[NearDuplicate[WaiverRequest]]:
+    """Other waivers with the prior claim whose scan's perceptual hash is within
+    ``max_distance`` bits (of 256) of ``hashed``: the same scan re-saved, or a certificate of
+    the same template (issue 11). Nearest first; one query."""
+    return near_duplicates(_prior_claims(waiver), hashed, max_distance=max_distance)
+
+
+def waiver_requests_alike(
+    *, waiver: WaiverRequest, max_distance: int
+) -> list[tuple[WaiverRequest, str]]:
+    """For staff: every other waiver, in any status, with this certificate (its type and a typed
+    or read number in common), the same file, or a scan within ``max_distance`` bits of this
+    one's, oldest first, each with what it shares (``"certificate number"``, ``"same file"``,
+    ``"scan N bits of 256 off"``)."""
+    others = _with_relations(WaiverRequest.objects.exclude(pk=waiver.pk)).order_by("created_at")
+    shared: dict[Any, list[str]] = {}
+    records: dict[Any, WaiverRequest] = {}
+    for other in others.filter(_certificate_numbers(waiver, None)):
+        records[other.pk] = other
+        shared.setdefault(other.pk, []).append("certificate number")
+    for other in others.filter(sha256=waiver.sha256):
+        records[other.pk] = other
+        shared.setdefault(other.pk, []).append("same file")
+    hashed = stored_image_hash(waiver)
+    if hashed is not None:
+        for near in near_duplicates(others, hashed, max_distance=max_distance):
+            if "same file" in shared.get(near.record.pk, []):
+                continue
+            records[near.record.pk] = near.record
+            shared.setdefault(near.record.pk, []).append(f"scan {near.distance} bits of 256 off")
+    ordered = sorted(records.values(), key=lambda other: (other.created_at, str(other.pk)))
+    return [(other, ", ".join(shared[other.pk])) for other in ordered]
 
 
 def waiver_request_ocr(*, waiver: WaiverRequest) -> dict[str, Any] | None:

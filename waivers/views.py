@@ -9,8 +9,17 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from accounts.models import StepUp
+from accounts.views.step_up import (
+    step_up_code_requested,
+    step_up_confirmation,
+    step_up_context,
+    step_up_error,
+    step_up_form,
+)
 from loans.loan_accounts import loan_outstanding
 from smartbank.errors import ApplicationError
+from smartbank.malware import quarantined_response
 
 from .forms import WaiverRequestForm
 from .models import WaiverRequest
@@ -48,7 +57,8 @@ def waiver_request_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def waiver_request_create_view(request: HttpRequest) -> HttpResponse:
     """Ask for a waiver on one of the customer's approved loans (``?loan=<application ID>``
-    preselects it); verification runs in the background and the detail page follows it."""
+    preselects it), confirmed by a face step-up or a one-time code (issue 14); verification
+    runs in the background and the detail page follows it."""
     loans = [
         (application, loan_outstanding(application=application))
         for application in loans_waivable_for(customer=request.user)
@@ -65,7 +75,22 @@ def waiver_request_create_view(request: HttpRequest) -> HttpResponse:
         waiver_types=list(waiver_type_list_active()),
         certificate_types=certificate_types,
     )
-    if request.method == "POST" and form.is_valid():
+    step_up = step_up_form(request)
+    action = StepUp.Action.WAIVER_REQUEST
+    if step_up_code_requested(request, step_up):
+        # Not submitted yet: the fields as typed, no errors (a browser without JavaScript
+        # cannot keep the chosen scan across this round trip).
+        form = WaiverRequestForm(
+            initial=request.POST.dict(),
+            loans=loans,
+            waiver_types=list(waiver_type_list_active()),
+            certificate_types=certificate_types,
+        )
+    elif (
+        request.method == "POST"
+        and form.is_valid()
+        and (step_up_id := step_up_confirmation(request, step_up, action=action))
+    ):
         data = form.cleaned_data
         try:
             waiver = waiver_request_submit(
@@ -77,16 +102,22 @@ def waiver_request_create_view(request: HttpRequest) -> HttpResponse:
                 amount=data["amount"],
                 percent=data["percent"],
                 document=data["document"],
+                step_up_id=step_up_id,
             )
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            if not step_up_error(step_up, exc):
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, "Thank you. We are checking your certificate now.")
             return redirect(waiver)
     return render(
         request,
         "waivers/request.html",
-        {"form": form, "certificate_types": certificate_types},
+        {
+            "form": form,
+            "certificate_types": certificate_types,
+            **step_up_context(request, step_up, action=action),
+        },
     )
 
 
@@ -114,11 +145,14 @@ def waiver_request_detail_view(request: HttpRequest, waiver_request_id: Any) -> 
 def waiver_certificate_view(request: HttpRequest, waiver_request_id: Any) -> HttpResponse:
     """Stream a waiver's certificate scan to staff with ``waivers.view_waiverrequest``.
 
-    Each view is recorded in the waiver's audit trail. Scans have no public URL.
+    Each view is recorded in the waiver's audit trail. Scans have no public URL. A quarantined
+    scan (the virus scan found it infected) is never streamed: 410 with the signature instead.
     """
     if not user_sees_all_waivers(user=request.user):
         raise Http404
     waiver = get_object_or_404(WaiverRequest, pk=waiver_request_id)
+    if waiver.quarantined_document:
+        return quarantined_response(waiver.malware_signature, waiver.quarantined_at)
     waiver_document_viewed(waiver=waiver, actor=request.user)
     response = FileResponse(waiver.document.open("rb"), content_type=waiver.content_type)
     response["Cache-Control"] = "private, no-store"

@@ -79,6 +79,7 @@ class TokenObtainApi(APIView):
         request=InputSerializer,
         responses={
             200: OutputSerializer,
+            400: OpenApiResponse(ERROR_SCHEMA, description="Invalid fields, or channel."),
             401: OpenApiResponse(description="Bad credentials"),
             429: OpenApiResponse(description="Locked after repeated failures"),
         },
@@ -151,7 +152,15 @@ class TokenOtpApi(APIView):
         access = serializers.CharField()
         refresh = serializers.CharField()
 
-    @extend_schema(request=InputSerializer, responses={200: OutputSerializer}, auth=[])
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            200: OutputSerializer,
+            400: OpenApiResponse(ERROR_SCHEMA, description="Invalid fields, token or code."),
+            401: OpenApiResponse(ERROR_SCHEMA, description="The account is gone or inactive."),
+        },
+        auth=[],
+    )
     def post(self, request):  # noqa: ANN001, ANN201
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -173,6 +182,7 @@ class TokenOtpApi(APIView):
         return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
 
 
+INVALID_INPUT = OpenApiResponse(ERROR_SCHEMA, description="Missing or invalid fields.")
 TOKEN_NOT_VALID_RESPONSE = OpenApiResponse(
     ERROR_SCHEMA,
     description='Bad, expired, already used or revoked: `{"detail", "code": "token_not_valid"}`.',
@@ -221,7 +231,7 @@ class TokenRefreshApi(_RefreshTokenApi):
 
     @extend_schema(
         request=InputSerializer,
-        responses={200: OutputSerializer, 401: TOKEN_NOT_VALID_RESPONSE},
+        responses={200: OutputSerializer, 400: INVALID_INPUT, 401: TOKEN_NOT_VALID_RESPONSE},
         auth=[],
     )
     def post(self, request):  # noqa: ANN001, ANN201
@@ -246,7 +256,11 @@ class TokenLogoutApi(_RefreshTokenApi):
 
     @extend_schema(
         request=InputSerializer,
-        responses={204: OpenApiResponse(description="Revoked"), 401: TOKEN_NOT_VALID_RESPONSE},
+        responses={
+            204: OpenApiResponse(description="Revoked"),
+            400: INVALID_INPUT,
+            401: TOKEN_NOT_VALID_RESPONSE,
+        },
         auth=[],
     )
     def post(self, request):  # noqa: ANN001, ANN201
@@ -283,7 +297,7 @@ class RegistrationContactVerifyApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
-        responses={200: OpenApiResponse(), 404: NOT_FOUND_RESPONSE},
+        responses={200: OpenApiResponse(), 400: INVALID_INPUT, 404: NOT_FOUND_RESPONSE},
         auth=[],
     )
     def post(self, request, registration_id):  # noqa: ANN001, ANN201
@@ -325,7 +339,7 @@ class RegistrationOtpResendApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
-        responses={202: OpenApiResponse(), 404: NOT_FOUND_RESPONSE},
+        responses={202: OpenApiResponse(), 400: INVALID_INPUT, 404: NOT_FOUND_RESPONSE},
         auth=[],
     )
     def post(self, request, registration_id):  # noqa: ANN001, ANN201

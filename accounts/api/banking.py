@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import Http404
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -222,8 +223,8 @@ class BankAccountStatementApi(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("from", str, description="YYYY-MM-DD, inclusive"),
-            OpenApiParameter("to", str, description="YYYY-MM-DD, inclusive"),
+            OpenApiParameter("from", OpenApiTypes.DATE, description="YYYY-MM-DD, inclusive"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="YYYY-MM-DD, inclusive"),
         ],
         responses={
             200: OutputSerializer,

@@ -16,8 +16,9 @@ from rest_framework.views import APIView
 
 from kyc.api.serializers import KycCheckSerializer, KycReasonSerializer
 from kyc.models import IdType, KycCase
-from kyc.services import UploadedDocument
+from kyc.services import UploadedDocument, validate_passport_fields
 from smartbank.api import ERROR_SCHEMA, NOT_FOUND_RESPONSE
+from smartbank.errors import ApplicationError
 from smartbank.forms import read_upload
 from smartbank.throttles import THROTTLES
 
@@ -55,8 +56,32 @@ class RegistrationCreateApi(APIView):
         phone = PhoneNumberField(region="IN")
         id_type = serializers.ChoiceField(choices=IdType.choices)
         id_number = serializers.CharField(max_length=20)
+        nationality = serializers.CharField(
+            max_length=3,
+            required=False,
+            allow_blank=True,
+            help_text="Passports: ISO 3166-1 alpha-3 as in the MRZ, e.g. IND (alpha-2 accepted)",
+        )
+        document_expiry = serializers.DateField(
+            input_formats=["%Y-%m-%d"],
+            required=False,
+            allow_null=True,
+            help_text="Passports: the date of expiry, YYYY-MM-DD; an expired passport is a 400",
+        )
         id_document = serializers.FileField()
         selfie = serializers.FileField()
+
+        def validate(self, attrs: dict) -> dict:
+            # A passport's nationality and expiry as field errors before anything is created.
+            try:
+                attrs["nationality"], attrs["document_expiry"] = validate_passport_fields(
+                    id_type=attrs["id_type"],
+                    nationality=attrs.get("nationality", ""),
+                    document_expiry=attrs.get("document_expiry"),
+                )
+            except ApplicationError as exc:
+                raise serializers.ValidationError({exc.field: [exc.message]}) from exc
+            return attrs
 
     class OutputSerializer(serializers.Serializer):
         class Meta:
@@ -94,6 +119,8 @@ class RegistrationCreateApi(APIView):
                 read_upload(data["id_document"], field="id_document", max_bytes=limit)
             ),
             selfie=UploadedDocument(read_upload(data["selfie"], field="selfie", max_bytes=limit)),
+            nationality=data["nationality"],
+            document_expiry=data["document_expiry"],
         )
         # Every ID field is required above, so customer_register always opens a case.
         body = {"registration_id": profile.id, "kyc_case_id": case.id, "status": case.status}
@@ -134,10 +161,8 @@ class RegistrationDetailApi(APIView):
             "kyc_case_id": case.id if case else None,
             "status": case.status if case else "PENDING",
             "reasons": case.reasons if case else [],
-            "checks": [
-                {"name": c.name, "status": c.status, "detail": c.detail}
-                for c in (case.checks.all() if case else [])
-            ],
+            # the check rows themselves: customers read each one's customer_detail
+            "checks": list(case.checks.all()) if case else [],
             "submitted_at": case.created_at if case else None,
             "decided_at": case.decided_at if case else None,
         }

@@ -1,4 +1,5 @@
-"""Reads of the accounts app: customers (customers.py), bank accounts (banking.py)."""
+"""Reads of the accounts app: customers (customers.py), bank accounts (banking.py), step-ups
+(step_up.py)."""
 
 from .banking import (
     FixedDepositMaturity,
@@ -15,6 +16,7 @@ from .banking import (
     user_may_decide_accounts,
 )
 from .customers import customer_is_onboarded, registration_get, registration_kyc_case
+from .step_up import step_up_face_locked_until, step_up_face_state, step_up_get
 
 __all__ = ["customer_is_onboarded", "registration_get", "registration_kyc_case"]
 __all__ += [
@@ -31,3 +33,4 @@ __all__ += [
     "fixed_deposit_rate_list",
     "user_may_decide_accounts",
 ]
+__all__ += ["step_up_face_locked_until", "step_up_face_state", "step_up_get"]

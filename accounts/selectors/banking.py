@@ -89,16 +89,18 @@ def bank_account_statement(
     """The ledger of ``account`` from ``date_from`` to ``date_to`` (local dates, inclusive).
 
     Dates are in ``settings.TIME_ZONE`` (Asia/Kolkata). Returns a :class:`Statement` with the
-    opening and closing balances of the period.
+    opening and closing balances of the period. The first and last dates there are
+    (``date.min``, ``date.max``) bound nothing: midnight before one and after the other are
+    outside ``datetime``'s range.
     """
     entries = LedgerEntry.objects.filter(account=account)
     opening = Decimal("0.00")
-    if date_from is not None:
+    if date_from is not None and date_from > datetime.date.min:
         start = _local_midnight(date_from)
         before = entries.filter(created_at__lt=start).order_by("-id").first()
         opening = before.balance_after if before else opening
         entries = entries.filter(created_at__gte=start)
-    if date_to is not None:
+    if date_to is not None and date_to < datetime.date.max:
         entries = entries.filter(created_at__lt=_local_midnight(date_to + datetime.timedelta(1)))
     rows = list(entries.order_by("id"))
     closing = rows[-1].balance_after if rows else opening

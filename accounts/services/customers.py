@@ -37,11 +37,14 @@ def customer_register(
     id_number: str | None = None,
     id_document: UploadedDocument | None = None,
     selfie: UploadedDocument | None = None,
+    nationality: str = "",
+    document_expiry: datetime.date | None = None,
 ) -> tuple[CustomerProfile, KycCase | None]:
     """Create a customer and, when ID data is given, their first KYC case.
 
     Verification codes go to the email address and the phone (issue #3); the KYC pipeline
-    runs meanwhile.
+    runs meanwhile. ``nationality`` and ``document_expiry`` go with a passport
+    (:func:`kyc.services.kyc_case_submit`).
 
     ``phone`` is a ``phonenumbers.PhoneNumber`` or E.164 string. Everything happens in one
     transaction; verification is enqueued after commit by :func:`kyc.services.kyc_case_submit`.
@@ -76,6 +79,8 @@ def customer_register(
             date_of_birth=date_of_birth,
             id_document=id_document,
             selfie=selfie,
+            nationality=nationality,
+            document_expiry=document_expiry,
         )
     return profile, case
 

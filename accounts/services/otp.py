@@ -29,6 +29,8 @@ TEMPLATES = {
     ("SMS", "verify"): "otp_phone_verification",
     ("EMAIL", "login"): "otp_login_email",
     ("SMS", "login"): "otp_login_sms",
+    ("EMAIL", "step_up"): "otp_step_up_email",
+    ("SMS", "step_up"): "otp_step_up_sms",
 }
 CHECK_MESSAGES = {
     "INVALID": "That code is not right. Check it and try again.",
@@ -63,7 +65,8 @@ def otp_device_ensure(*, user: Any, channel: str) -> OtpDevice:
 def otp_send(*, otp_device_id: Any, purpose: str) -> str:
     """Issue a new code on the device and send it; returns "We sent a code to n***@x.com".
 
-    ``purpose`` is ``verify`` (contact verification) or ``login`` (second factor). A new code
+    ``purpose`` is ``verify`` (contact verification), ``login`` (second factor) or ``step_up``
+    (confirming a critical action, :mod:`accounts.services.step_up`). A new code
     replaces the previous one and clears the wrong-guess count. Raises
     :class:`ApplicationError` code ``OTP_RESEND_TOO_SOON`` inside the resend cooldown and
     ``OTP_TOO_MANY_CODES`` past the hourly cap (which bounds guessing across resends).

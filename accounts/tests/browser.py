@@ -42,3 +42,12 @@ def staff_logs_in(page: Page, live_server, staff) -> None:  # noqa: ANN001
     page.fill("#id_otp_token", last_email_code(staff.email))
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/admin/**")
+
+
+def confirm_with_code(page: Page, email: str) -> None:
+    """The "Confirm it's you" step of a critical action's form by one-time code (issue 14):
+    ask for a code by email (in the background) and type it; the form is then sent."""
+    step_up = page.locator("#step-up")
+    step_up.get_by_role("button", name="Send me a code").click()
+    expect(page.locator("#step-up-sent")).to_contain_text("We sent a code to")
+    page.fill("#id_step_up_code", last_email_code(email))

@@ -239,6 +239,21 @@ def test_statement_rejects_malformed_or_reversed_dates(reviewer):
     assert reversed_.status_code == 400 and "to" in reversed_.json()["errors"]
 
 
+def test_statement_from_the_first_to_the_last_date_there_is_shows_everything(reviewer):
+    # Found by schemathesis: to=9999-12-31 was a 500 (no next day to stop before).
+    user = onboarded_customer()
+    account = open_account(user=user, reviewer=reviewer)
+
+    response = api_client_for(user).get(
+        f"/api/v1/accounts/{account.number}/statement/?from=0001-01-01&to=9999-12-31"
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["opening_balance"], body["closing_balance"]) == ("0.00", "1000.00")
+    assert [e["balance_after"] for e in body["entries"]] == ["1000.00"]
+
+
 def test_another_customers_account_is_404_on_every_endpoint(reviewer):
     victim = open_account(reviewer=reviewer)
     requested = bank_account_request(user=victim.user, account_type=AccountType.CURRENT)

@@ -73,7 +73,7 @@ def test_missing_and_malformed_fields_are_400_with_field_errors(astronaut_card_p
             "full_name": NAME,
             "date_of_birth": "05/08/1990",
             "phone": "123",
-            "id_type": "PASSPORT",
+            "id_type": "VOTER_ID",
             "id_number": "1",
             "id_document": io.BytesIO(astronaut_card_png),
         },

@@ -6,6 +6,7 @@ and a status saved outside the mechanism is caught (the checks are
 import pytest
 
 from accounts.tests.banking_factories import BankAccountFactory
+from accounts.tests.step_up_factories import StepUpFactory
 from smartbank.tests.transitions import (
     Maker,
     check_declared_moves,
@@ -15,7 +16,10 @@ from smartbank.tests.transitions import (
 )
 
 #: One freshly created row of each accounts model with a status field, in its default status.
-MAKERS: dict[str, Maker] = {"accounts.BankAccount": BankAccountFactory}
+MAKERS: dict[str, Maker] = {
+    "accounts.BankAccount": BankAccountFactory,
+    "accounts.StepUp": StepUpFactory,
+}
 MODELS = status_models("accounts")
 
 

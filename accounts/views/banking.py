@@ -30,6 +30,7 @@ from ..selectors import (
     customer_is_onboarded,
     fixed_deposit_rate_list,
 )
+from ..selectors.early_payout import fd_early_payout_quote
 from ..services import bank_account_request
 from ..services.banking import ONBOARDING_MESSAGES, CustomerNotOnboarded
 
@@ -119,6 +120,7 @@ def bank_account_statement_view(request: HttpRequest, bank_account_id: UUID) -> 
             "form": form,
             "statement": statement,
             "maturity": bank_account_fd_maturity(account=account),
+            "early_payout": fd_early_payout_quote(account=account),
             "query": request.GET.urlencode(),
         },
     )

@@ -23,7 +23,7 @@ class KycCheckSerializer(serializers.Serializer):
 
     name = serializers.CharField()
     status = serializers.CharField()
-    detail = serializers.CharField()
+    detail = serializers.CharField(source="customer_detail")
 
 
 class KycCaseOutputSerializer(serializers.Serializer):

@@ -8,18 +8,18 @@ from typing import Any
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from smartbank.api import NOT_FOUND_RESPONSE
+from smartbank.api import ERROR_SCHEMA, NOT_FOUND_RESPONSE
 from smartbank.forms import read_upload
 
-from ..flows import OCR_FLOW_MAX_BYTES, ocr_flow_start
-from ..models import IdType, OcrFlow
+from ..flows import OCR_FLOW_ID_TYPES, OCR_FLOW_MAX_BYTES, ocr_flow_start
+from ..models import OcrFlow
 from ..selectors import kyc_case_get
 from .serializers import KycCaseOutputSerializer
 
@@ -77,9 +77,26 @@ class OcrFlowCreateApi(APIView):
             ref_name = "OcrFlowCreateInput"
 
         document = serializers.FileField()
-        id_type = serializers.ChoiceField(choices=IdType.choices, required=False, allow_blank=True)
+        id_type = serializers.ChoiceField(
+            choices=[(t.value, t.label) for t in OCR_FLOW_ID_TYPES],
+            required=False,
+            allow_blank=True,
+        )
 
-    @extend_schema(request=InputSerializer, responses={202: OcrFlowOutputSerializer})
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            202: OcrFlowOutputSerializer,
+            400: OpenApiResponse(
+                PolymorphicProxySerializer(
+                    component_name="OcrFlowRejected",
+                    serializers=[ERROR_SCHEMA, OcrFlowOutputSerializer],
+                    resource_type_field_name=None,
+                ),
+                description="Invalid fields, or the file refused: the flow, FAILED at upload.",
+            ),
+        },
+    )
     def post(self, request):  # noqa: ANN001, ANN201
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

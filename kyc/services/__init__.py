@@ -26,7 +26,10 @@ from .submission import (
     UploadedDocument,
     check_document,
     kyc_case_submit,
+    validate_document_expiry,
     validate_id_number,
+    validate_nationality,
+    validate_passport_fields,
 )
 from .submission import _store_document as _store_document
 
@@ -42,5 +45,8 @@ __all__ = [
     "kyc_case_request_resubmission",
     "kyc_case_submit",
     "kyc_document_viewed",
+    "validate_document_expiry",
     "validate_id_number",
+    "validate_nationality",
+    "validate_passport_fields",
 ]

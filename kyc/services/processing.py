@@ -10,11 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from smartbank.crypto import encrypt_text
+from smartbank.image_reuse import phash_fields
+from smartbank.malware import document_quarantine
 from smartbank.notifications import notification_send
 from smartbank.transitions import lock, transition
 
 from ..events import kyc_case_event_record
-from ..models import KycCase, KycCaseEvent, KycCheck
+from ..models import KycCase, KycCaseEvent, KycCheck, KycDocument
 from ..pipeline import PipelineOutcome, decide, reason
 
 logger = logging.getLogger(__name__)
@@ -51,13 +53,47 @@ def kyc_case_processing_start(*, kyc_case_id: Any) -> KycCase | None:
     )
 
 
+def _documents_quarantine(*, case: KycCase, infected: dict[str, str]) -> list[dict[str, str]]:
+    """Move the infected documents of ``case`` (``{document id: signature}``) to the quarantine
+    storage; returns what the audit event records of each (id, kind, signature, key)."""
+    moved = []
+    now = timezone.now()
+    for document in KycDocument.objects.select_for_update().filter(case=case, pk__in=infected):
+        key = document_quarantine(
+            source=document.file, target=document.quarantined_file, name=f"kyc/{document.pk}"
+        )
+        document.malware_signature = infected[str(document.pk)][:200]
+        document.quarantined_at = now
+        document.save(
+            update_fields=[
+                "file",
+                "quarantined_file",
+                "malware_signature",
+                "quarantined_at",
+                "updated_at",
+            ]
+        )
+        moved.append(
+            {
+                "document": str(document.pk),
+                "kind": document.kind,
+                "signature": document.malware_signature,
+                "quarantine_key": key,
+            }
+        )
+    return moved
+
+
 @transaction.atomic
 def kyc_case_complete(*, kyc_case_id: Any, outcome: PipelineOutcome) -> KycCase:
     """Store the pipeline's checks and decide the case (VERIFIED / MANUAL_REVIEW / REJECTED).
 
     An automated rejection of the customer's last allowed attempt goes to MANUAL_REVIEW
-    instead (issue #2: "after which the case goes to staff"). Idempotent: a case no longer in
-    PROCESSING is returned unchanged.
+    instead (issue #2: "after which the case goes to staff"). Documents the virus scan found
+    infected (``outcome.infected``) are moved to quarantine in the same transaction (the
+    originals deleted after commit) and listed in the KYC_COMPLETED event. The ID document's
+    perceptual hash (``outcome.id_document_hash``) is stored on it. Idempotent: a case no longer
+    in PROCESSING is returned unchanged.
     """
     case = lock(KycCase, kyc_case_id)
     if case.status != KycCase.Status.PROCESSING:
@@ -67,6 +103,11 @@ def kyc_case_complete(*, kyc_case_id: Any, outcome: PipelineOutcome) -> KycCase:
         status = KycCase.Status.MANUAL_REVIEW
         reasons = [*reasons, reason("ATTEMPTS_EXHAUSTED")]
 
+    quarantined = _documents_quarantine(case=case, infected=outcome.infected)
+    if outcome.id_document_hash is not None:  # issue 11: found again when re-saved elsewhere
+        KycDocument.objects.filter(case=case, kind=KycDocument.Kind.ID_DOCUMENT).update(
+            **phash_fields(outcome.id_document_hash), updated_at=timezone.now()
+        )
     KycCheck.replace_all(results=outcome.checks, case=case)
     case.reasons = reasons
     case.ocr_encrypted = encrypt_text(json.dumps(outcome.ocr)) if outcome.ocr else ""
@@ -83,6 +124,7 @@ def kyc_case_complete(*, kyc_case_id: Any, outcome: PipelineOutcome) -> KycCase:
         data={
             "reasons": [r["code"] for r in reasons],
             "checks": {c.name: c.status for c in outcome.checks},
+            **({"quarantined": quarantined} if quarantined else {}),
         },
         update_fields=[
             "reasons",

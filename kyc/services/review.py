@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from smartbank.errors import ApplicationError, InvalidTransition, NotAllowed
+from smartbank.malware import approval_scan_check
 from smartbank.transitions import lock, transition
 
 from ..events import kyc_case_event_record
@@ -28,9 +29,16 @@ def _check_reviewer(actor: Any) -> None:
 @transaction.atomic
 def kyc_case_approve(*, kyc_case_id: Any, actor: Any, reason: str = "") -> KycCase:
     """A KYC reviewer approves a case in MANUAL_REVIEW. Raises :class:`NotAllowed` (403) for
-    a user without ``kyc.review_kyccase``, :class:`InvalidTransition` when not in review."""
+    a user without ``kyc.review_kyccase``, :class:`InvalidTransition` when not in review,
+    :class:`ApplicationError` ``MALWARE_DETECTED`` / ``NOT_SCANNED`` when the virus scan found
+    one of its files infected or never gave a verdict
+    (:func:`smartbank.malware.approval_scan_check`)."""
     _check_reviewer(actor)
     case = lock(KycCase, kyc_case_id)
+    approval_scan_check(
+        last_error=case.last_error,
+        quarantined=case.documents.exclude(quarantined_file="").exists(),
+    )
     case.reasons = [reason_of("STAFF_APPROVED", reason or None)]
     case.decided_by = actor
     case.decided_at = timezone.now()

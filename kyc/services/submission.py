@@ -17,7 +17,7 @@ from smartbank.errors import ApplicationError, ConflictError
 from smartbank.uploads import UploadRejected, check_upload
 
 from ..events import kyc_case_event_record
-from ..models import IdType, KycCase, KycCaseEvent, KycDocument
+from ..models import ID_TYPES_WITH_EXPIRY, IdType, KycCase, KycCaseEvent, KycDocument
 from ..selectors import id_number_hash, id_number_registered_to_other
 
 logger = logging.getLogger(__name__)
@@ -25,6 +25,10 @@ logger = logging.getLogger(__name__)
 ID_NUMBER_FORMATS = {
     IdType.AADHAAR: ("^[2-9][0-9]{11}$", "An Aadhaar number has 12 digits and starts with 2-9."),
     IdType.PAN: ("^[A-Z]{5}[0-9]{4}[A-Z]$", "A PAN has 10 characters, like ABCPE1234F."),
+    IdType.PASSPORT: (
+        "^(?=.*[0-9])[A-Z0-9]{6,9}$",
+        "A passport number has 6 to 9 letters and digits, like K1234567.",
+    ),
 }
 
 
@@ -48,12 +52,75 @@ def validate_id_number(*, id_type: str, id_number: str) -> str:
     import re
 
     if id_type not in IdType.values:
-        raise ApplicationError("Choose Aadhaar or PAN.", code="invalid_choice", field="id_type")
+        raise ApplicationError(
+            "Choose Aadhaar, PAN or Passport.", code="invalid_choice", field="id_type"
+        )
     number = normalise_id_number(id_type, id_number)
     pattern, message = ID_NUMBER_FORMATS[IdType(id_type)]
     if not re.fullmatch(pattern, number):
         raise ApplicationError(message, code="ID_FORMAT_INVALID", field="id_number")
     return number
+
+
+def validate_nationality(*, nationality: str) -> str:
+    """The ISO 3166-1 alpha-3 code of ``nationality`` (alpha-3 or alpha-2, any case; pycountry).
+
+    Raises :class:`ApplicationError` (field ``nationality``) for an unknown code.
+    """
+    import pycountry
+
+    code = (nationality or "").strip().upper()
+    country = None
+    if len(code) == 3:
+        country = pycountry.countries.get(alpha_3=code)
+    elif len(code) == 2:
+        country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        raise ApplicationError(
+            "Enter the nationality as printed in the passport, e.g. IND.",
+            code="NATIONALITY_INVALID",
+            field="nationality",
+        )
+    return country.alpha_3
+
+
+def validate_document_expiry(
+    *, document_expiry: datetime.date | None, today: datetime.date | None = None
+) -> datetime.date:
+    """Check a passport's expiry date as entered: required, and not before ``today`` (the
+    local date by default) — a passport is valid through its expiry date.
+
+    Raises :class:`ApplicationError` (field ``document_expiry``): ``required`` when missing,
+    ``DOCUMENT_EXPIRED`` when already past (the pipeline checks the date the passport itself
+    prints, seed 003's "ID expiry check: reject if expired").
+    """
+    from django.utils import timezone
+
+    if document_expiry is None:
+        raise ApplicationError(
+            "Enter the passport's date of expiry.", code="required", field="document_expiry"
+        )
+    if document_expiry < (today or timezone.localdate()):
+        raise ApplicationError(
+            "This passport has expired. Please use a passport that is still valid.",
+            code="DOCUMENT_EXPIRED",
+            field="document_expiry",
+        )
+    return document_expiry
+
+
+def validate_passport_fields(
+    *, id_type: str, nationality: str, document_expiry: datetime.date | None
+) -> tuple[str, datetime.date | None]:
+    """``(nationality, document_expiry)`` checked for ``id_type``: required for a passport
+    (:func:`validate_nationality`, :func:`validate_document_expiry`), ignored (``("", None)``)
+    for the other ID types. Raises :class:`ApplicationError` with the field."""
+    if id_type not in ID_TYPES_WITH_EXPIRY:
+        return "", None
+    return (
+        validate_nationality(nationality=nationality),
+        validate_document_expiry(document_expiry=document_expiry),
+    )
 
 
 def check_document(*, data: bytes, field: str) -> str:
@@ -90,8 +157,13 @@ def kyc_case_submit(
     date_of_birth: datetime.date,
     id_document: UploadedDocument,
     selfie: UploadedDocument,
+    nationality: str = "",
+    document_expiry: datetime.date | None = None,
 ) -> KycCase:
     """Open a KYC case for ``user`` and enqueue verification after commit.
+
+    ``nationality`` (ISO 3166-1 alpha-3 or alpha-2) and ``document_expiry`` are required for a
+    passport (:func:`validate_passport_fields`) and ignored for the other ID types.
 
     Raises :class:`ApplicationError` for bad input (field errors), :class:`ConflictError`
     (code ``DUPLICATE_ID``) when another customer already registered the ID number, and
@@ -99,6 +171,9 @@ def kyc_case_submit(
     verified case or has used ``settings.KYC_MAX_ATTEMPTS`` attempts.
     """
     number = validate_id_number(id_type=id_type, id_number=id_number)
+    nationality, document_expiry = validate_passport_fields(
+        id_type=id_type, nationality=nationality, document_expiry=document_expiry
+    )
     id_content_type = check_document(data=id_document.data, field="id_document")
     selfie_content_type = check_document(data=selfie.data, field="selfie")
     if selfie_content_type == "application/pdf":
@@ -136,6 +211,8 @@ def kyc_case_submit(
         id_number_masked=mask_id_number(id_type, number),
         full_name=full_name.strip(),
         date_of_birth=date_of_birth,
+        nationality=nationality,
+        document_expiry=document_expiry,
     )
     _store_document(
         case=case,

@@ -200,7 +200,7 @@ def test_masking_shows_only_the_last_four() -> None:
     assert documents.mask_id_number("PAN", "abcpe1234f") == "XXXXXX234F"
     assert documents.normalise_id_number("AADHAAR", " 2345-6789 0124 ") == "234567890124"
     with pytest.raises(ValueError):
-        documents.normalise_id_number("PASSPORT", "X1234567")
+        documents.normalise_id_number("VOTER_ID", "X1234567")
 
 
 @pytest.mark.parametrize(

@@ -80,3 +80,51 @@ def test_another_customers_flow_is_404(
         )
     flow_id = response.json()["flow_id"]
     assert client_for(UserFactory()).get(f"/api/v1/kyc/flows/{flow_id}/").status_code == 404
+
+
+def test_an_infected_upload_fails_the_flow_unread_and_is_deleted(
+    customer, django_capture_on_commit_callbacks, astronaut_card_png
+):
+    """The virus scan comes before OCR (real clamd, EICAR inside a valid PNG): the flow fails
+    at PERFORM_OCR in plain words, the file is gone and nothing was extracted."""
+    from kyc.models import OcrFlow
+    from smartbank.tests.malware import png_with_eicar
+
+    client = client_for(customer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/api/v1/kyc/ocr/",
+            {"document": io.BytesIO(png_with_eicar(astronaut_card_png))},
+            format="multipart",
+        )
+    assert response.status_code == 202, response.content
+    body = client.get(f"/api/v1/kyc/flows/{response.json()['flow_id']}/").json()
+    assert body["status"] == "FAILED"
+    ocr_task = next(t for t in body["tasks"] if t["name"] == "PERFORM_OCR")
+    assert ocr_task["error"] == "The file failed our security check and was deleted."
+    assert "EICAR" not in str(body)
+    assert body["record"] is None or not body["record"].get("name")
+    flow = OcrFlow.objects.get(pk=response.json()["flow_id"])
+    assert not flow.file
+
+
+def test_with_the_scanner_unreachable_the_flow_is_never_read(
+    customer, django_capture_on_commit_callbacks, astronaut_card_png, settings
+):
+    settings.CLAMAV_ADDRESS = "/nonexistent/clamd.sock"
+    from kyc.models import OcrFlow
+    from kyc.tasks import ocr_flow_run_task
+
+    client = client_for(customer)
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(
+            "/api/v1/kyc/ocr/", {"document": io.BytesIO(astronaut_card_png)}, format="multipart"
+        )
+    flow_id = response.json()["flow_id"]
+    from celery.exceptions import Retry
+
+    with pytest.raises(Retry):
+        ocr_flow_run_task.apply(args=[flow_id], throw=True).get()
+    flow = OcrFlow.objects.get(pk=flow_id)
+    assert flow.status == OcrFlow.Status.RUNNING
+    assert not flow.extracted_name

@@ -10,7 +10,7 @@ numbers in INR, rates percentages.
 from typing import Any
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -165,6 +165,7 @@ class DashboardTimelineApi(_DashboardApi):
             min_value=1,
             max_value=dashboards.TIMELINE_MAX_DAYS,
             default=dashboards.TIMELINE_DEFAULT_DAYS,
+            help_text=f"Days up to today (1-{dashboards.TIMELINE_MAX_DAYS}, default 30)",
         )
 
     class OutputSerializer(serializers.Serializer):
@@ -184,13 +185,7 @@ class DashboardTimelineApi(_DashboardApi):
 
     @extend_schema(
         tags=[TAG],
-        parameters=[
-            OpenApiParameter(
-                "days",
-                int,
-                description=f"Days up to today (1-{dashboards.TIMELINE_MAX_DAYS}, default 30)",
-            )
-        ],
+        parameters=[InputSerializer],  # the bounds it checks, in the schema
         responses={200: OutputSerializer, 400: ERROR_SCHEMA, **_ERRORS},
     )
     def get(self, request: Request) -> Response:

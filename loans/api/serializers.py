@@ -93,7 +93,8 @@ class LoanApplicationSerializer(serializers.ModelSerializer):
 
 
 class LoanApplicationStaffSerializer(LoanApplicationSerializer):
-    """What loan and compliance staff see in addition: the screening evidence and who acted."""
+    """What loan and compliance staff see in addition: the KYC remarks for staff, the
+    screening evidence and who acted."""
 
     compliance_remarks = serializers.CharField()
     final_remarks = serializers.CharField()
@@ -104,6 +105,7 @@ class LoanApplicationStaffSerializer(LoanApplicationSerializer):
         ref_name = "LoanApplicationStaff"
         fields = [
             *LoanApplicationSerializer.Meta.fields,
+            "kyc_staff_remarks",
             "date_of_birth",
             "compliance_evidence",
             "first_approved_by",

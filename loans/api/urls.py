@@ -39,4 +39,5 @@ urlpatterns = [
     path(APP + "events/", LoanApplicationEventsApi.as_view(), name="api-loan-application-events"),
     path("loans/eligibility/", LoanEligibilityCheckApi.as_view(), name="api-loan-eligibility"),
     path("", include("loans.api.dashboards")),  # the staff dashboards (loans/api/dashboards.py)
+    path("", include("loans.api.approval_logs")),  # seed 001's approval log (staff)
 ]

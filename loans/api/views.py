@@ -196,6 +196,7 @@ class LoanApplicationDetailApi(APIView):
         return Response(_application_body(request, application))
 
 
+INVALID_INPUT = OpenApiResponse(ERROR_SCHEMA, description="Invalid fields or Idempotency-Key.")
 _DECISION_RESPONSES = {
     200: APPLICATION_RESPONSE,
     403: OpenApiResponse(ERROR_SCHEMA, description="Not a loan officer, or own application."),
@@ -222,7 +223,7 @@ class LoanApplicationApproveApi(APIView):
     @extend_schema(
         request=InputSerializer,
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
-        responses={**_DECISION_RESPONSES, **IDEMPOTENCY_RESPONSES},
+        responses={**_DECISION_RESPONSES, 400: INVALID_INPUT, **IDEMPOTENCY_RESPONSES},
     )
     @idempotent
     def post(self, request: Request, application_id: str) -> Response:
@@ -258,7 +259,7 @@ class LoanApplicationRejectApi(APIView):
     @extend_schema(
         request=InputSerializer,
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
-        responses={**_DECISION_RESPONSES, **IDEMPOTENCY_RESPONSES},
+        responses={**_DECISION_RESPONSES, 400: INVALID_INPUT, **IDEMPOTENCY_RESPONSES},
     )
     @idempotent
     def post(self, request: Request, application_id: str) -> Response:

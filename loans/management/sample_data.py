@@ -252,6 +252,7 @@ class SampleGenerator:
             kyc_status=kyc.status,
             kyc_verified_at=checked_at,
             kyc_remarks=kyc.remarks,
+            kyc_staff_remarks=kyc.staff_remarks,
             compliance_status=compliance.status,
             compliance_verified_at=checked_at,
             compliance_remarks=compliance.remarks,

@@ -7,10 +7,14 @@ Money is ``Decimal`` in INR with 2 decimal places, stored as ``numeric(14, 2)``;
 """
 
 from .applications import (
+    DECISION_EVENT_TYPES,
     FINAL_STATUS_TRANSITIONS,
     MONEY_DECIMAL_PLACES,
     MONEY_MAX_DIGITS,
     STAGE_TRANSITIONS,
+    ApprovalAction,
+    ApprovalLogEntry,
+    ApprovalStep,
     LoanApplication,
     LoanApplicationEvent,
     LoanProduct,
@@ -28,10 +32,14 @@ from .screening import (
 )
 
 __all__ = [
+    "DECISION_EVENT_TYPES",
     "FINAL_STATUS_TRANSITIONS",
     "MONEY_DECIMAL_PLACES",
     "MONEY_MAX_DIGITS",
     "STAGE_TRANSITIONS",
+    "ApprovalAction",
+    "ApprovalLogEntry",
+    "ApprovalStep",
     "FatfCountry",
     "FatfCountryList",
     "LoanApplication",

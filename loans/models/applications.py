@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from smartbank.models import AuditEvent, StatusModel, TimeStampedModel
 
@@ -221,6 +221,14 @@ class LoanApplication(StatusModel):
     )
     kyc_verified_at = models.DateTimeField("KYC checked at", null=True, blank=True)
     kyc_remarks = models.TextField("KYC remarks", blank=True, default="")
+    kyc_staff_remarks = models.TextField(
+        "KYC remarks for staff",
+        blank=True,
+        default="",
+        help_text="What staff should know of the KYC checks without it changing the outcome "
+        "(a phone number that is not valid for its numbering plan); never shown to the "
+        "applicant.",
+    )
 
     # Stage 2: compliance
     compliance_status = models.CharField(
@@ -325,6 +333,10 @@ class LoanApplication(StatusModel):
         return self.status == self.Status.REVIEW and self.first_approved_by_id is not None
 
 
+#: Event types of staff decisions, which the approval log lists (:class:`ApprovalLogEntry`).
+DECISION_EVENT_TYPES = ("FIRST_APPROVAL", "APPROVED", "REJECTED", "REPROCESS_REQUESTED")
+
+
 class LoanApplicationEvent(AuditEvent):
     """Append-only audit event of an application (:class:`~smartbank.models.AuditEvent`: never
     updated or deleted; ``actor`` null for the system).
@@ -357,3 +369,48 @@ class LoanApplicationEvent(AuditEvent):
         # Most recent first: the staff console's trail and the API read it that way.
         ordering = ["-created_at", "-id"]
         verbose_name = "loan application event"
+        indexes = [
+            # The approval log: staff decisions, most recent first, without walking every
+            # automated event of every application.
+            models.Index(
+                F("created_at").desc(),
+                F("id").desc(),
+                condition=Q(type__in=DECISION_EVENT_TYPES),
+                name="loan_event_decisions_idx",
+            ),
+        ]
+
+
+class ApprovalAction(models.TextChoices):
+    """What a member of staff did, in the approval log (seed 001: approve, reject,
+    reprocess)."""
+
+    APPROVE = "APPROVE", "Approve"
+    REJECT = "REJECT", "Reject"
+    REPROCESS = "REPROCESS", "Reprocess"
+
+
+class ApprovalStep(models.TextChoices):
+    """Where a decision stands in maker-checker (the product's four-eyes amount)."""
+
+    MAKER = "MAKER", "Maker (first of two approvals)"
+    CHECKER = "CHECKER", "Checker (decision after a first approval)"
+    SINGLE = "SINGLE", "Single officer"
+
+
+class ApprovalLogEntry(LoanApplicationEvent):
+    """Seed 001's approval log: the staff decisions among the audit events (manual
+    approvals, maker approvals, rejections, reprocess requests), most recent first.
+
+    A proxy: no table or data of its own, the events are the record. Read through
+    :func:`loans.selectors.approval_log`, which adds the action, the maker-checker step and
+    the reason. No permissions of its own: readers need the events' view permission
+    (:func:`loans.selectors.user_may_read_approval_log`).
+    """
+
+    class Meta:
+        proxy = True
+        ordering = ["-created_at", "-id"]
+        default_permissions = ()
+        verbose_name = "approval log entry"
+        verbose_name_plural = "approval log"

@@ -137,6 +137,7 @@ _STATUSES_ON_REPROCESS = {
 _RESET_ON_REPROCESS = {
     "kyc_verified_at": None,
     "kyc_remarks": "",
+    "kyc_staff_remarks": "",
     "compliance_verified_at": None,
     "compliance_remarks": "",
     "political_connection": False,

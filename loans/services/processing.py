@@ -58,9 +58,11 @@ def loan_application_checks_complete(
     *, loan_application_id: Any, outcome: ChecksOutcome
 ) -> LoanApplication:
     """Store the three stages' results and decide: APPROVED, REJECTED, or REVIEW (final
-    status PENDING, in the staff's queue). Each stage's result is an audit event; an approval
-    of a registered customer is disbursed (:func:`loan_application_disburse`); the applicant
-    is notified. Idempotent: an application no longer PROCESSING is returned unchanged.
+    status PENDING, in the staff's queue). The KYC stage's staff-only notes go to
+    ``kyc_staff_remarks``, apart from the remarks the applicant reads. Each stage's result is
+    an audit event; an approval of a registered customer is disbursed
+    (:func:`loan_application_disburse`); the applicant is notified. Idempotent: an application
+    no longer PROCESSING is returned unchanged.
     """
     application = locked(loan_application_id)
     if application.status != Status.PROCESSING:
@@ -70,6 +72,7 @@ def loan_application_checks_complete(
         result = getattr(outcome, stage)
         setattr(application, f"{stage}_verified_at", now)
         setattr(application, f"{stage}_remarks", result.remarks)
+    application.kyc_staff_remarks = outcome.kyc.staff_remarks
     application.dti_ratio = outcome.eligibility.data.get("dti_ratio")
     application.political_connection = outcome.compliance.data["political_connection"]
     application.senior_relative = outcome.compliance.data["senior_relative"]
@@ -89,6 +92,8 @@ def loan_application_checks_complete(
             "remarks": result.remarks,
             "checks": [c.as_dict() for c in result.checks],
         }
+        if result.staff_remarks:
+            data["staff_remarks"] = result.staff_remarks
         if stage == "compliance":
             data["evidence"] = outcome.evidence
         if stage == "eligibility":
@@ -110,6 +115,7 @@ def loan_application_checks_complete(
                 for stage, _ in _STAGE_EVENTS
                 for suffix in ("verified_at", "remarks")
             ),
+            "kyc_staff_remarks",
             "dti_ratio",
             "political_connection",
             "senior_relative",

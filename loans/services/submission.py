@@ -12,8 +12,11 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from accounts.models import StepUp
+from accounts.services.step_up import step_up_consume
 from smartbank.errors import ApplicationError, ConflictError
 
+from .. import rules
 from ..countries import country_resolve
 from ..events import loan_application_event_record
 from ..models import LoanApplication, LoanApplicationEvent, LoanProduct, Region
@@ -98,19 +101,28 @@ def loan_application_submit(
     tenure_months: int | None = None,
     documents_uploaded: bool = False,
     documents: Sequence[str] = (),
+    step_up_id: Any = None,
 ) -> LoanApplication:
     """File a loan application and enqueue its verification after commit.
 
     For a registered ``customer`` (a user with a customer profile) the applicant's name,
     email, phone and date of birth come from their account and profile, and KYC means their
     KYC case is VERIFIED; ``name``/``email``/``phone`` are then ignored. Without ``customer``
-    (an integrator's submission) they are required and checked by seed 001's KYC rules.
+    (an integrator's submission) they are required and checked by seed 001's KYC rules; the
+    phone is stored in E.164 when phonenumbers can read it (national numbers in the country's
+    plan: :func:`loans.rules.phone_normalise`), else as given.
 
     ``country`` is a name or an ISO 3166 alpha-2/alpha-3 code (stored as ``country_code`` and
     ``country``); ``region`` one of :class:`~loans.models.Region`; amounts ``Decimal`` INR (ints
     and numeric strings accepted) with at most 2 places; ``credit_score`` 300-900;
     ``tenure_months`` 1 to the product's maximum (default: the maximum); ``product`` default
     :func:`loans.selectors.loan_product_default`.
+
+    ``step_up_id``: the customer's PASSED step-up (face or code) confirming this application,
+    used up here (:func:`accounts.services.step_up.step_up_consume`, in this transaction, so a
+    refused application leaves it unused). The web form always sends one; API submissions
+    (integrators, clients holding a JWT from password + code) send none (README, "Face
+    step-up"). Its errors are :class:`ApplicationError` on field ``step_up``.
 
     Returns the SUBMITTED application. Raises :class:`ApplicationError` with ``field`` for
     invalid input, and :class:`ConflictError` ``DUPLICATE_APPLICATION`` (409) when the same
@@ -169,7 +181,9 @@ def loan_application_submit(
     else:
         name = _text(name, field="name", max_length=150)
         email = _text(email, field="email", max_length=254)
-        phone = _text(phone, field="phone", max_length=32)
+        phone = rules.phone_normalise(
+            _text(phone, field="phone", max_length=32), country_code=country_code
+        )
         applicant_key = f"email:{email.casefold()}"
 
     _applicant_lock(key=applicant_key)
@@ -180,6 +194,11 @@ def loan_application_submit(
             "This applicant already has a pending or approved application for the same amount"
             " and purpose.",
             code="DUPLICATE_APPLICATION",
+        )
+    step_up = None
+    if step_up_id is not None:
+        step_up = step_up_consume(
+            step_up_id=step_up_id, user=submitted_by, action=StepUp.Action.LOAN_APPLICATION
         )
 
     fields = {
@@ -222,6 +241,7 @@ def loan_application_submit(
             "loan_amount": str(loan_amount),
             "tenure_months": tenure_months,
             "registered_customer": customer is not None,
+            **({"step_up": {"id": str(step_up.pk), "method": step_up.method}} if step_up else {}),
         },
     )
     logger.info("loan application %s submitted", application.application_id)

@@ -28,8 +28,25 @@ SEED_BODY: dict[str, Any] = {
     "documents_uploaded": True,
     "documents": ["ID_Proof", "Income_Statement", "Address_Proof"],
 }
-#: A number phonenumbers accepts for the United States (seed 001's "+1234567890" is too short
-#: for the North American plan: +1 needs ten more digits).
+#: Seed 001's "Request Body" example byte for byte, as an integrator sends it (issue 14).
+SEED_BODY_JSON = (
+    b'{\n"name": "John Doe",\n"email": "john.doe@example.com",\n"phone": "+1234567890",\n'
+    b'"region": "AMERICAS",\n"country": "United States",\n"income": 85000,\n"debt": 25000,\n'
+    b'"credit_score": 720,\n"loan_amount": 250000,\n"loan_purpose": "Home Purchase",\n'
+    b'"documents_uploaded": true,\n'
+    b'"documents": ["ID_Proof", "Income_Statement", "Address_Proof"]\n}'
+)
+#: Seed 001's "Test User" example byte for byte, with the document lines of the request body
+#: example before its closing brace (issue 14: "with the same document fields").
+SEED_TEST_USER_JSON = (
+    b'{\n"name": "Test User",\n"email": "test@example.com",\n"phone": "+1234567890",\n'
+    b'"region": "AMERICAS",\n"country": "United States",\n"income": 80000,\n"debt": 20000,\n'
+    b'"credit_score": 720,\n"loan_amount": 200000,\n"loan_purpose": "Home Purchase",\n'
+    b'"documents_uploaded": true,\n'
+    b'"documents": ["ID_Proof", "Income_Statement", "Address_Proof"]\n}'
+)
+#: A number phonenumbers finds valid for the United States (seed 001's "+1234567890" has the
+#: 10 digits its rule asks for but is too short for the North American plan: a staff remark).
 US_PHONE = "+12025550123"
 
 TARGET_COLUMNS = [

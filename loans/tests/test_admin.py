@@ -125,3 +125,23 @@ def test_upload_errors_show_on_the_form_and_loan_officers_may_not_upload(client,
 
     login_verified(client, staff_member())
     assert client.get("/admin/loans/watchlistimport/add/").status_code == 403
+
+
+def test_application_page_shows_the_kyc_remark_for_staff(
+    client, django_capture_on_commit_callbacks
+):
+    """Issue 14: seed 001's +1234567890 passes KYC (10 digits); that it is no valid +1 number
+    is shown to staff on the application page."""
+    with django_capture_on_commit_callbacks(execute=True):
+        application = submit(phone="+1234567890")
+    application.refresh_from_db()
+    assert application.final_status == "APPROVED"
+    login_verified(client, staff_member(group="Compliance officers"))
+
+    html = page(client, application).content.decode()
+
+    assert "KYC remarks for staff" in html
+    assert (
+        "Phone number &#x27;+1234567890&#x27; is not a valid number of the +1 (US) numbering plan"
+        in html
+    )

@@ -1,6 +1,8 @@
 """The loans API: seed 001's curl examples with exact outcomes, errors, visibility (IDOR) and
 staff actions."""
 
+import json
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -12,6 +14,8 @@ from loans.watchlists import watchlist_import
 
 from .factories import (
     SEED_BODY,
+    SEED_BODY_JSON,
+    SEED_TEST_USER_JSON,
     US_PHONE,
     default_product,
     integrator,
@@ -34,28 +38,100 @@ def detail(application_id, action=""):
 seed_example = pytest.mark.django_db(transaction=True)
 
 
+PLAN_REMARK = (
+    "Phone number '+1234567890' is not a valid number of the +1 (US) numbering plan: confirm "
+    "it with the applicant before relying on it"
+)
+
+
+def test_the_byte_constants_are_the_seed_bodies():
+    assert json.loads(SEED_BODY_JSON) == SEED_BODY
+    assert json.loads(SEED_TEST_USER_JSON) == {
+        "name": "Test User",
+        "email": "test@example.com",
+        "phone": "+1234567890",
+        "region": "AMERICAS",
+        "country": "United States",
+        "income": 80000,
+        "debt": 20000,
+        "credit_score": 720,
+        "loan_amount": 200000,
+        "loan_purpose": "Home Purchase",
+        "documents_uploaded": True,
+        "documents": ["ID_Proof", "Income_Statement", "Address_Proof"],
+    }
+
+
 @seed_example
-def test_seed_submit_example_verbatim():
-    """Seed 001's body as written: its placeholder phone +1234567890 is not a real number
-    (the North American plan needs ten digits after +1), so KYC rejects it."""
+@pytest.mark.parametrize(
+    ("raw", "name", "dti_ratio"),
+    [(SEED_BODY_JSON, "John Doe", 0.294), (SEED_TEST_USER_JSON, "Test User", 0.25)],
+    ids=["request-body-example", "test-user-example"],
+)
+def test_seed_examples_sent_byte_for_byte_are_approved(raw, name, dti_ratio):
+    """Issue 14: seed 001's rule is "minimum 10 digits", so its +1234567890 passes KYC; that
+    phonenumbers finds it too short for the +1 plan is a remark for staff, not a rejection."""
     default_product()
-    response = api_client_for(integrator()).post(URL, SEED_BODY, format="json")
+    client = api_client_for(integrator())
+    response = client.post(URL, data=raw, content_type="application/json")
 
     assert response.status_code == 201
     body = response.json()
     assert body["message"] == "Loan application submitted and processed successfully"
     app = body["application"]
     assert {
-        k: app[k] for k in ("name", "kyc_status", "compliance_status", "eligibility_status")
+        k: app[k]
+        for k in (
+            "name",
+            "phone",
+            "kyc_status",
+            "compliance_status",
+            "eligibility_status",
+            "final_status",
+            "dti_ratio",
+            "alert_sent",
+        )
     } == {
-        "name": "John Doe",
-        "kyc_status": "REJECTED",
+        "name": name,
+        "phone": "+1234567890",
+        "kyc_status": "APPROVED",
         "compliance_status": "APPROVED",
         "eligibility_status": "APPROVED",
+        "final_status": "APPROVED",
+        "dti_ratio": dti_ratio,
+        "alert_sent": False,  # no SMS to a number that cannot be one
     }
-    assert app["kyc_remarks"] == "Invalid phone number '+1234567890'"
-    assert app["final_status"] == "REJECTED"
-    assert app["dti_ratio"] == 0.294
+    # The integrator never sees the staff remark: not in the response, the status, the list.
+    status = client.get(detail(app["application_id"])).json()
+    listed = client.get(URL).json()["applications"][0]
+    for shown in (app, status, listed):
+        assert "kyc_staff_remarks" not in shown
+        assert "numbering plan" not in json.dumps(shown)
+    assert app["kyc_remarks"] == (
+        "Email format valid; Phone number has at least 10 digits; Documents uploaded (3); "
+        "Name valid; Region valid; Country valid"
+    )
+    # Staff see it on the application and in the KYC stage's audit event.
+    staff = api_client_for(staff_member())
+    assert staff.get(detail(app["application_id"])).json()["kyc_staff_remarks"] == PLAN_REMARK
+    events = staff.get(detail(app["application_id"], "events")).json()["events"]
+    kyc_event = next(e for e in events if e["type"] == E.KYC_CHECKED)
+    assert kyc_event["data"]["staff_remarks"] == PLAN_REMARK
+
+
+@seed_example
+def test_a_phone_with_fewer_than_ten_digits_is_still_rejected():
+    default_product()
+    raw = SEED_BODY_JSON.replace(b'"+1234567890"', b'"+123456789"')
+    app = (
+        api_client_for(integrator())
+        .post(URL, data=raw, content_type="application/json")
+        .json()["application"]
+    )
+
+    assert (app["kyc_status"], app["final_status"]) == ("REJECTED", "REJECTED")
+    assert app["kyc_remarks"] == "Invalid phone number '+123456789': it needs at least 10 digits"
+    assert app["eligibility_status"] == "APPROVED" and app["dti_ratio"] == 0.294
 
 
 @seed_example
@@ -136,7 +212,7 @@ def test_seed_curl_example_without_documents_fails_kyc():
     app = response.json()["application"]
     assert response.status_code == 201
     assert app["kyc_status"] == "REJECTED"
-    assert app["kyc_remarks"] == ("Invalid phone number '+1234567890'; Documents not uploaded")
+    assert app["kyc_remarks"] == "Documents not uploaded"
     assert app["final_status"] == "REJECTED"
 
 
@@ -339,6 +415,19 @@ def test_integrators_and_customers_see_only_their_own():
     events = client.get(detail(mine.application_id, "events")).json()["events"]
     assert [sorted(e) for e in events] == [["created_at", "label", "type"]]
     assert events[0]["label"] == "Submitted"
+
+
+@pytest.mark.django_db
+def test_an_application_id_with_a_nul_character_is_404_not_500():
+    # Found by schemathesis: PostgreSQL refused the query ("cannot contain NUL"), a 500.
+    client = api_client_for(staff_member())
+
+    for action in ("", "events"):
+        response = client.get(detail("%00", action))
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Not found.", "code": "not_found"}
+    for action in ("approve", "reject", "reprocess"):
+        assert client.post(detail("LOAN-%00", action), {"reason": "x"}).status_code == 404
 
 
 @pytest.mark.django_db

@@ -137,8 +137,12 @@ def test_integrator_kyc_passes_with_good_data():
     [
         ({"email": "john.doe@example"}, "EMAIL", "Invalid email format"),
         ({"email": "john.doe.example.com"}, "EMAIL", "Invalid email format"),
-        ({"phone": "+1234567890"}, "PHONE", "Invalid phone number '+1234567890'"),
-        ({"phone": "12345"}, "PHONE", "Invalid phone number '12345'"),
+        ({"phone": "12345"}, "PHONE", "Invalid phone number '12345': it needs at least 10 digits"),
+        (
+            {"phone": "+1 234 567 89"},
+            "PHONE",
+            "Invalid phone number '+1 234 567 89': it needs at least 10 digits",
+        ),
         ({"documents_uploaded": False}, "DOCUMENTS", "Documents not uploaded"),
         ({"documents": []}, "DOCUMENTS", "Documents not uploaded"),
         ({"name": "Al"}, "NAME", "Name must have at least 3 characters"),
@@ -159,8 +163,79 @@ def test_kyc_name_of_three_characters_passes():
 
 
 def test_national_phone_number_is_read_in_the_applicants_country():
-    assert kyc(phone="98765 43210", country_code="IN").status == rules.APPROVED
-    assert kyc(phone="98765 43210", country_code="US").status == rules.REJECTED
+    india = kyc(phone="98765 43210", country_code="IN")
+    assert (india.status, india.staff_remarks) == (rules.APPROVED, "")
+    # Ten digits pass (seed 001's rule) though +1 987 is no North American area code: staff
+    # are told, the outcome is not changed.
+    us = kyc(phone="98765 43210", country_code="US")
+    assert us.status == rules.APPROVED
+    assert us.staff_remarks == (
+        "Phone number '98765 43210' is not a valid number of the +1 (US) numbering plan: "
+        "confirm it with the applicant before relying on it"
+    )
+
+
+def test_seed_placeholder_phone_passes_with_a_remark_for_staff_only():
+    """Seed 001's +1234567890 has the 10 digits its rule asks for; phonenumbers finds it too
+    short for the +1 plan, which becomes a staff note outside the applicant's remarks."""
+    result = kyc(phone="+1234567890")
+
+    assert result.status == rules.APPROVED
+    phone = next(c for c in result.checks if c.code == "PHONE")
+    assert (phone.outcome, phone.detail) == (rules.PASS, "Phone number has at least 10 digits")
+    note = (
+        "Phone number '+1234567890' is not a valid number of the +1 (US) numbering plan: "
+        "confirm it with the applicant before relying on it"
+    )
+    assert phone.as_dict() == {
+        "code": "PHONE",
+        "outcome": "PASS",
+        "detail": "Phone number has at least 10 digits",
+        "staff_note": note,
+    }
+    assert result.staff_remarks == note
+    assert "numbering plan" not in result.remarks
+    assert "staff_note" not in kyc().checks[1].as_dict()
+
+
+@pytest.mark.parametrize(
+    ("phone", "outcome", "noted"),
+    [
+        ("+12025550123", rules.PASS, False),  # valid for its plan
+        ("+1 (202) 555-0123", rules.PASS, False),
+        ("+1234567890", rules.PASS, True),  # exactly 10 digits
+        ("+123456789", rules.FAIL, False),  # 9
+        ("(202) 555-01", rules.FAIL, False),  # 9, punctuation ignored
+        ("+12345678901234567890", rules.PASS, True),  # phonenumbers cannot read it at all
+        ("phone 1234567890", rules.PASS, True),
+    ],
+)
+def test_phone_rule_counts_digits_and_notes_numbers_invalid_for_their_plan(phone, outcome, noted):
+    check = rules.phone_check(phone, country_code="US")
+    assert (check.outcome, bool(check.staff_note)) == (outcome, noted)
+
+
+def test_unreadable_number_is_noted_as_unreadable():
+    assert rules.phone_check("+12345678901234567890").staff_note == (
+        "Phone number '+12345678901234567890' could not be read as a phone number: confirm it "
+        "with the applicant before relying on it"
+    )
+
+
+@pytest.mark.parametrize(
+    ("phone", "country_code", "expected"),
+    [
+        ("+1 (202) 555-0123", "", "+12025550123"),
+        ("(202) 555-0123", "US", "+12025550123"),
+        ("98765 43210", "IN", "+919876543210"),
+        ("020 7946 0018", "GB", "+442079460018"),
+        ("+1 234 567 890", "US", "+1234567890"),  # invalid for its plan: still normalised
+        ("+1234567890", "US", "+1234567890"),
+        ("not a number", "US", "not a number"),  # unreadable: kept as given
+    ],
+)
+def test_phone_normalise_gives_e164(phone, country_code, expected):
+    assert rules.phone_normalise(phone, country_code=country_code) == expected
 
 
 @pytest.mark.parametrize(

@@ -133,15 +133,39 @@ def test_seed_example_is_approved_with_dti_0_294_and_audited(run):
     assert sms.outbox[-1][0] == "+12025550123"
 
 
-def test_seed_placeholder_phone_fails_kyc(run):
+def test_seed_placeholder_phone_passes_kyc_with_a_remark_for_staff(run):
+    """Seed 001's rule (at least 10 digits) decides; phonenumbers' verdict on the +1 plan is
+    kept for staff, and no SMS goes to a number that cannot be one."""
     application = run(phone="+1234567890")
 
-    assert application.kyc_status == "REJECTED"
-    assert application.kyc_remarks == "Invalid phone number '+1234567890'"
-    assert application.eligibility_status == "APPROVED"
-    assert application.final_status == "REJECTED"
-    assert application.final_remarks == ("Rejected. KYC: Invalid phone number '+1234567890'")
+    assert (application.kyc_status, application.final_status) == ("APPROVED", "APPROVED")
+    assert "numbering plan" not in application.kyc_remarks
+    assert application.kyc_staff_remarks == (
+        "Phone number '+1234567890' is not a valid number of the +1 (US) numbering plan: "
+        "confirm it with the applicant before relying on it"
+    )
+    kyc_event = application.events.get(type=E.KYC_CHECKED)
+    assert kyc_event.data["staff_remarks"] == application.kyc_staff_remarks
     assert (application.email_sent, application.alert_sent) == (True, False)
+
+
+def test_phone_with_fewer_than_ten_digits_fails_kyc(run):
+    application = run(phone="+1 202 555 01")
+
+    assert application.kyc_status == "REJECTED"
+    assert application.kyc_remarks == (
+        "Invalid phone number '+120255501': it needs at least 10 digits"
+    )
+    assert application.final_status == "REJECTED"
+    assert application.kyc_staff_remarks == ""
+
+
+def test_an_integrators_national_number_is_stored_in_e164_and_texted(run):
+    application = run(phone="(202) 555-0123")
+
+    assert application.phone == "+12025550123"
+    assert (application.kyc_status, application.kyc_staff_remarks) == ("APPROVED", "")
+    assert application.alert_sent is True
 
 
 def test_sanctions_hit_with_a_typo_rejects_and_records_the_list(run, tmp_path):

@@ -9,6 +9,12 @@ Measured here (shared MACHINE-NOTES): HOG detection ~80–130 ms at upsample 1 o
 images, one encoding ~75 ms. At upsample 1 HOG also finds small spurious "faces" (the
 astronaut's mission patch), so detections much smaller than the largest are dropped.
 
+Liveness hint for step-ups (issue 14): :func:`analyse_frame` reads dlib's 68-point landmarks
+(``face_recognition.face_landmarks``) of a camera frame's face and returns the eye aspect ratio
+(:func:`eye_aspect_ratio`, Soukupová & Čech, "Real-Time Eye Blink Detection using Facial
+Landmarks", CVWW 2016): about 0.3 for open eyes, below 0.2 for closed ones. What counts as a
+blink is the caller's rule.
+
 Errors from dlib/numpy (and a missing model package) are raised as FaceEngineError.
 """
 
@@ -267,3 +273,81 @@ def nearest_distance(encoding: Sequence[float], others: Sequence[Sequence[float]
         return None
     matrix = np.stack([_vector(other) for other in others])
     return float(np.min(_engine().face_distance(matrix, _vector(encoding))))
+
+
+EYE_POINTS: Final = 6
+"""Points per eye in dlib's 68-point model (``left_eye`` / ``right_eye``), p1..p6 clockwise
+from the outer corner: p1 and p4 the corners, p2, p3 on the upper lid, p6, p5 below them."""
+
+
+@dataclass(frozen=True)
+class FrameAnalysis:
+    """Outcome of analyse_frame() for one camera frame.
+
+    Attributes:
+        face_count: faces detected, counting only those at least MULTIPLE_FACES_RELATIVE_AREA
+            of the largest (a face far behind does not count).
+        box: the largest face's box, or None without a face.
+        eye_aspect_ratio: mean EAR of the largest face's two eyes (see eye_aspect_ratio()),
+            or None without a face.
+    """
+
+    face_count: int
+    box: FaceBox | None
+    eye_aspect_ratio: float | None
+
+
+def eye_aspect_ratio(eye: Sequence[tuple[float, float]]) -> float:
+    """EAR = (|p2 − p6| + |p3 − p5|) / (2 · |p1 − p4|) of one eye's six landmarks (pixels).
+
+    Dimensionless, independent of the face's size: about 0.25–0.35 open, under 0.2 closed.
+    0.0 when the corners coincide (a degenerate shape).
+
+    Raises:
+        FaceEngineError: not six (x, y) points.
+    """
+    points = np.asarray(eye, dtype=np.float64)
+    if points.shape != (EYE_POINTS, 2):
+        raise FaceEngineError(f"an eye has {EYE_POINTS} landmarks (x, y)")
+    p1, p2, p3, p4, p5, p6 = points
+    width = float(np.linalg.norm(p1 - p4))
+    if width == 0.0:
+        return 0.0
+    return float((np.linalg.norm(p2 - p6) + np.linalg.norm(p3 - p5)) / (2.0 * width))
+
+
+def eye_landmarks(image: Image.Image, box: FaceBox) -> dict[str, list[tuple[int, int]]]:
+    """``{"left_eye": [6 points], "right_eye": [6 points]}`` of the face in ``box``, in
+    pixel coordinates of ``image`` (dlib's 68-point shape predictor).
+
+    Raises:
+        FaceEngineError: dlib failed or found no landmarks.
+    """
+    try:
+        found = _engine().face_landmarks(
+            _to_array(image), face_locations=[box.as_css()], model="large"
+        )
+    except (RuntimeError, ValueError, TypeError, MemoryError) as exc:
+        raise FaceEngineError(f"face landmarks failed: {type(exc).__name__}") from exc
+    if not found:
+        raise FaceEngineError("face landmarks returned nothing")
+    return {key: list(found[0][key]) for key in ("left_eye", "right_eye")}
+
+
+def analyse_frame(image: Image.Image) -> FrameAnalysis:
+    """Count the faces in one camera frame and read the largest face's eye aspect ratio.
+
+    Frames are small (a 320×240 webcam frame: ~30 ms of detection at upsample 1 here).
+    Encoding is left to encode_face(), so a caller encodes only the frames it compares.
+
+    Raises:
+        FaceEngineError: dlib failed.
+    """
+    boxes = detect_faces(image)
+    if not boxes:
+        return FrameAnalysis(face_count=0, box=None, eye_aspect_ratio=None)
+    largest = boxes[0]
+    count = sum(1 for box in boxes if box.area >= MULTIPLE_FACES_RELATIVE_AREA * largest.area)
+    eyes = eye_landmarks(image, largest)
+    ear = (eye_aspect_ratio(eyes["left_eye"]) + eye_aspect_ratio(eyes["right_eye"])) / 2
+    return FrameAnalysis(face_count=count, box=largest, eye_aspect_ratio=round(ear, 4))

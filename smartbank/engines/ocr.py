@@ -15,7 +15,9 @@ OCR text is personal data: never log it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any, Final
 
 import numpy as np
@@ -239,14 +241,20 @@ def _result_from_data(data: dict[str, list[Any]]) -> OcrResult:
 
 
 def _run_tesseract(image: Image.Image, config: str) -> dict[str, list[Any]]:
+    return _tesseract_call(
+        pytesseract.image_to_data,
+        image,
+        lang=OCR_LANGUAGE,
+        config=config,
+        output_type=pytesseract.Output.DICT,
+        timeout=OCR_TIMEOUT_SECONDS,
+    )
+
+
+def _tesseract_call(function: Any, image: Image.Image, **options: Any) -> Any:
+    """Call a pytesseract function, its errors turned into OcrEngineError."""
     try:
-        return pytesseract.image_to_data(
-            image,
-            lang=OCR_LANGUAGE,
-            config=config,
-            output_type=pytesseract.Output.DICT,
-            timeout=OCR_TIMEOUT_SECONDS,
-        )
+        return function(image, **options)
     except pytesseract.TesseractNotFoundError as exc:
         raise OcrEngineError("Tesseract is not installed or not on PATH") from exc
     except pytesseract.TesseractError as exc:
@@ -336,3 +344,67 @@ def ocr_image(image: Image.Image, *, variant: str = "threshold") -> OcrResult:
     prepare, config = OCR_VARIANTS[variant]
     data = _run_tesseract(prepare(image), config)
     return _result_from_data(data)
+
+
+@dataclass(frozen=True)
+class OcrChar:
+    """One recognised character: its text (one character), Tesseract's confidence (0–100) and
+    its box (left, top, right, bottom) in pixels of the image read. A box may hold a run of
+    identical narrow glyphs that Tesseract merged (``<<<<`` read as one ``<``)."""
+
+    text: str
+    confidence: float
+    box: tuple[int, int, int, int]
+
+
+class _HocrCharacters(HTMLParser):
+    """Collects hOCR's ``ocrx_cinfo`` spans (``hocr_char_boxes=1``) line by line."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[list[OcrChar]] = []
+        self._title: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        kind = values.get("class") or ""
+        if kind in ("ocr_line", "ocr_textfloat", "ocr_header", "ocr_caption"):
+            self.lines.append([])
+        elif kind == "ocrx_cinfo":
+            self._title = values.get("title") or ""
+
+    def handle_data(self, data: str) -> None:
+        if self._title is None or not data.strip():
+            return
+        boxes = re.search(r"x_bboxes (\d+) (\d+) (\d+) (\d+)", self._title)
+        confidence = re.search(r"x_conf ([\d.]+)", self._title)
+        if boxes and self.lines:
+            box = tuple(int(value) for value in boxes.groups())
+            score = float(confidence.group(1)) if confidence else 0.0
+            for char in data.strip():
+                self.lines[-1].append(OcrChar(char, max(0.0, min(100.0, score)), box))  # type: ignore[arg-type]
+
+    def handle_endtag(self, tag: str) -> None:
+        self._title = None
+
+
+def ocr_characters(image: Image.Image, *, config: str) -> list[list[OcrChar]]:
+    """Recognise ``image`` character by character: each text line's characters in reading
+    order with their boxes and confidences (Tesseract's hOCR with ``hocr_char_boxes=1``).
+
+    ``config`` holds the caller's Tesseract options (e.g. a character whitelist and a page
+    segmentation mode for a passport's machine readable zone,
+    :mod:`smartbank.engines.documents.passport`); the image is read as given. Lines without
+    characters are left out. Raises OcrEngineError.
+    """
+    hocr = _tesseract_call(
+        pytesseract.image_to_pdf_or_hocr,
+        image,
+        lang=OCR_LANGUAGE,
+        config=f"{config} -c hocr_char_boxes=1",
+        extension="hocr",
+        timeout=OCR_TIMEOUT_SECONDS,
+    )
+    parser = _HocrCharacters()
+    parser.feed(hocr.decode("utf-8", errors="replace"))
+    return [line for line in parser.lines if line]

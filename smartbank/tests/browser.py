@@ -18,6 +18,17 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 
 
+def camera_args(video: Path) -> list[str]:
+    """Chromium's flags for a fake camera that loops ``video`` (a ``.y4m`` file, e.g. from
+    :func:`smartbank.tests.bursts.y4m_video`) and grants the camera without asking."""
+    return [
+        *CHROMIUM_ARGS,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    ]
+
+
 def new_page(browser: Browser, *, width: int = 1280, timeout_ms: int = 15_000) -> Page:
     """A page in a fresh context (its own cookies: one per person), Indian locale and time."""
     context = browser.new_context(

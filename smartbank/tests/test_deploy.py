@@ -22,6 +22,8 @@ from smartbank.secrets_file import secrets_file_ensure
 from smartbank.tests.make_run import loopback_http_environment
 
 SECRETS = ("DJANGO_SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "ID_HASH_KEY")
+# What make run's secrets file holds: the secrets and the monitoring credentials (issue 14).
+GENERATED = (*SECRETS, "METRICS_TOKEN", "FLOWER_BASIC_AUTH")
 
 
 def _bare_env(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -104,13 +106,16 @@ def test_make_run_generates_its_secrets_once_and_reuses_them(tmp_path):
 
     first = _run(generate, {"PATH": os.environ.get("PATH", "")})
     assert first.returncode == 0, first.stderr
-    assert first.stdout.startswith(f"Generated {', '.join(SECRETS)} into {path}")
+    assert first.stdout.startswith(f"Generated {', '.join(GENERATED)} into {path}")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     values = _secrets_of(path)
-    assert set(values) == set(SECRETS)
+    assert set(values) == set(GENERATED)
     assert len(values["DJANGO_SECRET_KEY"]) >= 50
     assert Fernet(values["FIELD_ENCRYPTION_KEYS"].encode())  # a valid key, one key
     assert len(values["ID_HASH_KEY"]) >= 32
+    assert len(values["METRICS_TOKEN"]) >= 32
+    user, password = values["FLOWER_BASIC_AUTH"].split(":")
+    assert user == "flower" and len(password) >= 32
     content = path.read_text()
 
     second = _run(generate, {"PATH": os.environ.get("PATH", "")})
@@ -128,11 +133,11 @@ def test_a_secrets_file_lacking_a_variable_gets_it_appended_and_keeps_the_rest(t
     path = tmp_path / "secrets.env"
     path.write_text("# mine\nDJANGO_SECRET_KEY=kept-as-it-is")
 
-    assert secrets_file_ensure(path) == ["FIELD_ENCRYPTION_KEYS", "ID_HASH_KEY"]
+    assert secrets_file_ensure(path) == list(GENERATED[1:])
 
     lines = path.read_text().splitlines()
     assert lines[:2] == ["# mine", "DJANGO_SECRET_KEY=kept-as-it-is"]
-    assert set(_secrets_of(path)) == set(SECRETS)
+    assert set(_secrets_of(path)) == set(GENERATED)
     assert secrets_file_ensure(path) == []
 
 

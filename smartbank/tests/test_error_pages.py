@@ -94,3 +94,31 @@ def test_the_api_answers_django_level_errors_in_its_shape(production):
     )
     assert (bad.status_code, bad.json()) == (400, {"detail": "Bad request.", "code": "bad_request"})
     assert all(SECRET_DETAIL not in r.content.decode() for r in (forbidden, broken, bad))
+
+
+@pytest.mark.django_db
+def test_every_drf_error_names_its_code_and_only_field_errors_fill_errors(customer):
+    # Found by schemathesis against the schema's Error {"detail", "code"}: a 401, 403, 405 or
+    # 415 had no code, and a body that does not parse answered its message as "errors".
+    from rest_framework.test import APIClient
+
+    from smartbank.tests.auth import api_client_for
+
+    client = api_client_for(customer)
+    anonymous = APIClient().get("/api/v1/accounts/")
+    forbidden = client.get("/api/v1/dashboard/overview/")
+    not_allowed = client.delete("/api/v1/accounts/")
+    json = "application/json"
+    unsupported = client.post("/api/v1/kyc/ocr/", data="{}", content_type=json)
+    unparsable = client.post("/api/v1/loans/eligibility/", data="{", content_type=json)
+
+    assert (anonymous.status_code, anonymous.json()["code"]) == (401, "not_authenticated")
+    assert forbidden.json() == {
+        "detail": "Only loan and compliance staff can see the dashboards.",
+        "code": "permission_denied",
+    }
+    assert (not_allowed.status_code, not_allowed.json()["code"]) == (405, "method_not_allowed")
+    assert (unsupported.status_code, unsupported.json()["code"]) == (415, "unsupported_media_type")
+    assert unparsable.status_code == 400
+    assert unparsable.json()["code"] == "parse_error"
+    assert sorted(unparsable.json()) == ["code", "detail"]

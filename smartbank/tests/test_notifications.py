@@ -37,6 +37,8 @@ SAMPLE_CONTEXTS = {
     "otp_phone_verification": {"code": CODE},
     "otp_login_email": {"code": CODE},
     "otp_login_sms": {"code": CODE},
+    "otp_step_up_email": {"code": CODE},
+    "otp_step_up_sms": {"code": CODE},
     "kyc_decision": {
         "full_name": "Neil O'Brien",
         "status": "REJECTED",

@@ -64,7 +64,7 @@ class WaiverRequestOutputSerializer(serializers.Serializer):
         name = serializers.CharField()
         status = serializers.CharField()
         code = serializers.CharField()
-        detail = serializers.CharField()
+        detail = serializers.CharField(source="customer_detail")
 
     class ReasonSerializer(serializers.Serializer):
         class Meta:

@@ -12,6 +12,7 @@ from accounts.models import BankAccount, LedgerEntry
 from accounts.services import ledger_post
 from loans.loan_accounts import loan_account_ensure
 from smartbank.errors import ApplicationError, ConflictError, InvalidTransition, NotAllowed
+from smartbank.malware import approval_scan_check
 from smartbank.money import format_inr
 from smartbank.transitions import lock, transition
 
@@ -109,11 +110,16 @@ def waiver_request_approve(
     officer decided it a moment earlier), :class:`ConflictError` (409: ``SAME_APPROVER``,
     ``CERTIFICATE_ALREADY_USED`` / ``DOCUMENT_REUSED`` by an approved waiver,
     ``ALREADY_POSTED``) and :class:`ApplicationError` ``WAIVER_EXCEEDS_OUTSTANDING`` (the loan
-    owes less than the waiver now); nothing changes when it raises.
+    owes less than the waiver now) or ``MALWARE_DETECTED`` / ``NOT_SCANNED`` (the virus scan
+    found the scan infected or never gave a verdict: :func:`smartbank.malware.approval_scan_check`);
+    nothing changes when it raises.
     """
     waiver = lock(WaiverRequest, waiver_request_id)
     _check_officer(waiver, actor)
     _check_decidable(waiver, "approved")
+    approval_scan_check(
+        last_error=waiver.last_error, quarantined=bool(waiver.quarantined_document)
+    )
     reason = reason.strip()
     now = timezone.now()
     four_eyes = waiver.amount > settings.WAIVER_FOUR_EYES_AMOUNT

@@ -9,7 +9,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from accounts.models import StepUp
 from accounts.services import money_validate
+from accounts.services.step_up import step_up_consume
 from loans.loan_accounts import loan_account_ensure
 from loans.models import LoanApplication
 from smartbank.celery import enqueue_on_commit
@@ -131,6 +133,7 @@ def waiver_request_submit(
     document: bytes,
     amount: Decimal | None = None,
     percent: Decimal | None = None,
+    step_up_id: Any = None,
 ) -> WaiverRequest:
     """A customer asks to waive ``amount`` INR (or ``percent`` of what is owed) on one of their
     APPROVED loans, backed by a scanned certificate; verification is enqueued after commit.
@@ -143,6 +146,11 @@ def waiver_request_submit(
     ``CERTIFICATE_NOT_ALLOWED`` (the certificate type does not back that waiver type),
     ``CERTIFICATE_NUMBER_FORMAT``, the upload codes of :func:`smartbank.uploads.check_upload`
     (``document``) and those of :func:`waiver_amount_resolve`.
+
+    ``step_up_id``: the customer's PASSED step-up (face or code) confirming this request, used
+    up here in this transaction (:func:`accounts.services.step_up.step_up_consume`; errors on
+    field ``step_up``). The web form always sends one; the API sends none (README, "Face
+    step-up").
     """
     if (
         loan is None
@@ -177,6 +185,11 @@ def waiver_request_submit(
     resolved = waiver_amount_resolve(
         outstanding=outstanding, waiver_type=waiver_type, amount=amount, percent=percent
     )
+    step_up = None
+    if step_up_id is not None:  # before the scan is stored: a refused step-up stores nothing
+        step_up = step_up_consume(
+            step_up_id=step_up_id, user=customer, action=StepUp.Action.WAIVER_REQUEST
+        )
     waiver = WaiverRequest(
         customer=customer,
         loan=loan,
@@ -205,6 +218,7 @@ def waiver_request_submit(
             "amount": str(resolved),
             "percent": str(percent) if percent is not None else None,
             "outstanding": str(outstanding),
+            **({"step_up": {"id": str(step_up.pk), "method": step_up.method}} if step_up else {}),
         },
     )
     logger.info("waiver %s submitted", waiver.pk)

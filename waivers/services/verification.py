@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from smartbank.crypto import encrypt_text
+from smartbank.image_reuse import phash_fields
+from smartbank.malware import document_quarantine
 from smartbank.money import format_inr
 from smartbank.notifications import notification_send
 from smartbank.transitions import lock, transition
@@ -68,17 +70,43 @@ def waiver_request_verification_complete(
 ) -> WaiverRequest:
     """Store the verification's checks and decide: VERIFIED / MANUAL_REVIEW / REJECTED.
 
-    Idempotent: a waiver no longer PROCESSING is returned unchanged. Notifies the customer.
+    A certificate the virus scan found infected (``outcome.malware_signature``) is moved to
+    quarantine in the same transaction (the original deleted after commit) and named in the
+    VERIFICATION_COMPLETED event. The number read on the scan and the scan's perceptual hash are
+    stored for the reuse checks of later waivers. Idempotent: a waiver no longer PROCESSING is
+    returned unchanged. Notifies the customer.
     """
     waiver = lock(WaiverRequest, waiver_request_id)
     if waiver.status != Status.PROCESSING:
         return waiver
     status, reasons = decide(outcome.checks)
+    quarantine_fields, quarantined = [], {}
+    if outcome.malware_signature:
+        key = document_quarantine(
+            source=waiver.document,
+            target=waiver.quarantined_document,
+            name=f"waivers/{waiver.pk}",
+        )
+        waiver.malware_signature = outcome.malware_signature[:200]
+        waiver.quarantined_at = timezone.now()
+        quarantine_fields = [
+            "document",
+            "quarantined_document",
+            "malware_signature",
+            "quarantined_at",
+        ]
+        quarantined = {
+            "quarantined": {"signature": waiver.malware_signature, "quarantine_key": key}
+        }
     WaiverCheck.replace_all(results=outcome.checks, waiver=waiver)
     waiver.reasons = reasons
     waiver.ocr_encrypted = encrypt_text(json.dumps(outcome.ocr)) if outcome.ocr else ""
     waiver.ocr_confidence = outcome.ocr_confidence
     waiver.candidates = outcome.candidates
+    waiver.certificate_number_read = outcome.certificate_number_read
+    hash_fields = phash_fields(outcome.scan_hash) if outcome.scan_hash is not None else {}
+    for name, value in hash_fields.items():  # issue 11: found again when re-saved elsewhere
+        setattr(waiver, name, value)
     waiver.last_error = ""
     if status == Status.REJECTED:
         waiver.decided_at = timezone.now()
@@ -89,14 +117,18 @@ def waiver_request_verification_complete(
         data={
             "reasons": [r["code"] for r in reasons],
             "checks": {c.name: c.status for c in outcome.checks},
+            **quarantined,
         },
         update_fields=[
             "reasons",
             "ocr_encrypted",
             "ocr_confidence",
             "candidates",
+            "certificate_number_read",
+            *hash_fields,
             "last_error",
             "decided_at",
+            *quarantine_fields,
         ],
     )
     logger.info("waiver %s verified: %s", waiver.pk, status)

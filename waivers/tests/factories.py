@@ -167,6 +167,7 @@ def waiver_in_review(
         waiver_type=waiver_type(waiver),
         certificate_type=certificate_type(certificate),
         certificate_number=number,
+        certificate_number_read=number,
         status=status,
         requested_amount=amount,
         amount=amount,

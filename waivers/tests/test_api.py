@@ -74,6 +74,12 @@ def test_a_customer_asks_for_a_waiver_and_reads_its_verified_status(
         "currency": "INR",
         "outstanding_at_request": "278256.23",
         "checks": [
+            {
+                "name": "MALWARE_SCAN",
+                "status": "PASSED",
+                "code": "",
+                "detail": response.json()["checks"][0]["detail"],
+            },
             {"name": "FILE", "status": "PASSED", "code": "", "detail": "image/png, 1240×1600 px"},
             {
                 "name": "DOCUMENT_REUSE",
@@ -91,13 +97,13 @@ def test_a_customer_asks_for_a_waiver_and_reads_its_verified_status(
                 "name": "OCR",
                 "status": "PASSED",
                 "code": "",
-                "detail": response.json()["checks"][3]["detail"],
+                "detail": response.json()["checks"][4]["detail"],
             },
             {
                 "name": "NUMBER_MATCH",
                 "status": "PASSED",
                 "code": "",
-                "detail": response.json()["checks"][4]["detail"],
+                "detail": response.json()["checks"][5]["detail"],
             },
         ],
         "reasons": [],
@@ -105,7 +111,8 @@ def test_a_customer_asks_for_a_waiver_and_reads_its_verified_status(
         "submitted_at": response.json()["submitted_at"],
         "decided_at": None,
     }
-    assert response.json()["checks"][4]["detail"].startswith("found exactly, confidence ")
+    assert response.json()["checks"][5]["detail"].startswith("found exactly, confidence ")
+    assert response.json()["checks"][0]["detail"].startswith("clean: Certificate scan (ClamAV ")
 
 
 def test_the_list_holds_only_the_callers_waivers_and_another_customers_answers_404(farmer, loan):

@@ -159,6 +159,7 @@ def test_the_exact_number_on_the_scan_verifies_the_waiver(
     waiver.refresh_from_db()
     assert waiver.status == Status.VERIFIED, waiver.reasons
     assert checks_of(waiver) == {
+        "MALWARE_SCAN": ("PASSED", ""),
         "FILE": ("PASSED", ""),
         "DOCUMENT_REUSE": ("PASSED", ""),
         "CERTIFICATE_REUSE": ("PASSED", ""),

@@ -6,7 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accounts.models import StepUp
 from accounts.tests.auth import login_verified
+from accounts.tests.step_up_factories import passed_step_up
 from waivers.models import WaiverEvent, WaiverRequest
 from waivers.services import waiver_request_approve
 from waivers.tests.factories import (
@@ -39,6 +41,8 @@ def form_data(loan, **overrides):
         "amount": "20000",
         "percent": "",
         "document": SimpleUploadedFile("certificate.png", agri_scan(), "image/png"),
+        # confirmed as the page does after the camera or a code (issue 14)
+        "step_up_id": str(passed_step_up(loan.customer, action=StepUp.Action.WAIVER_REQUEST).pk),
     }
     data.update(overrides)
     return data

@@ -6,6 +6,8 @@ names, dates and numbers, and certificate numbers.
 - :mod:`.aadhaar`, :mod:`.pan` the blind readers of each card (staff console, seed 004's flow);
 - :mod:`.claims` the claim-guided checks the KYC decision uses (issue 8);
 - :mod:`.reading` several OCR readings of a card, the best-supported evidence kept;
+- :mod:`.passport` a passport's machine readable zone (ICAO 9303 TD3) located, read and
+  checked, :mod:`.passport_claims` the claim-guided checks of a passport data page;
 - :mod:`.certificates` certificate numbers by their type's pattern (the waivers; import it by
   name, it is not re-exported here).
 """
@@ -17,11 +19,13 @@ from .numbers import (
     AADHAAR,
     ID_TYPES,
     PAN,
+    PASSPORT,
     mask_id_number,
     normalise_id_number,
     validate_id_number,
 )
 from .pan import extract_pan
+from .passport_claims import PassportClaim, PassportReading, read_passport
 from .reading import CardReading, read_card
 
 __all__ = [
@@ -29,10 +33,13 @@ __all__ = [
     "ID_TYPES",
     "NOTE_YEAR_OF_BIRTH_ONLY",
     "PAN",
+    "PASSPORT",
     "CardReading",
     "Claim",
     "ExtractedId",
     "FieldCheck",
+    "PassportClaim",
+    "PassportReading",
     "blind_extract",
     "check_claim",
     "extract_aadhaar",
@@ -40,5 +47,6 @@ __all__ = [
     "mask_id_number",
     "normalise_id_number",
     "read_card",
+    "read_passport",
     "validate_id_number",
 ]

@@ -8,6 +8,9 @@ Sources of the rules:
   digits (UIDAI masked Aadhaar).
 - PAN: ``[A-Z]{5}[0-9]{4}[A-Z]``, the 4th letter the holder type (P = individual), the 5th the
   initial of the surname (Income Tax Department; python-stdnum ``stdnum.in_.pan``).
+- Passport: the document number of the MRZ, up to 9 letters and digits (ICAO 9303 part 4
+  §4.2.2; Indian passports print a letter and seven digits), at least 6 here and one digit;
+  it has no check digit of its own outside the MRZ (:mod:`.passport`).
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from .lines import Line, Word, mean_confidence
 
 AADHAAR: Final = "AADHAAR"
 PAN: Final = "PAN"
-ID_TYPES: Final = (AADHAAR, PAN)
+PASSPORT: Final = "PASSPORT"
+ID_TYPES: Final = (AADHAAR, PAN, PASSPORT)
 
 EXACT: Final = "EXACT"
 CONTRADICTED: Final = "CONTRADICTED"
@@ -80,6 +84,7 @@ _PAN_TO_DIGIT: Final = str.maketrans(
 )
 _DIGIT_GROUP_RE: Final = re.compile(r"^[0-9OoDQlI|iZSB]{4}$")
 _PAN_RE: Final = re.compile(r"^[A-Z]{5}[0-9]{4}[A-Z]$")
+_PASSPORT_RE: Final = re.compile(r"^(?=.*[0-9])[A-Z0-9]{6,9}$")
 # Characters that damage turns into each other: a single difference between them is read as
 # a possible misread, never as another person's number.
 CONFUSABLE_CHARACTERS: Final = frozenset(
@@ -134,8 +139,9 @@ def validate_id_number(id_type: str, number: str) -> tuple[bool, str | None]:
     """Check an ID number's format and check digit (python-stdnum).
 
     Returns ``(True, None)`` when valid, else ``(False, code)``: ``ID_FORMAT_INVALID`` (Aadhaar
-    not 12 digits; PAN not ``[A-Z]{5}[0-9]{4}[A-Z]`` or an unknown holder type) or
-    ``ID_CHECKSUM_INVALID`` (Aadhaar failing the Verhoeff check or starting with 0 or 1).
+    not 12 digits; PAN not ``[A-Z]{5}[0-9]{4}[A-Z]`` or an unknown holder type; a passport
+    number not 6–9 letters and digits with a digit) or ``ID_CHECKSUM_INVALID`` (Aadhaar
+    failing the Verhoeff check or starting with 0 or 1).
 
     Raises:
         ValueError: unknown id_type.
@@ -147,6 +153,8 @@ def validate_id_number(id_type: str, number: str) -> tuple[bool, str | None]:
         if not stdnum_aadhaar.is_valid(compact):
             return False, "ID_CHECKSUM_INVALID"
         return True, None
+    if id_type == PASSPORT:
+        return (True, None) if _PASSPORT_RE.match(compact) else (False, "ID_FORMAT_INVALID")
     if not stdnum_pan.is_valid(compact):
         return False, "ID_FORMAT_INVALID"
     return True, None
@@ -158,7 +166,8 @@ def is_valid(id_type: str, number: str) -> bool:
 
 
 def mask_id_number(id_type: str, number: str) -> str:
-    """Hide all but the last 4 characters: Aadhaar "XXXX XXXX 6311", PAN "XXXXXX234F".
+    """Hide all but the last 4 characters: Aadhaar "XXXX XXXX 6311", PAN "XXXXXX234F",
+    passport "XXXX4567".
 
     Raises:
         ValueError: unknown id_type.

@@ -24,7 +24,7 @@ from smartbank.storage import DocumentUnreadable, PrivateFileSystemStorage, docu
 
 
 class Command(BaseCommand):
-    help = "Re-encrypt identity fields and stored documents under the first FIELD_ENCRYPTION_KEYS key."
+    help = "Re-encrypt identity fields and stored documents under the newest encryption key."
 
     def handle(self, *args: Any, **options: Any) -> None:
         fields = files = missing = 0

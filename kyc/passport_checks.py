@@ -1,0 +1,209 @@
+"""The passport's checks (issue 11): pure decisions from a data page's readings, the part of
+:mod:`kyc.pipeline` for ``IdType.PASSPORT`` (kept apart so the pipeline module stays small).
+
+Engine results in, :class:`~smartbank.checks.CheckResult` out; no ORM, no engine call: the
+benchmark and the tests call these functions with readings they made. The reasons' customer
+messages are :data:`kyc.pipeline.REASON_MESSAGES`.
+
+Rules (issue 11, seed 003's decision rule over the checks):
+
+- ``MRZ``: every check digit valid passes; one failing fails (``MRZ_CHECKSUM_INVALID``) only
+  when the characters it covers were read with confidence ≥ ``KYC_MRZ_HIGH_CONFIDENCE`` by a
+  majority of readings and two readings gave the same lines; otherwise review
+  (``MRZ_UNCERTAIN``). No MRZ found: review (``MRZ_NOT_READ``).
+- ``DOCUMENT_EXPIRY``: the MRZ's expiry when its check digit is valid, else the one entered;
+  before the day of the check fails (``DOCUMENT_EXPIRED``); within
+  ``KYC_PASSPORT_EXPIRY_WARNING_DAYS`` passes with the code ``DOCUMENT_EXPIRING_SOON``, a
+  warning for staff (a passed check's code never decides).
+- the fields against what was entered, as for the cards: a match passes, a confirmed confident
+  contradiction fails, anything weaker goes to review (``NAME_MATCH`` on the visual zone,
+  ``MRZ_NAME_MATCH``, ``ID_NUMBER_MATCH``, ``DOB_MATCH``, ``EXPIRY_MATCH``,
+  ``NATIONALITY_MATCH``).
+- ``DUPLICATE_ID`` as for the cards; the face checks are the cards'
+  (:func:`kyc.pipeline.face_checks` on the whole data page).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Final
+
+from smartbank.checks import CheckResult
+from smartbank.engines import documents
+from smartbank.engines.documents import claims
+
+from .models import KycCheck
+
+PASSED, REVIEW, FAILED = KycCheck.Status.PASSED, KycCheck.Status.REVIEW, KycCheck.Status.FAILED
+
+EXPIRING_SOON: Final = "DOCUMENT_EXPIRING_SOON"
+"""The code of the staff warning on a passed DOCUMENT_EXPIRY check."""
+
+_SUPPORT_STATUS: Final = {
+    claims.MATCH: PASSED,
+    claims.WEAK: REVIEW,
+    claims.DIFFERS: REVIEW,
+    claims.NOT_FOUND: REVIEW,
+    claims.CONTRADICTED: FAILED,
+}
+_FIELD_CHECKS: Final = (
+    ("name", "NAME_MATCH", "name in the visual zone matches"),
+    ("mrz_name", "MRZ_NAME_MATCH", "name in the MRZ matches"),
+    ("id_number", "ID_NUMBER_MATCH", "passport number in the MRZ equals entered"),
+    ("date_of_birth", "DOB_MATCH", "date of birth in the MRZ matches"),
+    ("expiry", "EXPIRY_MATCH", "expiry date in the MRZ matches"),
+    ("nationality", "NATIONALITY_MATCH", "nationality in the MRZ matches"),
+)
+_CHECK_DIGIT_WORDS: Final = {
+    "document_number": "passport number",
+    "date_of_birth": "date of birth",
+    "expiry_date": "expiry date",
+    "optional_data": "personal number",
+    "composite": "composite",
+}
+
+
+def _field_detail(check: documents.FieldCheck, passed: str) -> str:
+    """Staff-facing words about one field's evidence; never the passport number in clear."""
+    if check.support == claims.MATCH:
+        parts = [passed]
+    elif check.support == claims.NOT_FOUND:
+        parts = ["not found on the passport"]
+    else:
+        parts = [check.support.lower()]
+        if check.read and check.field != "id_number":
+            parts.append(f"passport shows '{check.read}'")
+    if check.distance is not None:
+        parts.append(f"edit distance {check.distance}")
+    if check.confidence is not None:
+        parts.append(f"confidence {check.confidence:.0f}")
+    if check.pass_name:
+        parts.append(f"reading '{check.pass_name}'")
+    if check.confirmations > 1:
+        parts.append(f"confirmed by {check.confirmations} readings")
+    return ", ".join(parts)
+
+
+def mrz_check(result: Any, *, high_confidence: float) -> CheckResult:
+    """The MRZ's check digits; ``result`` is a
+    :class:`~smartbank.engines.documents.passport.MrzResult`."""
+    mrz, reading = result.mrz, result.reading
+    if mrz is None or reading is None:
+        return CheckResult("MRZ", REVIEW, "MRZ_NOT_READ", "no machine readable zone found")
+    corrected = [r for r in reading.repairs if "(check digits)" in r]
+    if mrz.valid:
+        detail = "all five check digits valid"
+        if corrected:
+            detail += ", one look-alike character chosen by the check digits"
+        return CheckResult("MRZ", PASSED, "", f"{detail}, {len(result.readings)} reading(s)")
+    failed = mrz.failed_checks
+    confidence = reading.failure_confidence(failed)
+    words = ", ".join(_CHECK_DIGIT_WORDS[name] for name in failed)
+    detail = (
+        f"check digit failing: {words}; confidence {confidence:.0f}, "
+        f"{result.confirmations} of {len(result.readings)} readings alike"
+    )
+    if confidence >= high_confidence and result.confirmations >= 2:
+        return CheckResult("MRZ", FAILED, "MRZ_CHECKSUM_INVALID", detail)
+    return CheckResult("MRZ", REVIEW, "MRZ_UNCERTAIN", detail)
+
+
+def expiry_check(
+    result: Any, *, entered: datetime.date | None, today: datetime.date, warning_days: int
+) -> CheckResult:
+    """The passport's validity on ``today`` (the day of the check): expired fails, expiring
+    within ``warning_days`` passes with the EXPIRING_SOON warning."""
+    mrz = result.mrz
+    if mrz is not None and mrz.expiry is not None and mrz.check_digits["expiry_date"]:
+        expiry, source = mrz.expiry, "MRZ"
+    elif entered is not None:
+        expiry, source = entered, "entered (the MRZ's could not be read)"
+    else:
+        return CheckResult("DOCUMENT_EXPIRY", REVIEW, "EXPIRY_NOT_READ", "no expiry date")
+    days = (expiry - today).days
+    if days < 0:
+        return CheckResult(
+            "DOCUMENT_EXPIRY",
+            FAILED,
+            "DOCUMENT_EXPIRED",
+            f"expired on {expiry:%d/%m/%Y} ({-days} days before the check), {source}",
+        )
+    if days <= warning_days:
+        return CheckResult(
+            "DOCUMENT_EXPIRY",
+            PASSED,
+            EXPIRING_SOON,
+            f"valid, but expires on {expiry:%d/%m/%Y}, in {days} days ({source})",
+        )
+    return CheckResult("DOCUMENT_EXPIRY", PASSED, "", f"valid until {expiry:%d/%m/%Y} ({source})")
+
+
+def passport_checks(
+    *,
+    reading: documents.PassportReading,
+    entered: documents.PassportClaim,
+    duplicate_id: bool,
+    today: datetime.date,
+    high_confidence: float,
+    warning_days: int,
+) -> list[CheckResult]:
+    """The passport's checks from its readings (see the module docstring), in order: MRZ,
+    DOCUMENT_EXPIRY, ID_NUMBER (the entered number's format), the field matches, DUPLICATE_ID.
+    """
+    valid, code = documents.validate_id_number(documents.PASSPORT, entered.number)
+    checks = [
+        mrz_check(reading.mrz, high_confidence=high_confidence),
+        expiry_check(reading.mrz, entered=entered.expiry, today=today, warning_days=warning_days),
+        CheckResult("ID_NUMBER", PASSED, "", "passport number format valid")
+        if valid
+        else CheckResult("ID_NUMBER", FAILED, code or "ID_FORMAT_INVALID", "entered number"),
+    ]
+    for field, name, passed in _FIELD_CHECKS:
+        check = reading.fields[field]
+        checks.append(
+            CheckResult(
+                name, _SUPPORT_STATUS[check.support], check.code, _field_detail(check, passed)
+            )
+        )
+    checks.append(
+        CheckResult(
+            "DUPLICATE_ID", FAILED, "DUPLICATE_ID", "number already verified for another customer"
+        )
+        if duplicate_id
+        else CheckResult("DUPLICATE_ID", PASSED, "", "number not used by others")
+    )
+    return checks
+
+
+def staff_warnings(checks: list[CheckResult], messages: dict[str, str]) -> list[dict[str, str]]:
+    """The warnings of passed checks (``{"code", "message"}``), for the staff console."""
+    return [
+        {"code": check.code, "message": messages.get(check.code, check.code)}
+        for check in checks
+        if check.status == PASSED and check.code
+    ]
+
+
+def passport_extracted(reading: documents.PassportReading) -> dict[str, Any]:
+    """What the page showed, for staff (the number masked), in the cards' ``extracted``
+    shape: ``name``, ``date_of_birth``, ``id_number``, ``gender`` plus ``nationality``,
+    ``expiry``, ``mrz`` (fields, check digits, repairs), ``claim_checks`` and readings."""
+    mrz = reading.mrz.mrz
+
+    def mask(number: str) -> str:
+        return documents.mask_id_number(documents.PASSPORT, number)
+
+    shown: dict[str, Any] = {
+        "id_type": documents.PASSPORT,
+        "name": reading.viz_name or (mrz.name if mrz else None),
+        "date_of_birth": mrz.date_of_birth.isoformat() if mrz and mrz.date_of_birth else None,
+        "id_number": mask(mrz.document_number) if mrz and mrz.document_number else None,
+        "gender": {"M": "MALE", "F": "FEMALE"}.get(mrz.sex) if mrz else None,
+        "nationality": mrz.nationality if mrz else None,
+        "expiry": mrz.expiry.isoformat() if mrz and mrz.expiry else None,
+        **reading.to_dict(mask=mask),
+    }
+    shown["claim_checks"] = {
+        field: check.to_dict(id_type=documents.PASSPORT) for field, check in reading.fields.items()
+    }
+    return shown

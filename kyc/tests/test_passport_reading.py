@@ -1,0 +1,192 @@
+"""Reading passports (issue 11) with real Tesseract: the MRZ located, read, repaired by
+position and checked with the ``mrz`` library, the claim checked against the MRZ and the
+visual zone, and the passport's pure decisions. No database.
+
+The data pages are :mod:`smartbank.tests.passports` (Pillow, the MRZ from the library's
+TD3CodeGenerator, drawn in DejaVu Sans Mono since no OCR-B font is packaged).
+"""
+
+import datetime
+
+import pytest
+
+from kyc import passport_checks
+from kyc.models import KycCheck
+from smartbank.engines.documents import passport
+from smartbank.engines.documents.passport_claims import PassportClaim, read_passport
+from smartbank.tests import cards, passports
+
+TODAY = datetime.date.today()
+
+
+def page(person: passports.PassportHolder, condition: str = "clean", **options: object):
+    drawn = passports.render_passport(person, photo=cards.face_photo("astronaut"), **options)
+    return passports.damage(drawn, condition)
+
+
+def claim_of(person: passports.PassportHolder, **changes: object) -> PassportClaim:
+    fields = {
+        "full_name": person.full_name,
+        "date_of_birth": person.date_of_birth,
+        "number": person.number,
+        "nationality": person.nationality,
+        "expiry": person.expiry,
+    }
+    fields.update(changes)
+    return PassportClaim(**fields)
+
+
+@pytest.mark.parametrize("condition", passports.DAMAGE_CONDITIONS)
+def test_the_mrz_is_read_exactly_and_every_check_digit_holds(condition):
+    person = passports.holder()
+    result = passport.read_mrz(page(person, condition))
+
+    first, second = passports.mrz_lines(person)
+    assert result.mrz is not None and result.mrz.valid, result.passes()
+    assert (result.reading.first, result.reading.second) == (first, second)
+    assert result.mrz.document_number == "K1234567"
+    assert result.mrz.nationality == "IND" and result.mrz.sex == "M"
+    assert result.mrz.date_of_birth == person.date_of_birth
+    assert result.mrz.expiry == person.expiry
+    assert (result.mrz.surname, result.mrz.given_names) == ("ARMSTRONG", "NEIL")
+
+
+def test_a_letter_o_in_the_number_is_chosen_by_the_check_digits():
+    # The eng model reads a monospace O as 0; only O makes the check digits hold.
+    person = passports.holder(number="Z8O03961", surname="DSOUZA", given_names="MARY ANN")
+    result = passport.read_mrz(page(person, "jpeg50"))
+    assert result.mrz.valid and result.mrz.document_number == "Z8O03961"
+
+
+def test_a_tampered_check_digit_read_with_confidence_fails_the_mrz_check():
+    person = passports.holder()
+    first, second = passports.mrz_lines(person)
+    tampered = passports.tamper(second, 19)  # the date of birth's check digit
+    result = passport.read_mrz(page(person, mrz=(first, tampered)))
+
+    assert result.reading.second == tampered
+    assert result.mrz.failed_checks == ["date_of_birth", "composite"]
+    assert result.confirmations >= 2
+    check = passport_checks.mrz_check(result, high_confidence=80)
+    assert (check.status, check.code) == (KycCheck.Status.FAILED, "MRZ_CHECKSUM_INVALID")
+
+
+def test_position_repairs_turn_letters_into_digits_in_numeric_fields_only():
+    first, second, repairs = passport.repair_lines(
+        "P<1NDARMSTRONG<<NEIL<<<<<<<<<<<<<<K<<<<<<<<<",
+        "K1234567<61ND9OO8O54M3111301<<<<<<<<<<<<<<Q2",
+    )
+    assert first == "P<INDARMSTRONG<<NEIL<<<<<<<<<<<<<<<<<<<<<<<<"
+    assert second == "K1234567<6IND9008054M3111301<<<<<<<<<<<<<<02"
+    assert "line 2 position 43: Q→0" in repairs
+
+
+def test_check_digits_never_change_a_confident_digit_and_flag_ambiguity():
+    _, second = passports.mrz_lines(passports.holder())
+    tampered = passports.tamper(second, 27)  # 1 -> 4, a look-alike of 1
+    confident = passport.correct_line(tampered, [99.0] * 44)
+    assert confident.line == tampered and confident.repair is None
+
+    doubtful = [99.0] * 44
+    doubtful[27] = 40.0
+    corrected = passport.correct_line(tampered, doubtful)
+    assert corrected.line == second and "position 28" in corrected.repair
+
+    # One unread digit of the birth date: one digit makes its check digit hold.
+    unread = [99.0] * 44
+    unread[15] = 0.0
+    assert passport.correct_line(second[:15] + "<" + second[16:], unread).line == second
+    # One unread character of the number (letters or digits): 1, B, L and V all fit.
+    unread = [99.0] * 44
+    unread[1] = 0.0
+    assert passport.correct_line(second[:1] + "<" + second[2:], unread).ambiguous
+
+
+def test_the_claim_matches_the_mrz_and_the_visual_zone_in_either_name_order():
+    person = passports.holder()
+    image = page(person)
+    for typed in ("Neil Armstrong", "ARMSTRONG NEIL"):
+        reading = read_passport(image, claim_of(person, full_name=typed))
+        assert {f: c.support for f, c in reading.fields.items()} == dict.fromkeys(
+            ("name", "mrz_name", "id_number", "date_of_birth", "expiry", "nationality"), "MATCH"
+        ), typed
+    assert reading.viz_name == "NEIL ARMSTRONG"
+
+
+def test_entered_values_the_passport_contradicts_are_confirmed_contradictions():
+    person = passports.holder()
+    reading = read_passport(
+        page(person),
+        claim_of(
+            person,
+            full_name="Buzz Aldrin",
+            number="L7654321",
+            date_of_birth=datetime.date(1991, 3, 14),
+            nationality="USA",
+        ),
+    )
+    found = {field: (check.support, check.code) for field, check in reading.fields.items()}
+    assert found == {
+        "name": ("CONTRADICTED", "NAME_MISMATCH"),
+        "mrz_name": ("CONTRADICTED", "NAME_MISMATCH"),
+        "id_number": ("CONTRADICTED", "ID_NUMBER_MISMATCH"),
+        "date_of_birth": ("CONTRADICTED", "DOB_MISMATCH"),
+        "expiry": ("MATCH", ""),
+        "nationality": ("CONTRADICTED", "NATIONALITY_MISMATCH"),
+    }
+    assert reading.mrz.confirmations >= 2
+
+
+def test_a_single_look_alike_digit_in_the_entered_number_only_differs():
+    person = passports.holder()
+    reading = read_passport(page(person), claim_of(person, number="K1234561"))  # 7 -> 1
+    assert reading.fields["id_number"].support == "DIFFERS"
+    assert reading.fields["id_number"].code == "ID_NUMBER_UNCERTAIN"
+
+
+def _mrz_with_expiry(expiry: datetime.date) -> passport.MrzResult:
+    first, second = passports.mrz_lines(passports.holder(expiry=expiry))
+    reading = passport.MrzReading("band", first, second, (99.0,) * 88)
+    return passport.result_of([reading], today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("days", "status", "code"),
+    [
+        (-1, KycCheck.Status.FAILED, "DOCUMENT_EXPIRED"),
+        (0, KycCheck.Status.PASSED, "DOCUMENT_EXPIRING_SOON"),
+        (30, KycCheck.Status.PASSED, "DOCUMENT_EXPIRING_SOON"),
+        (31, KycCheck.Status.PASSED, ""),
+    ],
+)
+def test_expiry_on_the_day_of_the_check(days, status, code):
+    expiry = TODAY + datetime.timedelta(days=days)
+    check = passport_checks.expiry_check(
+        _mrz_with_expiry(expiry), entered=expiry, today=TODAY, warning_days=30
+    )
+    assert (check.status, check.code) == (status, code)
+
+
+def test_a_passport_valid_at_submission_is_expired_when_checked_the_day_after():
+    expiry = TODAY
+    check = passport_checks.expiry_check(
+        _mrz_with_expiry(expiry),
+        entered=expiry,
+        today=TODAY + datetime.timedelta(days=1),
+        warning_days=30,
+    )
+    assert (check.status, check.code) == (KycCheck.Status.FAILED, "DOCUMENT_EXPIRED")
+
+
+def test_a_check_digit_failure_read_without_confidence_goes_to_review():
+    first, second = passports.mrz_lines(passports.holder())
+    tampered = passports.tamper(second, 19)
+    weak = [99.0] * 88
+    weak[44 + 15] = 45.0  # a doubtful birth-date digit
+    readings = [passport.MrzReading(n, first, tampered, tuple(weak)) for n in ("band", "lines")]
+    check = passport_checks.mrz_check(passport.result_of(readings), high_confidence=80)
+    assert (check.status, check.code) == (KycCheck.Status.REVIEW, "MRZ_UNCERTAIN")
+
+    lone = passport.result_of([passport.MrzReading("band", first, tampered, (99.0,) * 88)])
+    check = passport_checks.mrz_check(lone, high_confidence=80)
+    assert check.status == KycCheck.Status.REVIEW  # one reading never rejects

@@ -1,0 +1,422 @@
+"""Claim-guided checks of a passport data page: does the page say what the customer entered?
+(issue 11, as issue 8 §1–2 for the cards).
+
+Calls the OCR engine; no ORM, no Django settings. The MRZ is read by :mod:`.passport`; the
+visual inspection zone's name is read from the page with the cards' OCR readings
+(:func:`smartbank.engines.ocr.ocr_image`). Each claimed field gets a
+:class:`~.claims.FieldCheck` with the cards' support levels, so the pipeline decides passports
+as it decides cards:
+
+- ``name``: the visual zone's ``Surname`` and ``Given Name(s)`` values joined, searched for
+  the claim with the cards' name rules (:func:`.names.find_name_span`: Levenshtein ≤ 2,
+  initials, word order, a word more or less); without those labels, every line and pair of
+  lines of the page.
+- ``mrz_name``: the MRZ's ``SURNAME<<GIVEN<NAMES`` with the same rules. The MRZ says which
+  words are the surname, so the claim may give them first or last.
+- ``id_number``, ``date_of_birth``, ``expiry``, ``nationality``: the MRZ's fields. A field
+  that differs is CONTRADICTED (a rejection) only when its check digit is valid (nationality
+  has none), it was read with confidence, it is not one look-alike character away and a
+  second reading gave the same lines; otherwise DIFFERS (staff review).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Final
+
+from PIL import Image
+
+from smartbank.engines.ocr import OcrResult, ocr_image
+
+from . import names
+from .claims import CONTRADICTED, DIFFERS, MATCH, NAME_CONTRADICTION_SIMILARITY, NOT_FOUND, WEAK
+from .claims import FieldCheck as FieldCheck
+from .lines import Line, Word, lines_of, mean_confidence
+from .numbers import CONFUSABLE_CHARACTERS
+from .passport import LINE_LENGTH, Mrz, MrzResult, read_mrz
+
+FIELDS: Final = ("name", "mrz_name", "id_number", "date_of_birth", "expiry", "nationality")
+
+MRZ_READING_NAME: Final = "mrz"
+"""The pass name of evidence from an MRZ that was not found."""
+
+VIZ_READINGS: Final = ("threshold", "raw", "gray_2x")
+"""The page readings tried in turn for the visual zone's name (``engines.ocr.OCR_VARIANTS``)
+until it matches the claim."""
+
+_WEAK_NAME_CODES: Final = {
+    names.INITIALS: "NAME_INITIALS_ONLY",
+    names.ORDER: "NAME_ORDER_DIFFERS",
+    names.PARTIAL: "NAME_PARTIAL",
+}
+_SURNAME_RE: Final = re.compile(r"\bsurname\b|\bnom\b", re.IGNORECASE)
+_GIVEN_RE: Final = re.compile(r"\bgiven\b|\bprénoms?\b", re.IGNORECASE)
+_LABEL_WORDS: Final = frozenset(
+    "surname given name names nom prenoms type code country passport no nationality sex "
+    "date of birth expiry issue place".split()
+)
+# Fields the check digits cover, the check digit's name, and the MRZ value.
+_CHECKED: Final = {
+    "id_number": ("document_number", "ID_NUMBER"),
+    "date_of_birth": ("date_of_birth", "DOB"),
+    "expiry": ("expiry_date", "EXPIRY"),
+}
+
+
+@dataclass(frozen=True)
+class PassportClaim:
+    """What the customer entered: ``number`` normalised (upper case, no spaces),
+    ``nationality`` ISO 3166-1 alpha-3 as in the MRZ ("" and None when not entered: those
+    fields then only differ)."""
+
+    full_name: str
+    date_of_birth: datetime.date
+    number: str
+    nationality: str
+    expiry: datetime.date | None
+
+
+@dataclass(frozen=True)
+class PassportReading:
+    """Everything the readings of one data page established about a claim.
+
+    Attributes:
+        fields: the best-supported FieldCheck per field of FIELDS.
+        mrz: the MRZ readings and their consensus (``mrz.mrz`` None when no MRZ was found).
+        viz_name: the visual zone's name as read (given names then surname), or None.
+        page: the first OCR reading of the whole page (for staff, stored encrypted).
+        viz_passes: the page readings made for the name, in order.
+    """
+
+    fields: dict[str, FieldCheck]
+    mrz: MrzResult
+    viz_name: str | None
+    page: OcrResult
+    viz_passes: tuple[str, ...]
+
+    def to_dict(self, *, mask: Any) -> dict[str, Any]:
+        """JSON for staff: the MRZ's fields (number masked by ``mask(number)``), its
+        readings and the visual zone's name."""
+        mrz = self.mrz.mrz
+        shown: dict[str, Any] = {
+            "viz_name": self.viz_name,
+            "mrz": None,
+            "mrz_readings": self.mrz.passes(),
+            "mrz_confirmations": self.mrz.confirmations,
+            "viz_readings": list(self.viz_passes),
+        }
+        if mrz is not None:
+            fields = mrz.to_dict()
+            fields["document_number"] = mask(mrz.document_number) if mrz.document_number else ""
+            fields["mean_confidence"] = self.mrz.confidence
+            fields["repairs"] = list(self.mrz.reading.repairs) if self.mrz.reading else []
+            shown["mrz"] = fields
+        return shown
+
+
+def _confident(confidence: float | None, low_confidence: float) -> bool:
+    return confidence is not None and confidence >= low_confidence
+
+
+# --- names --------------------------------------------------------------------------------
+
+
+def _name_line(index: int, text: str, confidence: float | None) -> Line:
+    return Line(index, tuple(Word(token, confidence) for token in text.split()))
+
+
+def _name_support(
+    claimed: str,
+    lines: Sequence[Line],
+    read: str | None,
+    confidence: float | None,
+    *,
+    low_confidence: float,
+    confirmed: bool,
+) -> FieldCheck:
+    """The cards' name rules over ``lines`` (the candidate spellings of the holder's name);
+    ``read`` is the name shown to staff when the claim is not there."""
+    span = names.find_name_span(claimed, lines)
+    if span is not None and span.kind == names.EXACT:
+        value = claimed if span.distance == 0 else span.text
+        return FieldCheck("name", MATCH, "", span.text, span.confidence, span.distance, value=value)
+    if span is not None:
+        code = _WEAK_NAME_CODES[span.kind]
+        return FieldCheck("name", WEAK, code, span.text, span.confidence, span.distance)
+    if not read:
+        return FieldCheck("name", NOT_FOUND, "NAME_NOT_READ")
+    distance = names.name_distance(read, claimed)
+    other = names.name_similarity(read, claimed) < NAME_CONTRADICTION_SIMILARITY
+    if other and confirmed and _confident(confidence, low_confidence):
+        return FieldCheck("name", CONTRADICTED, "NAME_MISMATCH", read, confidence, distance)
+    return FieldCheck("name", DIFFERS, "NAME_UNCERTAIN", read, confidence, distance)
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.lower())
+
+
+def _value_after(lines: Sequence[Line], position: int, label: re.Pattern[str]) -> Line | None:
+    """The value of a labelled field: the rest of the label's line, else the next line."""
+    line = lines[position]
+    words = list(line.words)
+    for index, word in enumerate(words):
+        if label.search(word.text):
+            rest = [w for w in words[index + 1 :] if _letters(w.text) not in _LABEL_WORDS]
+            if rest:
+                return Line(line.index, tuple(rest))
+            break
+    return lines[position + 1] if position + 1 < len(lines) else None
+
+
+def _viz_lines(ocr: OcrResult) -> list[Line]:
+    """The page's lines outside the MRZ (lines with ``<<`` or of MRZ length are left out)."""
+    kept = []
+    for line in lines_of(ocr):
+        compact = line.text.replace(" ", "")
+        if "<<" in compact or len(compact) >= LINE_LENGTH - 4:
+            continue
+        kept.append(line)
+    return kept
+
+
+def viz_name_lines(ocr: OcrResult) -> tuple[list[Line], str | None, float | None]:
+    """Candidate spellings of the holder's name from the visual zone, the name as read
+    (given names then surname) and its confidence.
+
+    With the ``Surname`` and ``Given Name(s)`` labels: the two values joined in both orders.
+    Without them: every line, and every pair of neighbouring lines joined, in both orders.
+    """
+    lines = _viz_lines(ocr)
+    surname = given = None
+    for position, line in enumerate(lines):
+        if surname is None and _SURNAME_RE.search(line.text):
+            surname = _value_after(lines, position, _SURNAME_RE)
+        elif given is None and _GIVEN_RE.search(line.text):
+            given = _value_after(lines, position, _GIVEN_RE)
+    if surname is not None and given is not None:
+        words_given, words_surname = list(given.words), list(surname.words)
+        joined = [
+            Line(0, tuple(words_given + words_surname)),
+            Line(1, tuple(words_surname + words_given)),
+        ]
+        read = " ".join(word.text for word in words_given + words_surname)
+        return joined, read, mean_confidence(words_given + words_surname)
+    candidates = list(lines)
+    for first, second in zip(lines, lines[1:], strict=False):
+        index = len(candidates)
+        candidates.append(Line(index, first.words + second.words))
+        candidates.append(Line(index + 1, second.words + first.words))
+    return candidates, None, None
+
+
+def _combine_names(checks: Sequence[FieldCheck]) -> FieldCheck:
+    """The cards' rule over several readings: a MATCH wins, then a WEAK agreement; a
+    contradiction stands only when two readings show the same other name."""
+    for support in (MATCH, WEAK):
+        found = [check for check in checks if check.support == support]
+        if found:
+            return min(found, key=lambda c: (c.distance or 0, -(c.confidence or 0)))
+    contradictions = [check for check in checks if check.support == CONTRADICTED]
+    for check in contradictions:
+        agreeing = sum(
+            names.name_distance(check.read or "", other.read or "") <= names.NAME_DISTANCE_LIMIT
+            for other in contradictions
+        )
+        if agreeing >= 2:
+            return replace(check, confirmations=agreeing)
+    if contradictions:
+        check = max(contradictions, key=lambda c: c.confidence or 0.0)
+        return replace(check, support=DIFFERS, code="NAME_UNCERTAIN")
+    differs = [check for check in checks if check.support == DIFFERS]
+    return max(differs, key=lambda c: c.confidence or 0.0) if differs else checks[0]
+
+
+def _viz_name_check(
+    image: Image.Image, claim: PassportClaim, low_confidence: float
+) -> tuple[FieldCheck, str | None, OcrResult, tuple[str, ...]]:
+    checks: list[FieldCheck] = []
+    shown: str | None = None
+    first_page: OcrResult | None = None
+    passes: list[str] = []
+    for variant in VIZ_READINGS:
+        ocr = ocr_image(image, variant=variant)
+        first_page = first_page or ocr
+        passes.append(variant)
+        candidates, read, confidence = viz_name_lines(ocr)
+        shown = shown or read
+        check = _name_support(
+            claim.full_name,
+            candidates,
+            read,
+            confidence,
+            low_confidence=low_confidence,
+            confirmed=True,
+        )
+        checks.append(replace(check, pass_name=variant))
+        combined = _combine_names(checks)
+        if combined.support == MATCH or combined.confirmations >= 2:
+            break
+    assert first_page is not None  # noqa: S101 - VIZ_READINGS is not empty
+    return _combine_names(checks), shown, first_page, tuple(passes)
+
+
+def _mrz_name_check(result: MrzResult, claim: PassportClaim, low_confidence: float) -> FieldCheck:
+    mrz = result.mrz
+    if mrz is None or not mrz.surname:
+        return FieldCheck("mrz_name", NOT_FOUND, "NAME_NOT_READ", pass_name=MRZ_READING_NAME)
+    assert result.reading is not None  # noqa: S101 - a parsed MRZ comes from a reading
+    scores = [
+        score
+        for char, score in zip(
+            result.reading.first[5:], result.reading.confidences[5:LINE_LENGTH], strict=True
+        )
+        if char != "<"
+    ]
+    confidence = round(sum(scores) / len(scores), 2) if scores else None
+    lines = [
+        _name_line(0, f"{mrz.given_names} {mrz.surname}", confidence),
+        _name_line(1, f"{mrz.surname} {mrz.given_names}", confidence),
+    ]
+    check = _name_support(
+        claim.full_name,
+        lines,
+        mrz.name,
+        confidence,
+        low_confidence=low_confidence,
+        confirmed=result.name_confirmations >= 2,
+    )
+    return replace(check, field="mrz_name", pass_name=result.reading.pass_name)
+
+
+# --- the MRZ's fields ---------------------------------------------------------------------------
+
+# ICAO 9303 part 3 codes that differ from ISO 3166-1 alpha-3 for the same country.
+_ICAO_NATIONALITY: Final = {"D": "DEU"}
+
+# Twins a customer may type for each other in a passport number (O for 0, I for 1...).
+_TYPED_TWINS: Final = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1"})
+
+
+def _single_look_alike(a: str, b: str) -> bool:
+    if len(a) != len(b):
+        return False
+    pairs = [frozenset((x, y)) for x, y in zip(a, b, strict=True) if x != y]
+    return len(pairs) == 1 and pairs[0] in CONFUSABLE_CHARACTERS
+
+
+def _field_value(mrz: Mrz, field: str) -> tuple[str, str]:
+    """(the MRZ's value as shown to staff, its comparable form)."""
+    if field == "id_number":
+        return mrz.document_number, mrz.document_number
+    if field == "date_of_birth":
+        shown = mrz.date_of_birth.isoformat() if mrz.date_of_birth else mrz.birth_date_text
+        return shown, mrz.birth_date_text
+    if field == "expiry":
+        return (mrz.expiry.isoformat() if mrz.expiry else mrz.expiry_text), mrz.expiry_text
+    return mrz.nationality, _ICAO_NATIONALITY.get(mrz.nationality, mrz.nationality)
+
+
+def _claimed(claim: PassportClaim, field: str) -> str:
+    if field == "id_number":
+        return claim.number
+    if field == "date_of_birth":
+        return f"{claim.date_of_birth:%y%m%d}"
+    if field == "expiry":
+        return f"{claim.expiry:%y%m%d}" if claim.expiry else ""
+    return claim.nationality
+
+
+def _mrz_field_check(
+    result: MrzResult, claim: PassportClaim, field: str, low_confidence: float
+) -> FieldCheck:
+    prefix = _CHECKED[field][1] if field in _CHECKED else "NATIONALITY"
+    mrz, reading = result.mrz, result.reading
+    if mrz is None or reading is None:
+        return FieldCheck(field, NOT_FOUND, f"{prefix}_NOT_READ", pass_name=MRZ_READING_NAME)
+    shown, value = _field_value(mrz, field)
+    claimed = _claimed(claim, field)
+    if field == "id_number":
+        equal = value.translate(_TYPED_TWINS) == claimed.translate(_TYPED_TWINS)
+    else:
+        equal = value == claimed
+    if field in _CHECKED:
+        check_name = _CHECKED[field][0]
+        trusted = mrz.check_digits[check_name]
+        confidence = reading.field_confidence(check_name)
+    else:
+        trusted = mrz.nationality_valid
+        confidence = min(reading.confidences[LINE_LENGTH + 10 : LINE_LENGTH + 13])
+    if not value.strip("<"):
+        return FieldCheck(field, NOT_FOUND, f"{prefix}_NOT_READ", pass_name=reading.pass_name)
+    if equal:
+        return FieldCheck(field, MATCH, "", shown, confidence, pass_name=reading.pass_name)
+    contradicted = (
+        trusted
+        and result.confirmations >= 2
+        and _confident(confidence, low_confidence)
+        and not _single_look_alike(value, claimed)
+    )
+    support, code = (CONTRADICTED, "MISMATCH") if contradicted else (DIFFERS, "UNCERTAIN")
+    return FieldCheck(
+        field,
+        support,
+        f"{prefix}_{code}",
+        shown,
+        confidence,
+        pass_name=reading.pass_name,
+        confirmations=result.confirmations,
+    )
+
+
+def check_mrz_claim(
+    result: MrzResult, claim: PassportClaim, *, low_confidence: float = 60.0
+) -> dict[str, FieldCheck]:
+    """The MRZ's evidence on each claimed field but the visual zone's name (no OCR call)."""
+    checks = {"mrz_name": _mrz_name_check(result, claim, low_confidence)}
+    for field in ("id_number", "date_of_birth", "expiry", "nationality"):
+        checks[field] = _mrz_field_check(result, claim, field, low_confidence)
+    return checks
+
+
+def _mrz_settled(claim: PassportClaim, low_confidence: float):  # noqa: ANN202
+    def settled(result: MrzResult) -> bool:
+        if result.mrz is None or not result.mrz.valid:
+            return False
+        checks = check_mrz_claim(result, claim, low_confidence=low_confidence)
+        return all(c.support == MATCH for c in checks.values()) or result.confirmations >= 2
+
+    return settled
+
+
+def read_passport(
+    image: Image.Image,
+    claim: PassportClaim,
+    *,
+    low_confidence: float = 60.0,
+    today: datetime.date | None = None,
+) -> PassportReading:
+    """Read a passport data page and check the claim against its MRZ and visual zone.
+
+    The MRZ is read until every check digit is valid and every field matches the claim, or a
+    second reading confirms what differs (:func:`.passport.read_mrz`); the visual zone's name
+    with up to three page readings until it matches. ``low_confidence`` (0–100) is the
+    confidence below which a contradicting value only DIFFERS (settings
+    KYC_OCR_LOW_CONFIDENCE).
+
+    Raises:
+        smartbank.engines.ocr.OcrEngineError: Tesseract missing, failing or timing out.
+    """
+    result = read_mrz(image, today=today, settled=_mrz_settled(claim, low_confidence))
+    fields = check_mrz_claim(result, claim, low_confidence=low_confidence)
+    name, shown, page, passes = _viz_name_check(image, claim, low_confidence)
+    return PassportReading(
+        fields={"name": name, **fields},
+        mrz=result,
+        viz_name=shown,
+        page=page,
+        viz_passes=passes,
+    )
