@@ -19,6 +19,24 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+def tasks_modules_import() -> None:
+    """Import each installed app's ``tasks`` module, where Celery's autodiscovery finds them
+    (a no-op in a worker, which imported them at start), so their tasks are registered.
+
+    Plain imports rather than ``app.loader.import_default_modules()``, which also runs Django's
+    system checks: inside a prefork pool child under ``make run`` it never returned (the
+    sweeper's first run hung its child for good).
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.utils.module_loading import module_has_submodule
+
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "tasks"):
+            import_module(f"{config.name}.tasks")
+
+
 def enqueue_on_commit(task_name: str, *args: str) -> None:
     """Enqueue the task registered as ``task_name`` with ``args`` once the current transaction
     commits (at once outside a transaction; never if it rolls back).

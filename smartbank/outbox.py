@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .celery import app
+from .celery import app, tasks_modules_import
 from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ def _task(task_name: str) -> Any:
     if task_name not in app.tasks:
         with _discovery_lock:
             if task_name not in app.tasks:
-                app.loader.import_default_modules()  # the autodiscovery the worker runs at start
+                tasks_modules_import()  # what the worker's autodiscovery imports
     return app.tasks[task_name]
 
 

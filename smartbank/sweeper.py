@@ -31,6 +31,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from .celery import tasks_modules_import
 from .models import OutboxMessage
 from .outbox import outbox_enqueue
 
@@ -76,9 +77,7 @@ class SweepReport:
 def stuck_sweep(*, now: datetime.datetime | None = None, limit: int = 200) -> SweepReport:
     """Re-enqueue or give up every stuck record of every registered target (at most ``limit``
     per target per run, oldest change first). Returns a :class:`SweepReport`; logs ids only."""
-    from .celery import app
-
-    app.loader.import_default_modules()  # every app's tasks module registers its targets
+    tasks_modules_import()  # every app's tasks module registers its targets
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(seconds=settings.SWEEP_STUCK_AFTER_SECONDS)
     report = SweepReport(requeued={}, given_up={})

@@ -108,7 +108,8 @@ def waiver_request_approve(
     Raises :class:`NotAllowed` (403: ``FORBIDDEN`` without ``waivers.decide_waiverrequest``,
     ``OWN_WAIVER``), :class:`InvalidTransition` (409: not VERIFIED or MANUAL_REVIEW, e.g. another
     officer decided it a moment earlier), :class:`ConflictError` (409: ``SAME_APPROVER``,
-    ``CERTIFICATE_ALREADY_USED`` / ``DOCUMENT_REUSED`` by an approved waiver,
+    ``CERTIFICATE_ALREADY_USED`` (a number typed or read on it typed or read on an approved
+    waiver) / ``DOCUMENT_REUSED`` (the same file) by an approved waiver,
     ``ALREADY_POSTED``) and :class:`ApplicationError` ``WAIVER_EXCEEDS_OUTSTANDING`` (the loan
     owes less than the waiver now) or ``MALWARE_DETECTED`` / ``NOT_SCANNED`` (the virus scan
     found the scan infected or never gave a verdict: :func:`smartbank.malware.approval_scan_check`);
