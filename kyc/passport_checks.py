@@ -9,8 +9,10 @@ Rules (issue 11, seed 003's decision rule over the checks):
 
 - ``MRZ``: every check digit valid passes; one failing fails (``MRZ_CHECKSUM_INVALID``) only
   when the characters it covers were read with confidence ≥ ``KYC_MRZ_HIGH_CONFIDENCE`` by a
-  majority of readings and two readings gave the same lines; otherwise review
-  (``MRZ_UNCERTAIN``). No MRZ found: review (``MRZ_NOT_READ``).
+  majority of readings and two readings read those characters alike; otherwise review
+  (``MRZ_UNCERTAIN``). Check digits that hold only with a digit no reading showed (a
+  character the check digits restored, or put over another digit) go to review too: that is
+  what a tampered, smudged check digit looks like. No MRZ found: review (``MRZ_NOT_READ``).
 - ``DOCUMENT_EXPIRY``: the MRZ's expiry when its check digit is valid, else the one entered;
   before the day of the check fails (``DOCUMENT_EXPIRED``); within
   ``KYC_PASSPORT_EXPIRY_WARNING_DAYS`` passes with the code ``DOCUMENT_EXPIRING_SOON``, a
@@ -91,6 +93,18 @@ def mrz_check(result: Any, *, high_confidence: float) -> CheckResult:
     if mrz is None or reading is None:
         return CheckResult("MRZ", REVIEW, "MRZ_NOT_READ", "no machine readable zone found")
     corrected = [r for r in reading.repairs if "(check digits)" in r]
+    if mrz.valid and reading.restored:
+        # The check digits add up only with characters no reading could see: a misprint
+        # or a tampered digit may hide there, so staff look (never a rejection).
+        places = ", ".join(str(position + 1) for position in reading.restored)
+        return CheckResult(
+            "MRZ",
+            REVIEW,
+            "MRZ_UNCERTAIN",
+            f"check digits valid only with a digit at line 2 position(s) {places} that no "
+            "reading showed, "
+            f"{len(result.readings)} reading(s)",
+        )
     if mrz.valid:
         detail = "all five check digits valid"
         if corrected:
@@ -98,12 +112,13 @@ def mrz_check(result: Any, *, high_confidence: float) -> CheckResult:
         return CheckResult("MRZ", PASSED, "", f"{detail}, {len(result.readings)} reading(s)")
     failed = mrz.failed_checks
     confidence = reading.failure_confidence(failed)
+    agreeing = result.failure_agreement()
     words = ", ".join(_CHECK_DIGIT_WORDS[name] for name in failed)
     detail = (
         f"check digit failing: {words}; confidence {confidence:.0f}, "
-        f"{result.confirmations} of {len(result.readings)} readings alike"
+        f"{agreeing} of {len(result.readings)} readings alike there"
     )
-    if confidence >= high_confidence and result.confirmations >= 2:
+    if confidence >= high_confidence and agreeing >= 2:
         return CheckResult("MRZ", FAILED, "MRZ_CHECKSUM_INVALID", detail)
     return CheckResult("MRZ", REVIEW, "MRZ_UNCERTAIN", detail)
 

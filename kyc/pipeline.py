@@ -9,7 +9,9 @@ them for viruses first (:mod:`smartbank.malware`, clamd), calls the engines
 
 Owns the pipeline's result types (:class:`~smartbank.checks.CheckResult` per check,
 :class:`PipelineOutcome` per run), the reasons shown to customers (:data:`REASON_MESSAGES`,
-staff decisions' included) and :func:`decide`.
+staff decisions' included) and :func:`decide`. A passport's own checks (MRZ check digits,
+expiry, its fields) are :mod:`kyc.passport_checks`, which this module calls for
+``IdType.PASSPORT``.
 """
 
 import dataclasses

@@ -91,11 +91,14 @@ def test_check_digits_never_change_a_confident_digit_and_flag_ambiguity():
     doubtful[27] = 40.0
     corrected = passport.correct_line(tampered, doubtful)
     assert corrected.line == second and "position 28" in corrected.repair
+    # A digit put over another digit is what a tampered digit would look like: flagged.
+    assert corrected.restored == (27,)
 
     # One unread digit of the birth date: one digit makes its check digit hold.
     unread = [99.0] * 44
     unread[15] = 0.0
-    assert passport.correct_line(second[:15] + "<" + second[16:], unread).line == second
+    restored = passport.correct_line(second[:15] + "<" + second[16:], unread)
+    assert (restored.line, restored.restored) == (second, (15,))
     # One unread character of the number (letters or digits): 1, B, L and V all fit.
     unread = [99.0] * 44
     unread[1] = 0.0
@@ -190,3 +193,17 @@ def test_a_check_digit_failure_read_without_confidence_goes_to_review():
     lone = passport.result_of([passport.MrzReading("band", first, tampered, (99.0,) * 88)])
     check = passport_checks.mrz_check(lone, high_confidence=80)
     assert check.status == KycCheck.Status.REVIEW  # one reading never rejects
+
+
+def test_check_digits_that_add_up_only_with_a_digit_no_reading_showed_go_to_review():
+    # A check digit merged into the chevrons after it (read "<"): the arithmetic restores
+    # it, as it would restore the original of a tampered digit, so staff look.
+    first, second = passports.mrz_lines(passports.holder())
+    unread = second[:27] + "<" + second[28:]
+    scores = [99.0] * 88
+    scores[44 + 27] = 41.0
+    result = passport.result_of([passport.MrzReading("band", first, unread, tuple(scores))])
+    assert result.mrz.valid and result.reading.restored == (27,)
+    check = passport_checks.mrz_check(result, high_confidence=80)
+    assert (check.status, check.code) == (KycCheck.Status.REVIEW, "MRZ_UNCERTAIN")
+    assert "position(s) 28" in check.detail

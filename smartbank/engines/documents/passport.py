@@ -126,6 +126,21 @@ def _chevron_allowed(position: int) -> bool:
     return _LINE2_FORMAT[position] != "n" or position == 42
 
 
+def failure_positions(failed: Sequence[str]) -> list[int]:
+    """Line 2 positions that explain the ``failed`` check digits: each failing field's
+    characters and check digit; the composite's own digit when it fails alone (a failing
+    field explains a failing composite, which covers the fields' digits)."""
+    positions: list[int] = []
+    fields = [check for check in failed if check != "composite"]
+    for check in fields or failed:
+        if check == "composite":
+            positions.append(43)
+        else:
+            (start, stop), digit = _CHECK_SPANS[check]
+            positions += [*range(start, stop), digit]
+    return positions
+
+
 @dataclass(frozen=True)
 class MrzReading:
     """One reading of the zone: two lines of 44 characters and a confidence per character.
@@ -141,6 +156,8 @@ class MrzReading:
         repairs: plain words for each repair ("line 2 position 44: Q→0", ...).
         ambiguous: the check digits fail, but several single substitutions would make them
             valid (:class:`Correction`): the reading is never a confident one.
+        restored: line 2 positions where the check digits put a digit no reading showed
+            (:class:`Correction`): the line is valid by arithmetic, not by sight.
     """
 
     pass_name: str
@@ -150,6 +167,7 @@ class MrzReading:
     aligned: bool = True
     repairs: tuple[str, ...] = ()
     ambiguous: bool = False
+    restored: tuple[int, ...] = ()
 
     @property
     def confidence(self) -> float:
@@ -179,14 +197,7 @@ class MrzReading:
             return 100.0
         if not self.aligned or self.ambiguous:
             return 0.0
-        positions: list[int] = []
-        fields = [check for check in failed if check != "composite"]
-        for check in fields or failed:
-            if check == "composite":
-                positions.append(43)
-            else:
-                (start, stop), digit = _CHECK_SPANS[check]
-                positions += [*range(start, stop), digit]
+        positions = failure_positions(failed)
         scores = [
             self.confidences[LINE_LENGTH + p]
             for p in positions
@@ -282,6 +293,20 @@ class MrzResult:
     def confidence(self) -> float | None:
         return self.reading.confidence if self.reading else None
 
+    def failure_agreement(self) -> int:
+        """How many readings read what the consensus reads at the characters that explain its
+        failing check digits (:func:`failure_positions`); 0 without a parsed MRZ."""
+        if self.mrz is None or self.reading is None:
+            return 0
+        positions = failure_positions(self.mrz.failed_checks)
+        return sum(
+            all(
+                _canonical(reading.second)[p] == _canonical(self.reading.second)[p]
+                for p in positions
+            )
+            for reading in self.readings
+        )
+
     def passes(self) -> list[dict[str, object]]:
         """Per reading: its name, mean confidence and which check digits were valid."""
         found = []
@@ -374,11 +399,22 @@ class Correction:
         repair: plain words for that correction, None when nothing was changed.
         ambiguous: several different candidates made every check digit valid, so the line
             as read proves nothing (it is left unchanged).
+        restored: line 2 positions (0-based) where the correction put a digit the reading
+            did not show: where nothing legible was read (an empty slot, a ``<`` where a
+            digit must be), or over another digit (a 1 read for a 4). The check digits'
+            arithmetic supplied them, which is also what a tampered digit would look like;
+            the letter/digit twins (O/0, I/1...) are not counted.
     """
 
     line: str
     repair: str | None = None
     ambiguous: bool = False
+    restored: tuple[int, ...] = ()
+
+
+def _unread(char: str, kind: str, confidence: float, position: int) -> bool:
+    """Nothing legible was read in this slot of line 2."""
+    return confidence <= 0 or (char == "<" and kind == "n" and position != 42)
 
 
 def _candidates(char: str, kind: str, confidence: float, position: int) -> str:
@@ -386,7 +422,7 @@ def _candidates(char: str, kind: str, confidence: float, position: int) -> str:
     twins OCR cannot tell apart (O/0, I/1, B/8...) whatever the confidence; other look-alikes
     only below CORRECTABLE_BELOW; anything of the position's kind in an empty slot, or for a
     ``<`` where a digit must be (a digit merged into a chevron run)."""
-    if confidence <= 0 or (char == "<" and kind == "n" and position != 42):
+    if _unread(char, kind, confidence, position):
         pool = {"n": "0123456789", "a": "ABCDEFGHIJKLMNOPQRSTUVWXYZ<"}.get(kind, MRZ_ALPHABET)
         return pool.replace(char, "")
     found = _TWINS.get(char, "") if kind == "x" else ""
@@ -466,7 +502,16 @@ def correct_line(second: str, confidences: Sequence[float] | None = None) -> Cor
     if not found:
         return Correction(second)
     ((candidate, repair),) = found.items()
-    return Correction(candidate, f"{repair} (check digits)")
+    restored = tuple(
+        position
+        for position, (before, after) in enumerate(zip(second, candidate, strict=True))
+        if before != after
+        and (
+            _unread(before, _LINE2_FORMAT[position], scores[position], position)
+            or (before.isdigit() and after.isdigit())
+        )
+    )
+    return Correction(candidate, f"{repair} (check digits)", restored=restored)
 
 
 def _mrz_date(text: str, *, birth: bool, today: datetime.date) -> datetime.date | None:
@@ -738,10 +783,14 @@ def _vote(readings: Sequence[MrzReading]) -> MrzReading:
         votes: dict[str, list[float]] = {}
         for text, reading in zip(texts, readings, strict=True):
             votes.setdefault(text[slot], []).append(reading.confidences[slot])
+        position = slot - LINE_LENGTH
+        if position >= 0 and not _chevron_allowed(position) and len(votes) > 1:
+            # A "<" where a digit must be is a digit not read: it does not outvote one read.
+            votes.pop("<", None)
         winner = max(votes, key=lambda char: (len(votes[char]), sum(votes[char])))
         agreeing = votes[winner]
         chars.append(winner)
-        majority = 2 * len(agreeing) > len(readings)
+        majority = 2 * len(agreeing) > sum(len(v) for v in votes.values())
         scores.append(round(sum(agreeing) / len(agreeing), 2) if majority else 0.0)
     text = "".join(chars)
     return MrzReading(
@@ -767,7 +816,13 @@ def consensus(readings: Sequence[MrzReading]) -> MrzReading:
     voted = _vote(readings)
     correction = correct_line(voted.second, voted.confidences[LINE_LENGTH:])
     repairs = voted.repairs + ((correction.repair,) if correction.repair else ())
-    return replace(voted, second=correction.line, repairs=repairs, ambiguous=correction.ambiguous)
+    return replace(
+        voted,
+        second=correction.line,
+        repairs=repairs,
+        ambiguous=correction.ambiguous,
+        restored=correction.restored,
+    )
 
 
 def result_of(readings: Sequence[MrzReading], *, today: datetime.date | None = None) -> MrzResult:
@@ -790,7 +845,13 @@ Settled = Callable[[MrzResult], bool]
 
 
 def _valid(result: MrzResult) -> bool:
-    return result.mrz is not None and result.mrz.valid
+    """Every check digit valid, and by sight: a restored character asks for another reading."""
+    return (
+        result.mrz is not None
+        and result.mrz.valid
+        and result.reading is not None
+        and not result.reading.restored
+    )
 
 
 def read_mrz(

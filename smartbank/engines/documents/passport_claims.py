@@ -384,7 +384,9 @@ def check_mrz_claim(
 
 def _mrz_settled(claim: PassportClaim, low_confidence: float):  # noqa: ANN202
     def settled(result: MrzResult) -> bool:
-        if result.mrz is None or not result.mrz.valid:
+        if result.mrz is None or not result.mrz.valid or result.reading is None:
+            return False
+        if result.reading.restored:  # valid by arithmetic only: try to read it
             return False
         checks = check_mrz_claim(result, claim, low_confidence=low_confidence)
         return all(c.support == MATCH for c in checks.values()) or result.confirmations >= 2
