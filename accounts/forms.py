@@ -4,16 +4,31 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from phonenumber_field.formfields import PhoneNumberField
 
+from smartbank.countries import HOME_COUNTRY, country_choices
+
 
 class RegistrationForm(forms.Form):
-    """Full name, email, phone, date of birth and a password checked by Django's validators."""
+    """Full name, email, phone, date of birth, country of residence (ISO 3166-1 alpha-2, India
+    preselected: it decides which ID types the KYC step offers) and a password checked by
+    Django's validators."""
 
     full_name = forms.CharField(min_length=3, max_length=150)
     email = forms.EmailField()
     phone = PhoneNumberField(region="IN", help_text="Indian mobile, e.g. 98765 43210")
     date_of_birth = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    # Not required: a form posted without it (as the API) means India, the bank's home.
+    country_of_residence = forms.ChoiceField(
+        choices=country_choices,
+        required=False,
+        initial=HOME_COUNTRY,
+        label="Country of residence",
+        help_text="It decides which ID documents you can verify your identity with.",
+    )
     password1 = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(label="Password again", widget=forms.PasswordInput, strip=False)
+
+    def clean_country_of_residence(self) -> str:
+        return self.cleaned_data.get("country_of_residence") or HOME_COUNTRY
 
     def clean(self) -> dict:
         data = super().clean()

@@ -2,6 +2,7 @@
 
 import json
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -11,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from smartbank.admin import ReadOnlyInline
+from smartbank.countries import country_choices, country_name
 from smartbank.crypto import decrypt_text
 from smartbank.errors import ApplicationError
 from smartbank.image_reuse import stored_image_hash
@@ -22,6 +24,7 @@ from .models import (
     KycCaseEvent,
     KycCheck,
     KycDocument,
+    KycDocumentRule,
     OcrFlow,
     OcrFlowEvent,
     OcrFlowTask,
@@ -361,3 +364,53 @@ class OcrFlowAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+def _rule_country_choices() -> list[tuple[str, str]]:
+    return [(KycDocumentRule.EVERY_OTHER_COUNTRY, "Every other country"), *country_choices()]
+
+
+class KycDocumentRuleForm(forms.ModelForm):
+    country = forms.ChoiceField(
+        choices=_rule_country_choices,
+        help_text="A country with rules of its own accepts exactly those ID types (add"
+        " Passport too if its residents should keep using a passport); every other country"
+        ' follows the "Every other country" rules.',
+    )
+
+    class Meta:
+        model = KycDocumentRule
+        fields = ("country", "id_type")
+
+
+class KycDocumentRuleCountryFilter(admin.SimpleListFilter):
+    title = "country"
+    parameter_name = "country"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        codes = KycDocumentRule.objects.order_by("country").values_list("country", flat=True)
+        return [(code, _rule_country_name(code)) for code in dict.fromkeys(codes)]
+
+    def queryset(self, request: HttpRequest, queryset):  # noqa: ANN001, ANN201
+        return queryset.filter(country=self.value()) if self.value() else queryset
+
+
+def _rule_country_name(code: str) -> str:
+    if code == KycDocumentRule.EVERY_OTHER_COUNTRY:
+        return "Every other country"
+    return f"{country_name(code)} ({code})"
+
+
+@admin.register(KycDocumentRule)
+class KycDocumentRuleAdmin(admin.ModelAdmin):
+    """Which ID types each country of residence accepts for KYC (issue 11, "documents by
+    country"): the registration API, the KYC form and :func:`kyc.services.kyc_case_submit`
+    follow this table at once. Cases already submitted are not affected."""
+
+    form = KycDocumentRuleForm
+    list_display = ("country_display", "id_type", "updated_at")
+    list_filter = (KycDocumentRuleCountryFilter, "id_type")
+
+    @admin.display(description="Country", ordering="country")
+    def country_display(self, obj: KycDocumentRule) -> str:
+        return _rule_country_name(obj.country)

@@ -5,12 +5,15 @@ import pycountry
 from django import forms
 from django.conf import settings
 
+from smartbank.countries import HOME_COUNTRY
 from smartbank.errors import ApplicationError
 from smartbank.forms import read_upload
 
 from .models import ID_TYPES_WITH_EXPIRY, IdType
+from .selectors import kyc_id_types_for_country
 from .services import (
     check_document,
+    id_types_accepted_message,
     validate_document_expiry,
     validate_id_number,
     validate_nationality,
@@ -24,7 +27,12 @@ def _nationality_choices() -> list[tuple[str, str]]:
 
 
 class KycSubmitForm(forms.Form):
-    """Checks formats and files up front so errors show next to the fields."""
+    """Checks formats and files up front so errors show next to the fields.
+
+    ``country`` (ISO 3166-1 alpha-2, the customer's country of residence) limits the ID types
+    offered to those the country accepts (:func:`kyc.selectors.kyc_id_types_for_country`);
+    :func:`kyc.services.kyc_case_submit` enforces the same rule.
+    """
 
     id_type = forms.ChoiceField(choices=IdType.choices, widget=forms.RadioSelect, label="ID type")
     id_number = forms.CharField(
@@ -51,6 +59,17 @@ class KycSubmitForm(forms.Form):
         " bottom. JPG, PNG or PDF, up to 10 MB.",
     )
     selfie = forms.FileField(label="Selfie", help_text="A clear photo of your face, JPG or PNG.")
+
+    def __init__(self, *args: object, country: str = HOME_COUNTRY, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        accepted = kyc_id_types_for_country(country)
+        field = self.fields["id_type"]
+        field.choices = [(value, label) for value, label in IdType.choices if value in accepted]
+        field.error_messages["invalid_choice"] = id_types_accepted_message(
+            country=country, accepted=accepted
+        )
+        if len(accepted) == 1:
+            field.initial = accepted[0]
 
     def _file(self, field: str) -> bytes:
         upload = self.cleaned_data.get(field)

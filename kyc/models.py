@@ -44,6 +44,38 @@ class IdType(models.TextChoices):
 ID_TYPES_WITH_EXPIRY = frozenset({IdType.PASSPORT})
 
 
+class KycDocumentRule(TimeStampedModel):
+    """One ID type a country of residence accepts for KYC (issue 11, "documents by country";
+    seed 003's "different required docs by country"). Staff keep the table in the admin.
+
+    ``country`` is an ISO 3166-1 alpha-2 code, or :attr:`EVERY_OTHER_COUNTRY` for the rows
+    that apply to every country without rows of its own. Seeded (migration
+    ``0007_document_rules``): IN -> AADHAAR, PAN, PASSPORT; every other country -> PASSPORT.
+    Read through :func:`kyc.selectors.kyc_id_types_for_country`.
+    """
+
+    EVERY_OTHER_COUNTRY = "*"
+
+    country = models.CharField(
+        max_length=2,
+        db_index=True,
+        help_text='ISO 3166-1 alpha-2 code, or "*" for every other country',
+    )
+    id_type = models.CharField("ID type", max_length=10, choices=IdType.choices)
+
+    class Meta:
+        ordering = ["country", "id_type"]
+        verbose_name = "KYC document rule"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "id_type"], name="kyc_document_rule_unique_country_id_type"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country}: {self.id_type}"
+
+
 class KycCase(StatusModel):
     """One submission of an ID document and a selfie by a customer, and its decision.
 

@@ -5,11 +5,12 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
+from smartbank.countries import HOME_COUNTRY, country_alpha_2
 from smartbank.crypto import decrypt_text, keyed_hash
 from smartbank.engines.image_hash import ImageHash
 from smartbank.image_reuse import NearDuplicate, near_duplicates
 
-from .models import KycCase, KycDocument
+from .models import IdType, KycCase, KycDocument, KycDocumentRule
 
 ID_HASH_PURPOSE = "kyc-id-number"
 #: Permission of KYC reviewers (group "KYC reviewers", superusers): approve, reject, resubmit.
@@ -24,6 +25,32 @@ def user_may_review_kyc(*, user: Any) -> bool:
         and user.is_staff
         and user.has_perm(REVIEW_PERMISSION)
     )
+
+
+def kyc_id_types_for_country(country: str) -> list[str]:
+    """The ID types (``IdType`` values, in ``IdType`` order) a resident of ``country`` (ISO
+    3166-1 alpha-2 or alpha-3, any case) may verify with: the country's rows of the staff-kept
+    :class:`~kyc.models.KycDocumentRule` table, else the "every other country" rows (seeded:
+    IN -> AADHAAR, PAN, PASSPORT; every other country -> PASSPORT). One query; ``[]`` only
+    when staff removed every row that applies."""
+    other = KycDocumentRule.EVERY_OTHER_COUNTRY
+    code = country_alpha_2(country) or other
+    rows = KycDocumentRule.objects.filter(country__in=[code, other]).values_list(
+        "country", "id_type"
+    )
+    by_country: dict[str, set[str]] = {}
+    for row_country, id_type in rows:
+        by_country.setdefault(row_country, set()).add(id_type)
+    accepted = by_country.get(code) or by_country.get(other, set())
+    return [value for value in IdType.values if value in accepted]
+
+
+def kyc_customer_country(*, user: Any) -> str:
+    """The customer's country of residence, ISO 3166-1 alpha-2, as their profile (app
+    ``accounts``) records it; :data:`~smartbank.countries.HOME_COUNTRY` (India) for a user
+    without a profile or a country (customers who registered before it was asked)."""
+    profile = getattr(user, "profile", None)
+    return getattr(profile, "country_of_residence", "") or HOME_COUNTRY
 
 
 def id_number_hash(*, id_type: str, id_number: str) -> str:

@@ -12,9 +12,10 @@ from smartbank.malware import quarantined_response
 from .forms import KycSubmitForm
 from .models import KycCase, KycDocument
 from .pipeline import REASON_MESSAGES
-from .selectors import kyc_case_latest
+from .selectors import kyc_case_latest, kyc_customer_country, kyc_id_types_for_country
 from .services import (
     UploadedDocument,
+    id_types_accepted_message,
     kyc_case_submit,
     kyc_document_viewed,
 )
@@ -38,7 +39,10 @@ def kyc_submit_view(request: HttpRequest) -> HttpResponse:
         return redirect("kyc:status")
     profile = getattr(request.user, "profile", None)
     initial = {"date_of_birth": profile.date_of_birth} if profile else {}
-    form = KycSubmitForm(request.POST or None, request.FILES or None, initial=initial)
+    country = kyc_customer_country(user=request.user)
+    form = KycSubmitForm(
+        request.POST or None, request.FILES or None, initial=initial, country=country
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -52,6 +56,7 @@ def kyc_submit_view(request: HttpRequest) -> HttpResponse:
                 selfie=UploadedDocument(data["selfie"]),
                 nationality=data.get("nationality") or "",
                 document_expiry=data.get("document_expiry"),
+                country_of_residence=country,
             )
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -68,6 +73,9 @@ def kyc_submit_view(request: HttpRequest) -> HttpResponse:
                 settings.KYC_MAX_ATTEMPTS - used, 1 if latest and latest.resubmission_allowed else 0
             ),
             "previous": latest,
+            "id_types_note": id_types_accepted_message(
+                country=country, accepted=kyc_id_types_for_country(country)
+            ),
         },
     )
 

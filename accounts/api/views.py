@@ -16,8 +16,13 @@ from rest_framework.views import APIView
 
 from kyc.api.serializers import KycCheckSerializer, KycReasonSerializer
 from kyc.models import IdType, KycCase
-from kyc.services import UploadedDocument, validate_passport_fields
+from kyc.services import (
+    UploadedDocument,
+    validate_country_of_residence,
+    validate_passport_fields,
+)
 from smartbank.api import ERROR_SCHEMA, NOT_FOUND_RESPONSE
+from smartbank.countries import HOME_COUNTRY
 from smartbank.errors import ApplicationError
 from smartbank.forms import read_upload
 from smartbank.throttles import THROTTLES
@@ -54,6 +59,14 @@ class RegistrationCreateApi(APIView):
         full_name = serializers.CharField(min_length=3, max_length=150)
         date_of_birth = serializers.DateField(input_formats=["%Y-%m-%d"])
         phone = PhoneNumberField(region="IN")
+        country_of_residence = serializers.CharField(
+            max_length=3,
+            required=False,
+            default=HOME_COUNTRY,
+            help_text="ISO 3166-1 alpha-2 (alpha-3 accepted), e.g. IN (the default) or US. It"
+            " decides the ID types accepted: an id_type the country does not accept is a 400"
+            " ID_TYPE_NOT_ACCEPTED on id_type",
+        )
         id_type = serializers.ChoiceField(choices=IdType.choices)
         id_number = serializers.CharField(max_length=20)
         nationality = serializers.CharField(
@@ -70,6 +83,12 @@ class RegistrationCreateApi(APIView):
         )
         id_document = serializers.FileField()
         selfie = serializers.FileField()
+
+        def validate_country_of_residence(self, value: str) -> str:
+            try:
+                return validate_country_of_residence(country=value)
+            except ApplicationError as exc:
+                raise serializers.ValidationError(exc.message) from exc
 
         def validate(self, attrs: dict) -> dict:
             # A passport's nationality and expiry as field errors before anything is created.
@@ -121,6 +140,7 @@ class RegistrationCreateApi(APIView):
             selfie=UploadedDocument(read_upload(data["selfie"], field="selfie", max_bytes=limit)),
             nationality=data["nationality"],
             document_expiry=data["document_expiry"],
+            country_of_residence=data["country_of_residence"],
         )
         # Every ID field is required above, so customer_register always opens a case.
         body = {"registration_id": profile.id, "kyc_case_id": case.id, "status": case.status}

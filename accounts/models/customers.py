@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from phonenumber_field.modelfields import PhoneNumberField
 
+from smartbank.countries import HOME_COUNTRY
 from smartbank.models import AuditEvent, TimeStampedModel
 
 
@@ -63,12 +64,22 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class CustomerProfile(TimeStampedModel):
-    """A customer's registration: the id integrators poll is this profile's ``id``."""
+    """A customer's registration: the id integrators poll is this profile's ``id``.
+
+    ``country_of_residence`` (ISO 3166-1 alpha-2, checked with pycountry at registration)
+    decides which ID types the customer may verify with (issue 11, "documents by country":
+    :func:`kyc.selectors.kyc_id_types_for_country`). Customers who registered before it was
+    asked are residents of India, the bank's home (the field's default, also in migration
+    ``0011_country_of_residence``).
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="profile")
     phone = PhoneNumberField(region="IN")
     date_of_birth = models.DateField()
+    country_of_residence = models.CharField(
+        max_length=2, default=HOME_COUNTRY, help_text="ISO 3166-1 alpha-2, e.g. IN"
+    )
     email_verified_at = models.DateTimeField(null=True, blank=True)
     phone_verified_at = models.DateTimeField(null=True, blank=True)
 

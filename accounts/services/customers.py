@@ -8,7 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from kyc.models import KycCase
-from kyc.services import UploadedDocument, kyc_case_submit
+from kyc.services import (
+    UploadedDocument,
+    kyc_case_submit,
+    validate_country_of_residence,
+    validate_id_type_for_country,
+)
+from smartbank.countries import HOME_COUNTRY
 from smartbank.errors import ApplicationError, ConflictError
 
 from ..events import customer_event_record
@@ -39,18 +45,26 @@ def customer_register(
     selfie: UploadedDocument | None = None,
     nationality: str = "",
     document_expiry: datetime.date | None = None,
+    country_of_residence: str = HOME_COUNTRY,
 ) -> tuple[CustomerProfile, KycCase | None]:
     """Create a customer and, when ID data is given, their first KYC case.
 
     Verification codes go to the email address and the phone (issue #3); the KYC pipeline
     runs meanwhile. ``nationality`` and ``document_expiry`` go with a passport
-    (:func:`kyc.services.kyc_case_submit`).
+    (:func:`kyc.services.kyc_case_submit`). ``country_of_residence`` (ISO 3166-1 alpha-2 or
+    alpha-3; India by default) is stored on the profile as alpha-2 and decides which ID types
+    the customer may use: an ``id_type`` it does not accept is refused (``ID_TYPE_NOT_ACCEPTED``
+    on ``id_type``) before anything is created.
 
     ``phone`` is a ``phonenumbers.PhoneNumber`` or E.164 string. Everything happens in one
     transaction; verification is enqueued after commit by :func:`kyc.services.kyc_case_submit`.
     Raises :class:`ConflictError` (code ``EMAIL_TAKEN`` or ``DUPLICATE_ID``) and
-    :class:`ApplicationError` for invalid input (password validators, ID format, files).
+    :class:`ApplicationError` for invalid input (password validators, country, ID type for the
+    country, ID format, files).
     """
+    country_of_residence = validate_country_of_residence(country=country_of_residence)
+    if id_type:
+        validate_id_type_for_country(id_type=id_type, country=country_of_residence)
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ConflictError(
@@ -66,7 +80,12 @@ def customer_register(
         raise ConflictError(
             "An account with this email already exists.", code="EMAIL_TAKEN", field="email"
         ) from exc
-    profile = CustomerProfile.objects.create(user=user, phone=phone, date_of_birth=date_of_birth)
+    profile = CustomerProfile.objects.create(
+        user=user,
+        phone=phone,
+        date_of_birth=date_of_birth,
+        country_of_residence=country_of_residence,
+    )
     customer_event_record(profile=profile, type=CustomerEvent.Type.REGISTERED, actor=user)
     contact_verification_start(user=user)
     case = None
@@ -81,6 +100,7 @@ def customer_register(
             selfie=selfie,
             nationality=nationality,
             document_expiry=document_expiry,
+            country_of_residence=country_of_residence,
         )
     return profile, case
 

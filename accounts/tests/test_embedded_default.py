@@ -155,8 +155,13 @@ def make_run(tmp_path: Path, collected_static: Path):
         "DJANGO_SECRETS_FILE": str(tmp_path / "secrets.env"),
         "STATIC_ROOT": str(collected_static),
         "OMP_THREAD_LIMIT": "1",
+        # make run's metrics folder, and beat's dispatcher and sweeper on quick clocks.
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
+        "OUTBOX_DISPATCH_INTERVAL_SECONDS": "2",
+        "SWEEP_INTERVAL_SECONDS": "3",
         **loopback_http_environment(),
     }
+    (tmp_path / "prometheus").mkdir()
 
     def manage(*args: str) -> str:
         """``manage.py``'s output; ``shell`` prints its auto-imports first, the JSON last."""
@@ -174,7 +179,7 @@ def make_run(tmp_path: Path, collected_static: Path):
     manage("migrate", "--noinput")
     manage("create_demo_data")
     port = free_port()
-    logs = {name: (tmp_path / f"{name}.log").open("w") for name in ("worker", "web")}
+    logs = {name: (tmp_path / f"{name}.log").open("w") for name in ("worker", "web", "beat")}
     processes = [
         subprocess.Popen(  # noqa: S603 - make run's worker
             [sys.executable, "-m", "celery", "-A", "smartbank", "worker", "--loglevel=INFO",
@@ -185,6 +190,11 @@ def make_run(tmp_path: Path, collected_static: Path):
             [sys.executable, "-m", "gunicorn", "smartbank.wsgi", "--bind", f"127.0.0.1:{port}",
              *gunicorn_options()],
             cwd=ROOT, env=env, stdout=logs["web"], stderr=subprocess.STDOUT,
+        ),
+        subprocess.Popen(  # noqa: S603 - make run's beat
+            [sys.executable, "-m", "celery", "-A", "smartbank", "beat", "--loglevel=INFO",
+             f"--schedule={tmp_path / 'beat-schedule'}"],
+            cwd=ROOT, env=env, stdout=logs["beat"], stderr=subprocess.STDOUT,
         ),
     ]
     worker_log = tmp_path / "worker.log"
@@ -292,3 +302,7 @@ def test_make_run_serves_20_registrations_and_20_staff_approvals_at_once(make_ru
     ), outcome
     # and no task died on the way
     assert "raised unexpected" not in log, log[-3000:]
+    # and beat's sweeper ran in the pool children beside them and returned (a sweep that
+    # never returned once stalled its child for good; runs that wait past their interval
+    # behind the KYC tasks expire unrun, as they should)
+    assert re.search(r"stuck_sweep_task\[[0-9a-f-]+\] succeeded", log), log[-3000:]

@@ -27,6 +27,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
                 full_name=data["full_name"],
                 phone=data["phone"],
                 date_of_birth=data["date_of_birth"],
+                country_of_residence=data["country_of_residence"],
             )
         except ApplicationError as exc:
             field = exc.field if exc.field in form.fields else None

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from smartbank.celery import enqueue_on_commit
+from smartbank.countries import country_alpha_2, country_name
 from smartbank.crypto import encrypt_text
 from smartbank.engines.documents import mask_id_number, normalise_id_number
 from smartbank.errors import ApplicationError, ConflictError
@@ -18,7 +19,12 @@ from smartbank.uploads import UploadRejected, check_upload
 
 from ..events import kyc_case_event_record
 from ..models import ID_TYPES_WITH_EXPIRY, IdType, KycCase, KycCaseEvent, KycDocument
-from ..selectors import id_number_hash, id_number_registered_to_other
+from ..selectors import (
+    id_number_hash,
+    id_number_registered_to_other,
+    kyc_customer_country,
+    kyc_id_types_for_country,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +66,46 @@ def validate_id_number(*, id_type: str, id_number: str) -> str:
     if not re.fullmatch(pattern, number):
         raise ApplicationError(message, code="ID_FORMAT_INVALID", field="id_number")
     return number
+
+
+def validate_country_of_residence(*, country: str) -> str:
+    """The ISO 3166-1 alpha-2 code of ``country`` (alpha-2 or alpha-3, any case; pycountry).
+
+    Raises :class:`ApplicationError` (field ``country_of_residence``, code
+    ``COUNTRY_INVALID``) for an unknown code.
+    """
+    code = country_alpha_2(country)
+    if code is None:
+        raise ApplicationError(
+            "Choose your country of residence, e.g. IN for India.",
+            code="COUNTRY_INVALID",
+            field="country_of_residence",
+        )
+    return code
+
+
+def validate_id_type_for_country(*, id_type: str, country: str) -> None:
+    """Check that residents of ``country`` (ISO 3166-1 alpha-2) may verify with ``id_type``
+    (the admin's table of :class:`~kyc.models.KycDocumentRule`, issue 11 "documents by
+    country"; :func:`kyc.selectors.kyc_id_types_for_country`).
+
+    Raises :class:`ApplicationError` (field ``id_type``, code ``ID_TYPE_NOT_ACCEPTED``) with
+    the accepted types: "Residents of United States can verify with: Passport."
+    """
+    accepted = kyc_id_types_for_country(country)
+    if id_type not in accepted:
+        raise ApplicationError(
+            id_types_accepted_message(country=country, accepted=accepted),
+            code="ID_TYPE_NOT_ACCEPTED",
+            field="id_type",
+        )
+
+
+def id_types_accepted_message(*, country: str, accepted: list[str]) -> str:
+    """ "Residents of {country name} can verify with: Aadhaar, PAN, Passport." for the
+    ``accepted`` ID types (``IdType`` values) of ``country`` (ISO 3166-1 alpha-2)."""
+    labels = ", ".join(str(IdType(value).label) for value in accepted) or "none at the moment"
+    return f"Residents of {country_name(country)} can verify with: {labels}."
 
 
 def validate_nationality(*, nationality: str) -> str:
@@ -159,17 +205,25 @@ def kyc_case_submit(
     selfie: UploadedDocument,
     nationality: str = "",
     document_expiry: datetime.date | None = None,
+    country_of_residence: str | None = None,
 ) -> KycCase:
     """Open a KYC case for ``user`` and enqueue verification after commit.
 
     ``nationality`` (ISO 3166-1 alpha-3 or alpha-2) and ``document_expiry`` are required for a
     passport (:func:`validate_passport_fields`) and ignored for the other ID types.
+    ``id_type`` must be one that ``country_of_residence`` (ISO 3166-1 alpha-2; by default the
+    customer's, :func:`kyc.selectors.kyc_customer_country`) accepts
+    (:func:`validate_id_type_for_country`, the one place this rule is enforced).
 
-    Raises :class:`ApplicationError` for bad input (field errors), :class:`ConflictError`
+    Raises :class:`ApplicationError` for bad input (field errors; ``ID_TYPE_NOT_ACCEPTED`` on
+    ``id_type`` for a type the customer's country does not accept), :class:`ConflictError`
     (code ``DUPLICATE_ID``) when another customer already registered the ID number, and
     :class:`ApplicationError` (code ``KYC_NOT_ALLOWED``) when the customer has an open or
     verified case or has used ``settings.KYC_MAX_ATTEMPTS`` attempts.
     """
+    validate_id_type_for_country(
+        id_type=id_type, country=country_of_residence or kyc_customer_country(user=user)
+    )
     number = validate_id_number(id_type=id_type, id_number=id_number)
     nationality, document_expiry = validate_passport_fields(
         id_type=id_type, nationality=nationality, document_expiry=document_expiry
