@@ -27,17 +27,33 @@ def user_may_review_kyc(*, user: Any) -> bool:
     )
 
 
+#: The rules while the table holds none at all (the rows migration 0007 seeds): an emptied
+#: table (a database flushed, every row deleted) falls back to these rather than turning every
+#: customer away.
+DEFAULT_DOCUMENT_RULES: tuple[tuple[str, str], ...] = (
+    ("IN", IdType.AADHAAR),
+    ("IN", IdType.PAN),
+    ("IN", IdType.PASSPORT),
+    (KycDocumentRule.EVERY_OTHER_COUNTRY, IdType.PASSPORT),
+)
+
+
 def kyc_id_types_for_country(country: str) -> list[str]:
     """The ID types (``IdType`` values, in ``IdType`` order) a resident of ``country`` (ISO
     3166-1 alpha-2 or alpha-3, any case) may verify with: the country's rows of the staff-kept
     :class:`~kyc.models.KycDocumentRule` table, else the "every other country" rows (seeded:
-    IN -> AADHAAR, PAN, PASSPORT; every other country -> PASSPORT). One query; ``[]`` only
-    when staff removed every row that applies."""
+    IN -> AADHAAR, PAN, PASSPORT; every other country -> PASSPORT); with no row at all in the
+    table, :data:`DEFAULT_DOCUMENT_RULES`. One query (two when none applies); ``[]`` only when
+    staff kept rules but none that applies."""
     other = KycDocumentRule.EVERY_OTHER_COUNTRY
     code = country_alpha_2(country) or other
-    rows = KycDocumentRule.objects.filter(country__in=[code, other]).values_list(
-        "country", "id_type"
+    rows = list(
+        KycDocumentRule.objects.filter(country__in=[code, other]).values_list(
+            "country", "id_type"
+        )
     )
+    if not rows and not KycDocumentRule.objects.exists():
+        rows = [rule for rule in DEFAULT_DOCUMENT_RULES if rule[0] in (code, other)]
     by_country: dict[str, set[str]] = {}
     for row_country, id_type in rows:
         by_country.setdefault(row_country, set()).add(id_type)

@@ -46,6 +46,16 @@ def test_the_seeded_rules_give_india_three_types_and_every_other_country_a_passp
     assert kyc_id_types_for_country("NP") == ["PASSPORT"]
 
 
+def test_an_emptied_table_falls_back_to_the_seeded_rules_rather_than_refusing_everyone():
+    """A flushed database (a transactional test, a restore gone wrong) or staff deleting every
+    row: the built-in defaults, the migration's seed, apply until staff keep rules again."""
+    KycDocumentRule.objects.all().delete()
+    assert kyc_id_types_for_country("IN") == ["AADHAAR", "PAN", "PASSPORT"]
+    assert kyc_id_types_for_country("US") == ["PASSPORT"]
+    KycDocumentRule.objects.create(country="*", id_type="PAN")
+    assert kyc_id_types_for_country("IN") == ["PAN"]  # staff's rules again, only theirs
+
+
 def test_a_country_with_rules_of_its_own_accepts_exactly_those():
     KycDocumentRule.objects.create(country="NP", id_type="PAN")
     assert kyc_id_types_for_country("NP") == ["PAN"]

@@ -1,20 +1,16 @@
 """Task behaviour: retries after errors, attempt limits, and a real worker on Redis."""
 
 import datetime
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
-from django.db import connection
 
 from kyc.models import KycCase, KycCaseEvent
 from kyc.services import UploadedDocument, kyc_case_submit
 from kyc.tests.factories import KycCaseFactory
 from smartbank.tests import cards
+from smartbank.tests.workers import solo_worker
 
 DOB = datetime.date(1990, 8, 5)
 
@@ -96,41 +92,8 @@ def test_rerunning_the_task_on_a_decided_case_changes_nothing(
 def test_a_real_celery_worker_on_redis_decides_the_case(
     customer, tmp_path: Path, astronaut_card_png, astronaut_selfie_jpg
 ):
-    broker = os.environ.get("CELERY_BROKER_URL", "")
-    if not broker.startswith("redis://"):
-        pytest.skip("needs CELERY_BROKER_URL=redis://... (make test sets it)")
-    from smartbank.celery import app
-
-    app.conf.task_always_eager = False
-    app.control.purge()
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}"
-        f"/{db['NAME']}",
-        "PRIVATE_STORAGE_ROOT": str(django_settings.PRIVATE_STORAGE_ROOT),
-        "OMP_THREAD_LIMIT": "1",
-    }
-    log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen(  # noqa: S603 - our own worker, fixed arguments
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "smartbank",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
+    log = tmp_path / "worker.log"
+    with solo_worker(log):
         case = submit(customer, astronaut_card_png, astronaut_selfie_jpg)  # autocommit: enqueued
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -138,12 +101,8 @@ def test_a_real_celery_worker_on_redis_decides_the_case(
             if case.status not in (KycCase.Status.PENDING, KycCase.Status.PROCESSING):
                 break
             time.sleep(0.5)
-        assert case.status == KycCase.Status.VERIFIED, (tmp_path / "worker.log").read_text()
-        assert "kyc.tasks.kyc_case_verify_task" in (tmp_path / "worker.log").read_text()
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
-        log.close()
+        assert case.status == KycCase.Status.VERIFIED, log.read_text()
+        assert "kyc.tasks.kyc_case_verify_task" in log.read_text()
 
 
 @pytest.mark.django_db
