@@ -4,6 +4,7 @@ import uuid
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models.functions import Upper
 from phonenumber_field.modelfields import PhoneNumberField
 
 from smartbank.countries import HOME_COUNTRY
@@ -52,6 +53,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["email"]
+        indexes = [
+            # Registration's ``email__iexact`` look-up (UPPER(email) on PostgreSQL).
+            models.Index(Upper("email"), name="user_email_ci_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.email

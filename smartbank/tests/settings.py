@@ -33,3 +33,7 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# The test process closes its connections after each request, as Django's own test runner
+# expects (threads of the concurrency tests would otherwise keep theirs into the database's
+# teardown). The processes tests start keep production's persistent connections.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
