@@ -11,6 +11,7 @@ the settings of production except shorter intervals, and the test database (Post
   Redis is back.
 """
 
+import contextlib
 import datetime
 import os
 import shutil
@@ -93,10 +94,10 @@ class RedisServer:
 
         if self.process is None:
             return
-        try:
+        # SHUTDOWN writes the append-only file, then closes the connection it came on: the
+        # client's ConnectionError is the server going away, as asked.
+        with contextlib.suppress(redis.exceptions.ConnectionError):
             redis.Redis(port=self.port).shutdown()
-        except redis.exceptions.ConnectionError:
-            pass  # SHUTDOWN closes the connection it came on
         self.process.wait(timeout=30)
         self.process = None
 
