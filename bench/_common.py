@@ -35,8 +35,7 @@ def emit(rows: list[Row], json_path: str | None) -> None:
     for row in rows:
         ratio = "" if row.ratio is None else f"{row.ratio:.2f}"
         verdict = "" if row.met is None else ("met" if row.met else "MISS")
-        print(
-            f"{row.what:<58} {row.figure:>14} {row.anchor:>14} {ratio:>7} {row.target:>12} {verdict}"
-        )
+        cells = (row.what, row.figure, row.anchor, ratio, row.target, verdict)
+        print("{:<58} {:>14} {:>14} {:>7} {:>12} {}".format(*cells))
     if json_path:
         Path(json_path).write_text(json.dumps([dataclasses.asdict(r) for r in rows], indent=1))
