@@ -350,3 +350,23 @@ class RegistrationOtpResendApi(APIView):
         serializer.is_valid(raise_exception=True)
         device = otp_device_ensure(user=profile.user, channel=serializer.validated_data["channel"])
         return Response({"detail": otp_send(otp_device_id=device.pk, purpose="verify")}, status=202)
+
+
+class WhoAmIApi(APIView):
+    """The caller's own identity: ``{"user_id", "email", "is_staff"}``. For an integrator to
+    check that a token works (and which account it speaks for) before sending work; also the
+    trivial authenticated view ``bench/loan_submit.py`` measures the loan submission against
+    (issue 13)."""
+
+    class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "WhoAmI"
+
+        user_id = serializers.UUIDField()
+        email = serializers.EmailField()
+        is_staff = serializers.BooleanField()
+
+    @extend_schema(responses={200: OutputSerializer})
+    def get(self, request):  # noqa: ANN001, ANN201
+        user = request.user
+        return Response({"user_id": user.pk, "email": user.email, "is_staff": user.is_staff})

@@ -8,6 +8,7 @@ from .auth import (
     TokenObtainApi,
     TokenOtpApi,
     TokenRefreshApi,
+    WhoAmIApi,
 )
 from .views import RegistrationCreateApi, RegistrationDetailApi
 
@@ -32,5 +33,6 @@ urlpatterns = [
     path("auth/token/otp/", TokenOtpApi.as_view(), name="api-token-otp"),
     path("auth/token/refresh/", TokenRefreshApi.as_view(), name="api-token-refresh"),
     path("auth/logout/", TokenLogoutApi.as_view(), name="api-logout"),
+    path("auth/whoami/", WhoAmIApi.as_view(), name="api-whoami"),
     path("", include(banking.urlpatterns)),
 ]

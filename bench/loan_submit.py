@@ -1,0 +1,350 @@
+"""Loan submission under concurrent integrators, and decisions per second (issue 13, target 6).
+
+    .venv/bin/python bench/loan_submit.py [--rows 10000,1000000] [--clients 20] [--seconds 15]
+        [--decision-rate 100] [--decision-seconds 20] [--json PATH]
+
+One run, on this machine, against the production stack on loopback:
+
+1. Its own world (as ``make loadtest``, ``bench/loadtest/run.py``): PostgreSQL database
+   ``smartbank_bench_loans`` made anew, a redis-server of its own, generated secrets,
+   production settings (``DJANGO_DEBUG=false``), gunicorn (2 processes × 4 threads, as
+   ``make run``).
+2. For each table size in ``--rows`` (ascending): the table is topped up with
+   ``manage.py generate_sample_data`` and analysed; then, interleaved, ``--clients`` clients
+   on keep-alive connections send for ``--seconds`` each: the anchor (``GET
+   /api/v1/auth/whoami/``, a trivial authenticated DRF view), the loan submission (``POST
+   /api/v1/loan-applications/`` with a distinct applicant each time), the anchor again. Figures:
+   requests per second, p50 and p99 latency, errors (any status but 200/201).
+3. Decisions: two Celery workers (concurrency 1 each) start; applications are submitted at
+   ``--decision-rate`` per second for ``--decision-seconds``; once all are decided, decisions
+   per second (decided ÷ the time from the first to the last decision) and submission →
+   decision p50 (``final_decision_at - created_at``).
+
+Targets (issue 13): submission ≥ 300 req/s with p99 ≤ 2× the anchor's p99, zero errors, the
+same at every size (req/s of the smallest ÷ largest ≤ 1.2); ≥ 100 decisions per second with
+two workers and submission → decision p50 ≤ 2 s. Not a test: CI does not run it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench._common import Row, emit  # noqa: E402
+from bench.loadtest import run as world  # noqa: E402
+
+world.OUT = ROOT / "var" / "bench-loans"
+HOST = world.HOST
+BENCH = "loan_submit"
+FIRST = ("Aarav", "Diya", "Kabir", "Ananya", "Rohan", "Isha", "Vivaan", "Meera", "Arjun")
+LAST = ("Sharma", "Patel", "Singh", "Iyer", "Mehta", "Reddy", "Gupta", "Nair", "Rao")
+COUNTRIES = ("India", "US", "GB", "Singapore", "DE", "BR")
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+class Counter:
+    """A thread-safe source of distinct applicant numbers across the whole run."""
+
+    def __init__(self) -> None:
+        self._next = 0
+        self._lock = threading.Lock()
+
+    def take(self) -> int:
+        with self._lock:
+            self._next += 1
+            return self._next
+
+
+def application_body(n: int) -> bytes:
+    """Seed 001's body shape with a distinct applicant ``n`` (so no duplicate check trips)."""
+    rng = random.Random(n)  # noqa: S311 - bench data, not secrets
+    return json.dumps(
+        {
+            "name": f"{FIRST[n % len(FIRST)]} {LAST[n // len(FIRST) % len(LAST)]}",
+            "email": f"bench{n}@integrator.example.com",
+            "phone": f"+9198{n:08d}"[:13],
+            "region": "APAC",
+            "country": COUNTRIES[n % len(COUNTRIES)],
+            "income": rng.randrange(300_000, 3_000_000),
+            "debt": rng.randrange(0, 200_000),
+            "credit_score": rng.randrange(550, 850),
+            "loan_amount": rng.randrange(50_000, 900_000),
+            "loan_purpose": "Home renovation",
+            "documents_uploaded": True,
+            "documents": ["id_proof", "income_proof"],
+        }
+    ).encode()
+
+
+def load(
+    port: int,
+    token: str,
+    *,
+    kind: str,
+    clients: int,
+    seconds: float,
+    numbers: Counter,
+    rate: float | None = None,
+) -> dict:
+    """``clients`` threads on keep-alive connections send ``kind`` (``"anchor"`` or
+    ``"submit"``) for ``seconds`` (at ``rate`` per second in all when given, else as fast as
+    answered). Returns ``{"requests", "errors", "rps", "p50_ms", "p99_ms", "statuses"}``."""
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    start = time.perf_counter()
+    deadline = start + seconds
+    interval = clients / rate if rate else 0.0
+
+    def client(offset: float) -> None:
+        connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        mine: list[float] = []
+        codes: dict[int, int] = {}
+        next_at = start + offset
+        while True:
+            now = time.perf_counter()
+            if now >= deadline:
+                break
+            if interval:
+                if next_at > now:
+                    time.sleep(next_at - now)
+                next_at += interval
+            began = time.perf_counter()
+            if kind == "anchor":
+                connection.request("GET", "/api/v1/auth/whoami/", headers=headers)
+            else:
+                body = application_body(numbers.take())
+                connection.request("POST", "/api/v1/loan-applications/", body, headers)
+            response = connection.getresponse()
+            response.read()
+            mine.append(time.perf_counter() - began)
+            codes[response.status] = codes.get(response.status, 0) + 1
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+            for code, n in codes.items():
+                statuses[code] = statuses.get(code, 0) + n
+
+    threads = [
+        threading.Thread(target=client, args=(i * interval / clients if interval else 0,))
+        for i in range(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - start
+    errors = sum(n for code, n in statuses.items() if code not in (200, 201))
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "rps": len(latencies) / elapsed,
+        "p50_ms": 1000 * percentile(latencies, 0.5),
+        "p99_ms": 1000 * percentile(latencies, 0.99),
+        "statuses": statuses,
+    }
+
+
+def django_setup(env: dict[str, str]) -> None:
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "smartbank.settings"
+    import django
+
+    django.setup()
+
+
+def integrator_token() -> str:
+    """A JWT access token for an integrator account (not a customer: its submissions are
+    the applicants'), as the two-step token exchange would issue."""
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from accounts.models import User
+
+    user, _ = User.objects.get_or_create(
+        email="integrator@bench.example.com", defaults={"full_name": "Bench integrator"}
+    )
+    return str(AccessToken.for_user(user))
+
+
+def table_size() -> int:
+    from loans.models import LoanApplication
+
+    return LoanApplication.objects.count()
+
+
+def top_up(env: dict[str, str], rows: int) -> float:
+    """Generated applications up to ``rows`` in all; the seconds it took (0 when none)."""
+    missing = rows - table_size()
+    if missing <= 0:
+        return 0.0
+    started = time.monotonic()
+    process = world.manage(env, "generate_sample_data", "--count", str(missing), "--seed", "13")
+    output, _ = process.communicate(timeout=3600)
+    if process.returncode != 0:
+        raise RuntimeError(f"generate_sample_data failed:\n{output[-3000:]}")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return time.monotonic() - started
+
+
+def decisions(started_after: float) -> tuple[int, int, float, float]:
+    """``(submitted, decided, decisions per second, p50 seconds)`` of the applications
+    created after the epoch second ``started_after``."""
+    import datetime
+
+    from loans.models import LoanApplication
+
+    since = datetime.datetime.fromtimestamp(started_after, tz=datetime.UTC)
+    rows = list(
+        LoanApplication.objects.filter(created_at__gte=since).values_list(
+            "created_at", "final_decision_at"
+        )
+    )
+    decided = [(c, d) for c, d in rows if d is not None]
+    if len(decided) < 2:
+        return len(rows), len(decided), 0.0, float("inf")
+    first = min(d for _, d in decided)
+    last = max(d for _, d in decided)
+    span = max((last - first).total_seconds(), 1e-3)
+    waits = [(d - c).total_seconds() for c, d in decided]
+    return len(rows), len(decided), len(decided) / span, statistics.median(waits)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", default="10000,1000000", help="table sizes, ascending")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=15.0, help="per measurement")
+    parser.add_argument("--decision-rate", type=float, default=100.0, help="submissions/s")
+    parser.add_argument("--decision-seconds", type=float, default=20.0)
+    parser.add_argument("--database", default="smartbank_bench_loans")
+    parser.add_argument("--json", default=None, help="write the rows there (make bench)")
+    args = parser.parse_args()
+    sizes = sorted(int(n) for n in args.rows.split(","))
+
+    if world.OUT.exists():
+        import shutil
+
+        shutil.rmtree(world.OUT)
+    world.OUT.mkdir(parents=True)
+    tmp = Path(tempfile.mkdtemp(prefix="smartbank-bench-loans-"))
+    (tmp / "static").mkdir()
+    (tmp / "redis").mkdir()
+    net = argparse.Namespace(
+        database=args.database, redis_port=world.free_port(), broker_db=0, cache_db=1,
+        own_redis=True,
+    )  # fmt: skip
+    env = world.environment(net, tmp)
+    env["JWT_ACCESS_MINUTES"] = "240"
+    processes = world.Processes(env)
+    rows: list[Row] = []
+    try:
+        processes.start(
+            "redis",
+            [world.REDIS_SERVER, "--bind", HOST, "--port", str(net.redis_port), "--save", "",
+             "--appendonly", "no", "--dir", str(tmp / "redis")],
+        )  # fmt: skip
+        world.wait_until("redis", lambda: world.redis_ready(net), processes, timeout=30)
+        world.database_recreate(args.database)
+        migrate = world.manage(env, "migrate", "--noinput")
+        output, _ = migrate.communicate(timeout=900)
+        if migrate.returncode != 0:
+            raise RuntimeError(f"migrate failed:\n{output[-3000:]}")
+        django_setup(env)
+        token = integrator_token()
+        port = world.free_port()
+        processes.start(
+            "gunicorn",
+            [str(world.BIN / "gunicorn"), "smartbank.wsgi", "-b", f"{HOST}:{port}",
+             "--workers", "2", "--threads", "4", "--no-control-socket"],
+        )  # fmt: skip
+        world.wait_until("gunicorn", lambda: world.serving(port), processes)
+        numbers = Counter()
+        load(port, token, kind="submit", clients=4, seconds=3, numbers=numbers)  # warm-up
+        submit_rps = {}
+        for size in sizes:
+            took = top_up(env, size)
+            if took:
+                print(f"table topped up to {table_size():,} rows in {took:.0f} s", flush=True)
+            first = load(port, token, kind="anchor", clients=args.clients,
+                         seconds=args.seconds / 2, numbers=numbers)  # fmt: skip
+            submit = load(port, token, kind="submit", clients=args.clients,
+                          seconds=args.seconds, numbers=numbers)  # fmt: skip
+            second = load(port, token, kind="anchor", clients=args.clients,
+                          seconds=args.seconds / 2, numbers=numbers)  # fmt: skip
+            anchor_p99 = (first["p99_ms"] + second["p99_ms"]) / 2
+            anchor_rps = (first["rps"] + second["rps"]) / 2
+            submit_rps[size] = submit["rps"]
+            label = f"{size:,} rows"
+            print(f"{label}: submit {submit}; anchor {first} / {second}", flush=True)
+            rows += [
+                Row(BENCH, f"loan submit, {args.clients} clients, {label}: req/s",
+                    f"{submit['rps']:.0f} req/s", f"GET {anchor_rps:.0f} req/s",
+                    None, "≥ 300 req/s", submit["rps"] >= 300),
+                Row(BENCH, f"loan submit p99 ÷ trivial GET p99, {label}",
+                    f"{submit['p99_ms']:.0f} ms", f"{anchor_p99:.0f} ms",
+                    submit["p99_ms"] / anchor_p99, "≤ 2×", submit["p99_ms"] <= 2 * anchor_p99),
+                Row(BENCH, f"loan submit errors, {label}",
+                    f"{submit['errors']} of {submit['requests']}", "", None, "0",
+                    submit["errors"] == 0),
+            ]  # fmt: skip
+        if len(sizes) > 1:
+            ratio = submit_rps[sizes[0]] / submit_rps[sizes[-1]]
+            rows.append(
+                Row(BENCH, f"loan submit req/s at {sizes[0]:,} ÷ at {sizes[-1]:,} rows",
+                    f"{submit_rps[sizes[0]]:.0f}", f"{submit_rps[sizes[-1]]:.0f}", ratio,
+                    "≤ 1.2", ratio <= 1.2)
+            )  # fmt: skip
+
+        for worker in ("w1", "w2"):
+            processes.start(
+                f"worker-{worker}",
+                [str(world.BIN / "celery"), "-A", "smartbank", "worker", "--concurrency=1",
+                 "-n", f"{worker}@%h", "--loglevel=WARNING", "--without-gossip",
+                 "--without-mingle", "--without-heartbeat"],
+            )  # fmt: skip
+        time.sleep(8)  # both workers up before the clock starts
+        started = time.time()
+        load(port, token, kind="submit", clients=args.clients, seconds=args.decision_seconds,
+             numbers=numbers, rate=args.decision_rate)  # fmt: skip
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            submitted, decided, per_second, p50 = decisions(started)
+            if decided >= submitted:
+                break
+            time.sleep(1)
+        submitted, decided, per_second, p50 = decisions(started)
+        rows += [
+            Row(BENCH, f"decisions per second, 2 workers ({decided} of {submitted})",
+                f"{per_second:.0f}/s", "", None, "≥ 100/s", per_second >= 100),
+            Row(BENCH, f"submission → decision p50 at {args.decision_rate:.0f} submissions/s",
+                f"{p50:.2f} s", "", None, "≤ 2 s", p50 <= 2),
+        ]  # fmt: skip
+    finally:
+        processes.stop_all()
+        subprocess.run(["rm", "-rf", str(tmp)], check=False)  # noqa: S603, S607
+    emit(rows, args.json)
+
+
+if __name__ == "__main__":
+    main()
