@@ -39,7 +39,7 @@ METRICS_DIR := var/prometheus
 STATIC_MANIFEST := var/staticfiles/staticfiles.json
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: run dev test system-deps venv services secrets migrate demo lint clean loadtest
+.PHONY: run dev test system-deps venv services secrets migrate demo lint clean loadtest bench
 
 ## Install system packages from apt (only those missing).
 system-deps:
@@ -148,6 +148,11 @@ clean:
 ## make loadtest LOADTEST_ARGS="--users 20 --duration 60".
 loadtest: system-deps venv services $(VENV)/.installed-load
 	$(PY) bench/loadtest/run.py $(LOADTEST_ARGS)
+
+## Every benchmark under bench/ (issue 13): one table of figures, anchors, ratios and targets,
+## written to bench/results.md with the machine's description. BENCH_ARGS=--quick for a look.
+bench: system-deps venv services
+	$(PY) bench/run_all.py $(BENCH_ARGS)
 
 # locust on top of requirements.txt; pip check's one known complaint is face-recognition's dlib,
 # which dlib-bin provides (requirements-nodeps.txt).

@@ -209,24 +209,27 @@ def top_up(env: dict[str, str], rows: int) -> float:
 
 def decisions(started_after: float) -> tuple[int, int, float, float]:
     """``(submitted, decided, decisions per second, p50 seconds)`` of the applications
-    created after the epoch second ``started_after``."""
+    created after the epoch second ``started_after``; decided means out of SUBMITTED and
+    PROCESSING (APPROVED, REJECTED, or REVIEW for staff), at its ``updated_at``."""
     import datetime
 
     from loans.models import LoanApplication
 
+    Status = LoanApplication.Status
     since = datetime.datetime.fromtimestamp(started_after, tz=datetime.UTC)
     rows = list(
         LoanApplication.objects.filter(created_at__gte=since).values_list(
-            "created_at", "final_decision_at"
+            "created_at", "updated_at", "status"
         )
     )
-    decided = [(c, d) for c, d in rows if d is not None]
+    open_statuses = (Status.SUBMITTED, Status.PROCESSING)
+    decided = [(c, u) for c, u, s in rows if s not in open_statuses]
     if len(decided) < 2:
         return len(rows), len(decided), 0.0, float("inf")
-    first = min(d for _, d in decided)
-    last = max(d for _, d in decided)
+    first = min(u for _, u in decided)
+    last = max(u for _, u in decided)
     span = max((last - first).total_seconds(), 1e-3)
-    waits = [(d - c).total_seconds() for c, d in decided]
+    waits = [(u - c).total_seconds() for c, u in decided]
     return len(rows), len(decided), len(decided) / span, statistics.median(waits)
 
 
