@@ -40,6 +40,8 @@ BENCHES: tuple[tuple[str, str, list[str], list[str]], ...] = (
     ("identity_reads", "bench/identity_reads.py", [], []),
 )
 PG = "postgres://smartbank:smartbank@127.0.0.1:5432"
+#: The run's generated secrets (smartbank/secrets_file.py), never make run's var/secrets.env.
+SECRETS = Path(tempfile.gettempdir()) / "smartbank-bench-secrets.env"
 
 
 def machine() -> str:
@@ -90,6 +92,12 @@ def run_one(name: str, script: str, arguments: list[str]) -> tuple[list[Row], fl
         "PYTHONPATH": str(ROOT),
         "OMP_THREAD_LIMIT": "1",
         "DATABASE_URL": database_fresh(f"smartbank_bench_{name}"),
+        # Production settings (DEBUG off: no query log growing in memory) with the run's own
+        # secrets, plain HTTP on loopback, the Django test client's host allowed.
+        "DJANGO_SECRETS_FILE": str(SECRETS),
+        "DJANGO_DEBUG": "false",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SECURE_SSL_REDIRECT": "false",
     }
     started = time.monotonic()
     process = subprocess.run(  # noqa: S603 - our own scripts
@@ -131,6 +139,9 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.md"))
     args = parser.parse_args()
     chosen = {n for n in args.only.split(",") if n}
+    SECRETS.unlink(missing_ok=True)
+    secrets_command = [sys.executable, "-m", "smartbank.secrets_file", str(SECRETS)]
+    subprocess.run(secrets_command, cwd=ROOT, check=True)  # noqa: S603 - our own module
     started = time.monotonic()
     rows: list[Row] = []
     timings: list[str] = []
