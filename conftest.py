@@ -61,6 +61,15 @@ def rate_limits_reset(settings):
 
 
 @pytest.fixture(autouse=True)
+def face_gallery_reset():
+    """Each test starts with an empty per-process face gallery (issue 13): the test database
+    rolls back between tests, which no ``updated_at`` records."""
+    from kyc.face_gallery import face_gallery_reset
+
+    face_gallery_reset()
+
+
+@pytest.fixture(autouse=True)
 def sms_outbox(settings):
     """SMS go to an in-memory outbox (like Django's locmem email backend), emptied per test."""
     settings.SMS_BACKEND = "smartbank.sms.LocmemSmsGateway"

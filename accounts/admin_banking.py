@@ -12,14 +12,18 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from smartbank.admin import ReadOnlyInline
+from kyc.models import KycCase
+from kyc.selectors import kyc_case_latest
+from smartbank.admin import EventInline, ReadOnlyInline, StaffQueue, staff_queue_register
 from smartbank.errors import ApplicationError
 from smartbank.money import format_inr
 
 from .models import AccountEvent, BankAccount, FixedDepositRate, LedgerEntry
 from .selectors import bank_account_fd_maturity, user_may_decide_accounts
+from .selectors.banking import bank_account_count_requested
 from .services import (
     bank_account_approve,
     bank_account_close,
@@ -36,11 +40,8 @@ class LedgerEntryInline(ReadOnlyInline):
     ordering = ("id",)
 
 
-class AccountEventInline(ReadOnlyInline):
+class AccountEventInline(EventInline):
     model = AccountEvent
-    fields = ("created_at", "type", "actor", "data")
-    readonly_fields = fields
-    ordering = ("created_at", "id")
 
 
 @admin.register(BankAccount)
@@ -65,6 +66,9 @@ class BankAccountAdmin(admin.ModelAdmin):
     fields = (
         "number",
         "customer_email",
+        "customer_name",
+        "customer_kyc",
+        "customer_id_masked",
         "account_type",
         "status",
         "balance_inr",
@@ -103,6 +107,39 @@ class BankAccountAdmin(admin.ModelAdmin):
     @admin.display(description="Customer", ordering="user__email")
     def customer_email(self, obj: BankAccount) -> str:
         return obj.user.email
+
+    def _kyc_case(self, obj: BankAccount) -> KycCase | None:
+        # Three fields read it on one page: look it up once per account shown.
+        cached = getattr(obj, "_admin_kyc_case", False)
+        if cached is False:
+            cached = obj._admin_kyc_case = kyc_case_latest(user=obj.user)
+        return cached
+
+    @admin.display(description="Name")
+    def customer_name(self, obj: BankAccount) -> str:
+        return obj.user.full_name or "—"
+
+    @admin.display(description="KYC status")
+    def customer_kyc(self, obj: BankAccount) -> str:
+        """The customer's latest KYC case, linked to its page (an account opens for VERIFIED
+        customers only)."""
+        case = self._kyc_case(obj)
+        if case is None:
+            return "No KYC case"
+        return format_html(
+            '<a href="{}" id="account-kyc-link">{}</a> (attempt {})',
+            reverse("admin:kyc_kyccase_change", args=[case.pk]),
+            case.get_status_display(),
+            case.attempt,
+        )
+
+    @admin.display(description="ID document")
+    def customer_id_masked(self, obj: BankAccount) -> str:
+        """The ID type and its masked number from the KYC case, never the number in clear."""
+        case = self._kyc_case(obj)
+        if case is None:
+            return "—"
+        return f"{case.get_id_type_display()} {case.id_number_masked}"
 
     @admin.display(description="Balance", ordering="balance")
     def balance_inr(self, obj: BankAccount) -> str:
@@ -216,3 +253,15 @@ class LedgerEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+staff_queue_register(
+    StaffQueue(
+        key="accounts",
+        label="Account requests awaiting approval",
+        count=bank_account_count_requested,
+        changelist="admin:accounts_bankaccount_changelist",
+        query=f"status__exact={BankAccount.Status.REQUESTED}",
+        permission="accounts.view_bankaccount",
+    )
+)

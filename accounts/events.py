@@ -1,5 +1,5 @@
-"""Writers of the append-only audit trails of customers, bank accounts and step-ups. Call them
-inside the service's transaction."""
+"""Writers of the append-only audit trails of customers, logins, bank accounts and step-ups.
+Call them inside the service's transaction."""
 
 from typing import Any
 
@@ -12,6 +12,7 @@ from .models import (
     CustomerProfile,
     StepUp,
     StepUpEvent,
+    UserEvent,
 )
 
 
@@ -41,6 +42,18 @@ def customer_event_record(
 ) -> CustomerEvent:
     """Append one event to a customer's history (registration, contact verification)."""
     return CustomerEvent.objects.create(profile=profile, type=type, actor=actor, data=data or {})
+
+
+def user_event_record(
+    *,
+    user: Any,
+    type: str,  # noqa: A002 - the event's field name
+    actor: Any = None,
+    data: dict[str, Any] | None = None,
+) -> UserEvent:
+    """Append one event to a login's history (customer or staff, issue 12): second factors
+    enrolled or reset by ``actor`` (staff), a password reset by email (``actor`` the user)."""
+    return UserEvent.objects.create(user=user, type=type, actor=actor, data=data or {})
 
 
 @event_writer(StepUp, target="step_up")

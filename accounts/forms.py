@@ -1,10 +1,16 @@
-"""Customer web forms: registration and login (email as the login name)."""
+"""Web forms of the one login: registration, login (email as the login name, customers and
+staff) and password reset."""
+
+from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.urls import reverse
 from phonenumber_field.formfields import PhoneNumberField
 
 from smartbank.countries import HOME_COUNTRY, country_choices
+
+from .services.passwords import password_reset_send
 
 
 class RegistrationForm(forms.Form):
@@ -43,3 +49,32 @@ class EmailLoginForm(AuthenticationForm):
     def clean_username(self) -> str:
         # Emails are stored lower-cased (UserManager); match how people type them.
         return self.cleaned_data["username"].strip().lower()
+
+
+class EmailPasswordResetForm(PasswordResetForm):
+    """Django's reset form, its email sent as a SmartBank notification
+    (:func:`~accounts.services.passwords.password_reset_send`) instead of ``send_mail``. The
+    form answers the same whether or not the email has an account (Django sends only to
+    active users with a usable password, and says nothing)."""
+
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    def send_mail(  # noqa: PLR0913 - Django's signature
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        path = reverse(
+            "accounts:password-reset-confirm",
+            kwargs={"uidb64": context["uid"], "token": context["token"]},
+        )
+        reset_url = f"{context['protocol']}://{context['domain']}{path}"
+        password_reset_send(user=context["user"], reset_url=reset_url)

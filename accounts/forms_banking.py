@@ -53,6 +53,7 @@ class StatementFilterForm(forms.Form):
                 required=False,
                 input_formats=["%Y-%m-%d"],
                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                error_messages={"invalid": "Enter a real date, such as 2026-01-31."},
             )
 
     def clean(self) -> dict[str, Any]:
@@ -63,7 +64,9 @@ class StatementFilterForm(forms.Form):
         return data
 
     def period(self) -> tuple[datetime.date | None, datetime.date | None]:
-        """``(from, to)`` when the form is valid, else ``(None, None)`` (the whole history)."""
+        """``(from, to)`` of a valid form (``None`` for a date left empty). Raises
+        ``ValueError`` for an invalid one: a malformed date is the form's error to show, never
+        the whole history instead (issue 12)."""
         if not self.is_valid():
-            return None, None
+            raise ValueError("The statement's dates are not valid.")
         return self.cleaned_data.get("from"), self.cleaned_data.get("to")

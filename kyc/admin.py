@@ -11,7 +11,15 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
-from smartbank.admin import ReadOnlyInline
+from smartbank.admin import (
+    EventInline,
+    ReadOnlyInline,
+    StaffQueue,
+    link_case_ids,
+    local_datetime,
+    round_for_people,
+    staff_queue_register,
+)
 from smartbank.countries import country_choices, country_name
 from smartbank.crypto import decrypt_text
 from smartbank.errors import ApplicationError
@@ -29,44 +37,65 @@ from .models import (
     OcrFlowEvent,
     OcrFlowTask,
 )
-from .selectors import id_documents_near, kyc_review_queue, user_may_review_kyc
+from .selectors import (
+    id_documents_near,
+    kyc_case_count_in_review,
+    kyc_cases_with_face_near,
+    kyc_review_queue,
+    user_may_review_kyc,
+)
 from .services import kyc_case_approve, kyc_case_reject, kyc_case_request_resubmission
 
 
+def document_preview(document: KycDocument) -> str:
+    """The document as staff see it: the image (through the private document view, which
+    checks the viewer and logs the access), a link to a PDF, or the quarantine notice."""
+    if document.quarantined_file:
+        return quarantined_html(
+            document.malware_signature, document.quarantined_at, document.quarantined_file.name
+        )
+    url = reverse("kyc:document", args=[document.id])
+    if document.content_type.startswith("image/"):
+        return format_html(
+            '<a href="{}" target="_blank"><img src="{}" alt="{}"></a>',
+            url,
+            url,
+            document.get_kind_display(),
+        )
+    return format_html('<a href="{}" target="_blank">Open {}</a>', url, document.content_type)
+
+
 class KycDocumentInline(ReadOnlyInline):
+    """The files' metadata (the images themselves are beside the fields, at the top)."""
+
     model = KycDocument
-    fields = ("kind", "preview", "content_type", "size_bytes", "sha256")
+    fields = ("kind", "open_link", "content_type", "size_bytes", "sha256")
     readonly_fields = fields
+    classes = ("collapse",)
 
     @admin.display(description="File")
-    def preview(self, obj: KycDocument) -> str:
+    def open_link(self, obj: KycDocument) -> str:
         if obj.quarantined_file:
-            return quarantined_html(
-                obj.malware_signature, obj.quarantined_at, obj.quarantined_file.name
-            )
-        url = reverse("kyc:document", args=[obj.id])
-        if obj.content_type.startswith("image/"):
-            return format_html(
-                '<a href="{}" target="_blank"><img src="{}" style="max-height:260px;'
-                'max-width:420px;border:1px solid #ccc" alt="{}"></a>',
-                url,
-                url,
-                obj.get_kind_display(),
-            )
-        return format_html('<a href="{}" target="_blank">Open {}</a>', url, obj.content_type)
+            return document_preview(obj)
+        return format_html(
+            '<a href="{}" target="_blank">Open</a>', reverse("kyc:document", args=[obj.id])
+        )
 
 
 class KycCheckInline(ReadOnlyInline):
     model = KycCheck
-    fields = ("name", "status", "code", "detail")
+    fields = ("name", "status", "code", "detail_linked")
     readonly_fields = fields
 
+    @admin.display(description="Detail")
+    def detail_linked(self, obj: KycCheck) -> str:
+        """The staff detail, the other customer's case it names (a duplicate face, a reused
+        document) a link to that case."""
+        return link_case_ids(obj.detail, url_name="admin:kyc_kyccase_change")
 
-class KycCaseEventInline(ReadOnlyInline):
+
+class KycCaseEventInline(EventInline):
     model = KycCaseEvent
-    fields = ("created_at", "type", "actor", "data")
-    readonly_fields = fields
-    ordering = ("created_at", "id")
 
 
 @admin.register(KycCase)
@@ -84,7 +113,7 @@ class KycCaseAdmin(admin.ModelAdmin):
         "id_type",
         "id_number_masked",
         "status",
-        "face_distance",
+        "face_distance_display",
         "attempt",
     )
     list_filter = ("status", "id_type", ("created_at", admin.DateFieldListFilter))
@@ -118,15 +147,16 @@ class KycCaseAdmin(admin.ModelAdmin):
             {
                 "fields": (
                     "comparison",
-                    "face_distance",
+                    "face_distance_display",
+                    "faces_alike",
                     "ocr_confidence",
                     "reasons_list",
                     "warnings_list",
                     "documents_alike",
-                    "ocr_text",
                 )
             },
         ),
+        ("Raw data", {"classes": ("collapse",), "fields": ("ocr_text",)}),
     )
     readonly_fields = (
         "status",
@@ -143,7 +173,8 @@ class KycCaseAdmin(admin.ModelAdmin):
         "resubmission_allowed",
         "last_error",
         "comparison",
-        "face_distance",
+        "face_distance_display",
+        "faces_alike",
         "ocr_confidence",
         "reasons_list",
         "warnings_list",
@@ -166,6 +197,34 @@ class KycCaseAdmin(admin.ModelAdmin):
     @admin.display(description="Customer", ordering="user__email")
     def customer_email(self, obj: KycCase) -> str:
         return obj.user.email
+
+    @admin.display(description="Face distance", ordering="face_distance")
+    def face_distance_display(self, obj: KycCase) -> str:
+        """Selfie to card photo, 3 decimals (the bands in settings have three)."""
+        return "—" if obj.face_distance is None else round_for_people(obj.face_distance)
+
+    @admin.display(description="Other customers with this face")
+    def faces_alike(self, obj: KycCase) -> str:
+        """The customers a ``DUPLICATE_FACE`` check matched (issue 12), looked up now from the
+        stored encodings, each linked to their case."""
+        near = kyc_cases_with_face_near(case=obj, max_distance=settings.KYC_FACE_DUPLICATE_MAX)
+        return (
+            format_html_join(
+                "",
+                '<div class="face-alike"><a href="{}">{}</a> · {} · {} · distance {}</div>',
+                (
+                    (
+                        reverse("admin:kyc_kyccase_change", args=[m.case.pk]),
+                        m.case.full_name or m.case.user.full_name,
+                        m.case.user.email,
+                        m.case.get_status_display(),
+                        round_for_people(m.distance),
+                    )
+                    for m in near
+                ),
+            )
+            or "—"
+        )
 
     @admin.display(description="Entered vs read from the card")
     def comparison(self, obj: KycCase) -> str:
@@ -264,11 +323,12 @@ class KycCaseAdmin(admin.ModelAdmin):
         return (
             format_html_join(
                 "",
-                '<div class="document-alike"><a href="{}">Case {}</a> · {} · {} · {}</div>',
+                '<div class="document-alike"><a href="{}">Case {}</a> · {} · {} · {} · {}</div>',
                 (
                     (
                         reverse("admin:kyc_kyccase_change", args=[n.record.case_id]),
-                        n.record.case.created_at.strftime("%d/%m/%Y %H:%M"),
+                        local_datetime(n.record.case.created_at),
+                        n.record.case.full_name,
                         n.record.case.user.email,
                         n.record.case.get_status_display(),
                         "the same file" if n.distance == 0 else f"{n.distance} bits of 256 off",
@@ -290,6 +350,13 @@ class KycCaseAdmin(admin.ModelAdmin):
         may_review = user_may_review_kyc(user=request.user)
         extra_context = {**(extra_context or {}), "may_review": may_review}
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request: HttpRequest, context: dict, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        # The ID document and the selfie, shown beside the fields they prove (issue 12).
+        case = context.get("original")
+        documents = case.documents.order_by("kind") if case is not None else []
+        context["case_images"] = [(d.get_kind_display(), document_preview(d)) for d in documents]
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def get_urls(self):  # noqa: ANN201
         review = self.admin_site.admin_view(require_POST(self.review_view))
@@ -331,11 +398,10 @@ class OcrFlowTaskInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class OcrFlowEventInline(ReadOnlyInline):
+class OcrFlowEventInline(EventInline):
     model = OcrFlowEvent
-    fields = ("created_at", "type", "data")
+    fields = ("created_at", "type", "data_rows")
     readonly_fields = fields
-    ordering = ("created_at", "id")
 
 
 @admin.register(OcrFlow)
@@ -414,3 +480,15 @@ class KycDocumentRuleAdmin(admin.ModelAdmin):
     @admin.display(description="Country", ordering="country")
     def country_display(self, obj: KycDocumentRule) -> str:
         return _rule_country_name(obj.country)
+
+
+staff_queue_register(
+    StaffQueue(
+        key="kyc",
+        label="KYC cases in manual review",
+        count=kyc_case_count_in_review,
+        changelist="admin:kyc_kyccase_changelist",
+        query=f"status__exact={KycCase.Status.MANUAL_REVIEW}",
+        permission="kyc.view_kyccase",
+    )
+)

@@ -71,6 +71,28 @@ class KycSubmitForm(forms.Form):
         if len(accepted) == 1:
             field.initial = accepted[0]
 
+    #: The file inputs, and how the page names them when they must be chosen again.
+    FILE_FIELDS: dict[str, str] = {"id_document": "ID image", "selfie": "selfie"}
+
+    def files_to_choose_again(self) -> dict[str, str]:
+        """After a submission that came back with an error: for each file input, what to
+        choose again (issue 12). Browsers never refill a file input, so even a file that was
+        fine must be chosen again, and the page says so; every other field keeps its value.
+        ``{field name: sentence}``; empty for a form not yet sent."""
+        if not self.is_bound:
+            return {}
+        notes = {}
+        for name, words in self.FILE_FIELDS.items():
+            upload = self.files.get(name)
+            if name in self.errors:
+                notes[name] = f"Please choose {'another' if upload else 'your'} {words}."
+            elif upload is not None:
+                notes[name] = (
+                    f"Please choose your {words} again: “{upload.name}” was fine, but a browser "
+                    "cannot keep a chosen file when the form comes back."
+                )
+        return notes
+
     def _file(self, field: str) -> bytes:
         upload = self.cleaned_data.get(field)
         try:

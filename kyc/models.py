@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 
+from smartbank.engines.face_gallery import encoding_to_bytes
 from smartbank.models import (
     AuditEvent,
     CheckRecord,
@@ -15,6 +16,21 @@ from smartbank.models import (
     StatusModel,
     TimeStampedModel,
 )
+
+
+class FaceEncodingField(models.BinaryField):
+    """A selfie's face encoding stored as 128 little-endian float32 (512 bytes; issue 13: not
+    JSON, so the duplicate-face search reads 100,000 faces as one matrix). Reads give ``bytes``
+    (:func:`smartbank.engines.face_gallery.encoding_from_bytes` turns them into floats);
+    assigning a sequence of 128 numbers stores it packed."""
+
+    def get_prep_value(self, value):  # noqa: ANN001, ANN201 - Django's Field protocol
+        if value is not None and not isinstance(value, bytes | bytearray | memoryview):
+            value = encoding_to_bytes(value)
+        return super().get_prep_value(value)
+
+    def from_db_value(self, value, expression, connection):  # noqa: ANN001, ANN201, ARG002
+        return None if value is None else bytes(value)
 
 
 def _documents_storage():  # noqa: ANN202 - callable storage keeps migrations environment-free
@@ -135,7 +151,7 @@ class KycCase(StatusModel):
     ocr_confidence = models.FloatField("OCR confidence", null=True, blank=True)
     extracted = models.JSONField(default=dict, blank=True)
     face_distance = models.FloatField(null=True, blank=True)
-    face_encoding = models.JSONField(null=True, blank=True, editable=False)
+    face_encoding = FaceEncodingField(null=True, blank=True, editable=False)
     reasons = models.JSONField(default=list, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -158,7 +174,11 @@ class KycCase(StatusModel):
         constraints = [
             models.UniqueConstraint(fields=["user", "attempt"], name="kyc_case_unique_attempt"),
         ]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            # Issue 13: each process's face gallery reads the cases changed since it last looked.
+            models.Index(fields=["updated_at"], name="kyc_case_updated_at"),
+        ]
 
     def __str__(self) -> str:
         return f"KYC {self.id_type} {self.id_number_masked} ({self.status})"

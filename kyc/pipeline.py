@@ -15,7 +15,7 @@ expiry, its fields) are :mod:`kyc.passport_checks`, which this module calls for
 """
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +26,9 @@ from PIL import Image
 from smartbank import checks as shared_checks
 from smartbank.checks import CheckResult
 from smartbank.engines import documents, faces
+from smartbank.engines.face_gallery import nearest_face
 from smartbank.engines.image_hash import ImageHash, image_hash
+from smartbank.engines.overlap import side_by_side
 from smartbank.image_reuse import NearDuplicate
 from smartbank.malware import malware_scan
 from smartbank.uploads import UploadRejected, load_image
@@ -34,7 +36,7 @@ from smartbank.uploads import UploadRejected, load_image
 from . import passport_checks
 from .models import IdType, KycCase, KycCheck, KycDocument
 from .selectors import (
-    face_encodings_of_others,
+    face_encodings_of_others_by_case,
     id_documents_near,
     id_number_verified_for_other,
     kyc_case_id_number,
@@ -56,7 +58,8 @@ REASON_MESSAGES: dict[str, str] = {
     "MALWARE_DETECTED": "We could not accept one of the files you uploaded: it failed our"
     " security check. Please take new photos of your ID card and your face and submit again.",
     "OCR_NO_TEXT": "We could not read any text on the ID card, so staff will check it.",
-    "ID_CHECKSUM_INVALID": "The Aadhaar number is not valid (its check digit is wrong).",
+    "ID_CHECKSUM_INVALID": "The Aadhaar number you entered is not valid: please check it for"
+    " a typing mistake.",
     "ID_FORMAT_INVALID": "The ID number is not in a valid format.",
     "ID_NUMBER_NOT_READ": "We could not read the ID number on the card.",
     "ID_NUMBER_MISMATCH": "The ID number on the card differs from the number you entered.",
@@ -96,15 +99,16 @@ REASON_MESSAGES: dict[str, str] = {
     "NO_FACE_ON_ID": "We could not find the photo on your ID card.",
     "FACE_MISMATCH": "The face in your selfie does not match the photo on your ID card.",
     "FACE_UNCERTAIN": "Your selfie and ID photo are similar but not clearly the same person.",
-    "DUPLICATE_ID": "This ID number is already verified for another customer.",
-    "DUPLICATE_FACE": "Your face closely matches another customer's, so staff will check it.",
-    "DOCUMENT_REUSED": "Your ID document matches one another customer sent us, so staff will"
-    " check it.",
-    "ENGINE_ERROR": "Automatic verification failed; a member of staff will check your documents.",
+    # Fraud signals read neutrally: what matched whom is for staff alone (issue 12).
+    "DUPLICATE_ID": "We could not accept this ID number. If it is yours, please contact us.",
+    "DUPLICATE_FACE": "Our team is checking your documents, usually within one working day.",
+    "DOCUMENT_REUSED": "Our team is checking your documents, usually within one working day.",
+    "ENGINE_ERROR": "We could not finish the automatic checks, so a member of our team will"
+    " check your documents.",
     "ATTEMPTS_EXHAUSTED": "You have used all automatic attempts; staff will review your case.",
     "STAFF_APPROVED": "Approved by our verification team.",
     "STAFF_REJECTED": "Rejected by our verification team.",
-    "RESUBMISSION_REQUESTED": "Please submit your documents again.",
+    "RESUBMISSION_REQUESTED": "Please send your documents again.",
 }
 
 
@@ -270,9 +274,16 @@ def document_checks(
 
 
 def face_checks(
-    *, selfie_image: Image.Image, id_image: Image.Image, other_encodings: Sequence[Sequence[float]]
+    *,
+    selfie_image: Image.Image,
+    id_image: Image.Image,
+    other_encodings: Sequence[Sequence[float]] | Mapping[str, Sequence[float]],
 ) -> tuple[list[CheckResult], float | None, list[float] | None]:
     """Selfie, card photo, face match and duplicate-face checks, with no ORM.
+
+    ``other_encodings`` are other customers' faces; keyed by their case ids
+    (:func:`kyc.selectors.face_encodings_of_others_by_case`), the ``DUPLICATE_FACE`` detail
+    names the nearest one's case ("... in case <id>"), which the staff console links.
 
     Returns ``(checks, face distance or None, the selfie's 128-float encoding or None)``.
     Bands (settings): distance ≤ KYC_FACE_MATCH_MAX passes, ≤ KYC_FACE_REVIEW_MAX review,
@@ -306,14 +317,17 @@ def face_checks(
                 CheckResult("FACE_MATCH", FAILED, "FACE_MISMATCH", f"distance {distance:.3f}")
             )
 
-    nearest = faces.nearest_distance(encoding, other_encodings)
+    # Issue 13: a FaceGallery (100,000 faces) is searched in one matrix product, exactly.
+    nearest, case_id = nearest_face(encoding, other_encodings)
     if nearest is not None and nearest <= settings.KYC_FACE_DUPLICATE_MAX:
+        # Issue 12: staff are shown which customer matched.
+        matched = f" in case {case_id}" if case_id is not None else ""
         checks.append(
             CheckResult(
                 "DUPLICATE_FACE",
                 REVIEW,
                 "DUPLICATE_FACE",
-                f"another customer's face at distance {nearest:.3f}",
+                f"another customer's face at distance {nearest:.3f}{matched}",
             )
         )
     else:
@@ -370,8 +384,17 @@ def _passport_outcome(
         nationality=case.nationality,
         expiry=case.document_expiry,
     )
-    reading = documents.read_passport(
-        loaded.id_document, entered, low_confidence=settings.KYC_OCR_LOW_CONFIDENCE
+    other_encodings = face_encodings_of_others_by_case(case=case)
+    # Issue 13: Tesseract reads the data page while dlib looks at the faces.
+    reading, (found, distance, encoding) = side_by_side(
+        lambda: documents.read_passport(
+            loaded.id_document, entered, low_confidence=settings.KYC_OCR_LOW_CONFIDENCE
+        ),
+        lambda: face_checks(
+            selfie_image=loaded.selfie,
+            id_image=loaded.id_document,
+            other_encodings=other_encodings,
+        ),
     )
     checks = checks + passport_checks.passport_checks(
         reading=reading,
@@ -380,11 +403,6 @@ def _passport_outcome(
         today=timezone.localdate(),
         high_confidence=settings.KYC_MRZ_HIGH_CONFIDENCE,
         warning_days=settings.KYC_PASSPORT_EXPIRY_WARNING_DAYS,
-    )
-    found, distance, encoding = face_checks(
-        selfie_image=loaded.selfie,
-        id_image=loaded.id_document,
-        other_encodings=face_encodings_of_others(case=case),
     )
     checks += found
     shown = passport_checks.passport_extracted(reading)
@@ -435,8 +453,17 @@ def kyc_case_run_pipeline(*, case: KycCase) -> PipelineOutcome:
         date_of_birth=case.date_of_birth,
         id_number=entered,
     )
-    reading = documents.read_card(
-        loaded.id_document, claim, low_confidence=settings.KYC_OCR_LOW_CONFIDENCE
+    other_encodings = face_encodings_of_others_by_case(case=case)
+    # Issue 13: Tesseract (a subprocess) reads the card while dlib looks at the faces.
+    reading, (found, distance, encoding) = side_by_side(
+        lambda: documents.read_card(
+            loaded.id_document, claim, low_confidence=settings.KYC_OCR_LOW_CONFIDENCE
+        ),
+        lambda: face_checks(
+            selfie_image=loaded.selfie,
+            id_image=loaded.id_document,
+            other_encodings=other_encodings,
+        ),
     )
     primary = reading.primary
     if not any(r.ocr.text.strip() for r in reading.readings):
@@ -450,11 +477,6 @@ def kyc_case_run_pipeline(*, case: KycCase) -> PipelineOutcome:
             duplicate_id=id_number_verified_for_other(case=case),
         )
 
-    found, distance, encoding = face_checks(
-        selfie_image=loaded.selfie,
-        id_image=loaded.id_document,
-        other_encodings=face_encodings_of_others(case=case),
-    )
     checks += found
     checks.append(reuse)
 

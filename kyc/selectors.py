@@ -1,15 +1,18 @@
 """Reads of KYC data for views, the API, the admin and other apps."""
 
-from collections.abc import Sequence
+import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, QuerySet
 
 from smartbank.countries import HOME_COUNTRY, country_alpha_2
 from smartbank.crypto import decrypt_text, keyed_hash
+from smartbank.engines.face_gallery import FaceGallery, encoding_from_bytes
 from smartbank.engines.image_hash import ImageHash
 from smartbank.image_reuse import NearDuplicate, near_duplicates
 
+from .face_gallery import face_gallery_for
 from .models import IdType, KycCase, KycDocument, KycDocumentRule
 
 ID_HASH_PURPOSE = "kyc-id-number"
@@ -48,9 +51,7 @@ def kyc_id_types_for_country(country: str) -> list[str]:
     other = KycDocumentRule.EVERY_OTHER_COUNTRY
     code = country_alpha_2(country) or other
     rows = list(
-        KycDocumentRule.objects.filter(country__in=[code, other]).values_list(
-            "country", "id_type"
-        )
+        KycDocumentRule.objects.filter(country__in=[code, other]).values_list("country", "id_type")
     )
     if not rows and not KycDocumentRule.objects.exists():
         rows = [rule for rule in DEFAULT_DOCUMENT_RULES if rule[0] in (code, other)]
@@ -69,6 +70,15 @@ def kyc_customer_country(*, user: Any) -> str:
     return getattr(profile, "country_of_residence", "") or HOME_COUNTRY
 
 
+def kyc_customer_has_bank_account(*, user: Any) -> bool:
+    """Whether the customer has asked for or holds a bank account (app ``accounts``, through
+    the user's ``bank_accounts`` relation, as :func:`kyc_customer_country` reads the profile):
+    a verified customer's next step is then their accounts, else opening the first one. One
+    query; ``False`` for a user model without the relation."""
+    accounts = getattr(user, "bank_accounts", None)
+    return bool(accounts is not None and accounts.exists())
+
+
 def id_number_hash(*, id_type: str, id_number: str) -> str:
     """Keyed hash of a normalised ID number, the only way ID numbers are compared."""
     return keyed_hash(f"{id_type}:{id_number}", purpose=ID_HASH_PURPOSE)
@@ -79,6 +89,50 @@ def kyc_case_count_by_status() -> dict[str, int]:
     ``GROUP BY`` on the indexed status column (``/metrics``, ``kyc/metrics.py``)."""
     rows = KycCase.objects.order_by().values_list("status").annotate(cases=Count("id"))
     return dict(rows)
+
+
+def kyc_case_count_in_review() -> int:
+    """Cases waiting for a KYC reviewer (MANUAL_REVIEW): one ``COUNT`` on the indexed status
+    (the work-queue count of the admin index)."""
+    return KycCase.objects.filter(status=KycCase.Status.MANUAL_REVIEW).count()
+
+
+@dataclass(frozen=True)
+class FaceMatch:
+    """Another customer's case whose selfie's face is ``distance`` from a case's (Euclidean
+    distance of the 128-float dlib encodings; 0 = the same face, the duplicate band is
+    ``settings.KYC_FACE_DUPLICATE_MAX``)."""
+
+    case: KycCase
+    distance: float
+
+
+def kyc_cases_with_face_near(*, case: KycCase, max_distance: float) -> list[FaceMatch]:
+    """Other customers' cases (VERIFIED or MANUAL_REVIEW, as the duplicate-face check
+    searches) whose face is within ``max_distance`` of ``case``'s selfie, nearest first: the
+    customers a ``DUPLICATE_FACE`` check matched, for the staff console. ``[]`` when the case
+    has no encoding. The distance is the one :func:`smartbank.engines.faces.face_distance`
+    computes (``numpy.linalg.norm`` of the difference), found in the process's face gallery
+    (:mod:`kyc.face_gallery`); then one query for the matched cases."""
+    if not case.face_encoding:
+        return []
+    gallery = face_gallery_for(user_id=case.user_id)
+    near = gallery.within(encoding_from_bytes(case.face_encoding), max_distance)
+    cases = KycCase.objects.select_related("user").in_bulk([key for _d, key in near])
+    return [
+        FaceMatch(case=cases[uuid.UUID(key)], distance=distance)
+        for distance, key in near
+        if uuid.UUID(key) in cases
+    ]
+
+
+def face_encodings_of_others_by_case(*, case: KycCase) -> FaceGallery:
+    """Faces (128 floats each) of other customers' verified or pending-review cases, keyed by
+    each case's id (``str``): the duplicate-face check names the matched case in its staff
+    detail. A :class:`~smartbank.engines.face_gallery.FaceGallery` (a mapping backed by the
+    process's float32 matrix, see :mod:`kyc.face_gallery`), searched with
+    :func:`smartbank.engines.face_gallery.nearest_face` in milliseconds for 100,000 faces."""
+    return face_gallery_for(user_id=case.user_id)
 
 
 def kyc_case_latest(*, user: Any) -> KycCase | None:
@@ -108,7 +162,7 @@ def kyc_verified_face_encoding(*, user: Any) -> list[float] | None:
     case = kyc_case_latest(user=user)
     if case is None or case.status != KycCase.Status.VERIFIED or not case.face_encoding:
         return None
-    return list(case.face_encoding)
+    return encoding_from_bytes(case.face_encoding)
 
 
 def kyc_case_list_for_user(*, user: Any) -> QuerySet[KycCase]:
@@ -138,18 +192,6 @@ def id_number_verified_for_other(*, case: KycCase) -> bool:
 def kyc_case_id_number(*, case: KycCase) -> str:
     """The case's ID number in clear, for the pipeline only. Never log or display it."""
     return decrypt_text(case.id_number_encrypted)
-
-
-def face_encodings_of_others(*, case: KycCase) -> Sequence[Sequence[float]]:
-    """Face encodings (128 floats each) of other customers' verified or pending-review cases."""
-    return list(
-        KycCase.objects.filter(
-            face_encoding__isnull=False,
-            status__in=[KycCase.Status.VERIFIED, KycCase.Status.MANUAL_REVIEW],
-        )
-        .exclude(user_id=case.user_id)
-        .values_list("face_encoding", flat=True)
-    )
 
 
 def id_documents_near(

@@ -1,7 +1,11 @@
 """Celery tasks of the KYC pipeline and seed 004's OCR flow: thin, idempotent, retried."""
 
-from celery import shared_task
+import logging
 
+from celery import shared_task
+from celery.signals import worker_init
+
+from smartbank.engines import faces, ocr
 from smartbank.errors import RetryableError
 from smartbank.sweeper import SweepTarget, sweep_target_register
 from smartbank.tasks import PipelineSteps, database_errors_retried, pipeline_task_run
@@ -27,6 +31,22 @@ sweep_target_register(
         statuses=(KycCase.Status.PENDING, KycCase.Status.PROCESSING),
     )
 )
+
+logger = logging.getLogger(__name__)
+
+
+@worker_init.connect
+def kyc_engines_warm_up(**_signal: object) -> None:
+    """Issue 13: a worker loads dlib's and Tesseract's models before it starts its pool
+    processes, which inherit them (copy-on-write, so they share the memory): no process's
+    first case waits seconds for them, and a second worker process is at full speed from its
+    first case. A missing engine is only logged here: the task reports it (and retries)."""
+    try:
+        faces.warm_up()
+        ocr.warm_up()
+    except (faces.FaceEngineError, ocr.OcrEngineError) as exc:
+        logger.warning("KYC engines not loaded at start: %s", exc)
+
 
 @shared_task(bind=True, max_retries=None, acks_late=True)
 def kyc_case_verify_task(self, kyc_case_id: str) -> str:  # noqa: ANN001 - Celery's bound task

@@ -1,18 +1,26 @@
 """Customer KYC pages and the staff-only document view."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
 
 from smartbank.errors import ApplicationError
 from smartbank.malware import quarantined_response
 
+from .customer_status import kyc_case_customer_status
 from .forms import KycSubmitForm
 from .models import KycCase, KycDocument
-from .pipeline import REASON_MESSAGES
-from .selectors import kyc_case_latest, kyc_customer_country, kyc_id_types_for_country
+from .selectors import (
+    kyc_case_latest,
+    kyc_customer_country,
+    kyc_customer_has_bank_account,
+    kyc_id_types_for_country,
+)
 from .services import (
     UploadedDocument,
     id_types_accepted_message,
@@ -72,7 +80,12 @@ def kyc_submit_view(request: HttpRequest) -> HttpResponse:
             "attempts_left": max(
                 settings.KYC_MAX_ATTEMPTS - used, 1 if latest and latest.resubmission_allowed else 0
             ),
-            "previous": latest,
+            "previous_status": (
+                kyc_case_customer_status(case=latest, checks=latest.checks.all())
+                if latest
+                else None
+            ),
+            "files_again": form.files_to_choose_again(),
             "id_types_note": id_types_accepted_message(
                 country=country, accepted=kyc_id_types_for_country(country)
             ),
@@ -80,27 +93,45 @@ def kyc_submit_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def kyc_status_view(request: HttpRequest) -> HttpResponse:
-    """The customer's KYC status; refreshes itself while the case is PENDING or PROCESSING."""
+def _status_context(request: HttpRequest, case: KycCase) -> dict:
+    """What ``kyc/_status.html`` renders: the case as its customer sees it
+    (:func:`kyc.customer_status.kyc_case_customer_status`) and the next step."""
     from django.conf import settings
 
+    shown = kyc_case_customer_status(case=case, checks=case.checks.all())
+    return {
+        "case": case,
+        "shown": shown,
+        "can_submit": _can_submit(case, settings.KYC_MAX_ATTEMPTS),
+        "has_account": shown.state == "verified"
+        and kyc_customer_has_bank_account(user=request.user),
+    }
+
+
+@require_GET
+@login_required
+def kyc_status_view(request: HttpRequest) -> HttpResponse:
+    """The customer's KYC status. Its live region (``static/js/live_status.js``) re-reads
+    :func:`kyc_status_fragment_view` every 2 s until the case is decided, so each stage shows
+    as it completes without reloading the page."""
     if request.user.is_staff and not hasattr(request.user, "profile"):
         return redirect("admin:index")
     case = kyc_case_latest(user=request.user)
     if case is None:
         return redirect("kyc:submit")
-    return render(
-        request,
-        "kyc/status.html",
-        {
-            "case": case,
-            "checks": case.checks.all(),
-            "refresh": case.status in (KycCase.Status.PENDING, KycCase.Status.PROCESSING),
-            "can_submit": _can_submit(case, settings.KYC_MAX_ATTEMPTS),
-            "messages_by_code": REASON_MESSAGES,
-        },
-    )
+    return render(request, "kyc/status.html", _status_context(request, case))
+
+
+@require_GET
+@login_required
+def kyc_status_fragment_view(request: HttpRequest, kyc_case_id: Any) -> HttpResponse:
+    """The live part of the status page (``kyc/_status.html``) for the customer's own case
+    ``kyc_case_id``: 404 for anyone else's, staff included (the console is theirs). Its root
+    says ``data-final="true"`` once the case is decided, which stops the polling."""
+    case = get_object_or_404(KycCase, pk=kyc_case_id, user=request.user)
+    response = render(request, "kyc/_status.html", _status_context(request, case))
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @staff_member_required

@@ -17,6 +17,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from smartbank.admin import (
+    EventInline,
+    StaffQueue,
+    readable_data,
+    readable_value,
+    staff_queue_register,
+)
 from smartbank.errors import ApplicationError
 from smartbank.money import format_inr
 
@@ -38,6 +45,7 @@ from .models import (
 from .selectors import (
     approval_log,
     approval_log_officers,
+    loan_application_count_awaiting_decision,
     loan_application_emi,
     loan_review_queue,
     user_may_decide,
@@ -47,27 +55,10 @@ from .services import loan_application_approve, loan_application_reject, loan_ap
 from .watchlists import watchlist_import
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-class LoanApplicationEventInline(ReadOnlyInline):
-    """The audit trail, most recent first."""
+class LoanApplicationEventInline(EventInline):
+    """The audit trail, most recent first (collapsed, its data as readable rows)."""
 
     model = LoanApplicationEvent
-    fields = ("created_at", "type", "actor", "data")
-    readonly_fields = fields
     ordering = ("-created_at", "-id")
     verbose_name_plural = "audit trail (most recent first)"
 
@@ -180,7 +171,10 @@ class LoanApplicationAdmin(admin.ModelAdmin):
         ("Compliance evidence", {"fields": ("evidence_display",)}),
         (
             "Notification and disbursement",
-            {"fields": ("alert_sent", "email_sent", "disbursed_at", "disbursement_account")},
+            {
+                "classes": ("collapse",),
+                "fields": ("alert_sent", "email_sent", "disbursed_at", "disbursement_account"),
+            },
         ),
     )
 
@@ -210,7 +204,12 @@ class LoanApplicationAdmin(admin.ModelAdmin):
             return "—"
         hits = evidence.get("hits", {})
         rows = [
-            (kind, h.get("matched_name"), h.get("score"), h.get("list") or h.get("employee_name"))
+            (
+                kind,
+                h.get("matched_name"),
+                readable_value(h.get("score")),
+                h.get("list") or h.get("employee_name"),
+            )
             for kind in ("sanctions", "pep", "senior_relatives")
             for h in hits.get(kind, [])
         ]
@@ -220,7 +219,8 @@ class LoanApplicationAdmin(admin.ModelAdmin):
         return format_html(
             "<p>Threshold {}; FATF list {} ({})</p>"
             "<table><tr><th>Kind</th><th>Matched</th><th>Score</th><th>List / employee</th></tr>"
-            '{}</table><pre style="white-space:pre-wrap">{}</pre>',
+            '{}</table><details><summary>Lists screened</summary><pre style="white-space:pre-wrap">'
+            "{}</pre></details>",
             evidence.get("threshold"),
             evidence.get("fatf_list") or "none",
             evidence.get("fatf_category") or "not listed",
@@ -502,7 +502,7 @@ class ApprovalLogEntryAdmin(admin.ModelAdmin):
         "actor",
         "maker_display",
         "reason_display",
-        "data",
+        "data_rows",
     )
     readonly_fields = fields
 
@@ -545,6 +545,10 @@ class ApprovalLogEntryAdmin(admin.ModelAdmin):
     def reason_display(self, obj: ApprovalLogEntry) -> str:
         return obj.log_reason or "—"
 
+    @admin.display(description="data")
+    def data_rows(self, obj: ApprovalLogEntry) -> str:
+        return readable_data(obj.data)
+
     def get_urls(self):  # noqa: ANN201
         export = self.admin_site.admin_view(self.export_view)
         return [
@@ -579,3 +583,15 @@ class ApprovalLogEntryAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/loans/approvallogentry/export.html", context)
+
+
+staff_queue_register(
+    StaffQueue(
+        key="loans",
+        label="Loan applications awaiting a decision",
+        count=loan_application_count_awaiting_decision,
+        changelist="admin:loans_loanapplication_changelist",
+        query=f"status__exact={LoanApplication.Status.REVIEW}",
+        permission="loans.view_loanapplication",
+    )
+)

@@ -1,6 +1,21 @@
-"""Countries by ISO 3166-1 (engine: no ORM). Data from ``pycountry`` (Debian's iso-codes)."""
+"""Countries by ISO 3166-1 (engine: no ORM). Data from ``pycountry`` (Debian's iso-codes).
+
+An application's region is the country's (:func:`country_region`, one scheme for every ISO
+country, kept with the country list in :mod:`smartbank.countries`), never the applicant's
+choice (issue 12)."""
 
 import pycountry
+
+from smartbank.countries import REGIONS, country_region
+
+__all__ = [
+    "ALIASES",
+    "REGIONS",
+    "country_code_is_valid",
+    "country_name",
+    "country_region",
+    "country_resolve",
+]
 
 #: Short names people write that iso-codes does not list as a name of the country.
 ALIASES = {

@@ -1,39 +1,45 @@
 """Reads behind the staff dashboards (issue #4; response shapes of seed 001).
 
-Each widget is one aggregate query over ``LoanApplication``: PostgreSQL counts, sums and groups
-the rows (``COUNT(*) FILTER (WHERE ...)``, ``SUM``, ``AVG``, date truncation in the bank's time
-zone), so no row is loaded into Python. Counts by status reference only ``final_status`` and
-the grouping column, which the composite indexes ``(final_status, created_at)`` and
-``(region, final_status)`` cover; the timeline filters on the indexed ``created_at``.
+Each widget is one aggregate query over the roll-ups (:mod:`loans.models.rollups`, issue 13
+target 5), never over ``LoanApplication`` itself: :class:`~loans.models.LoanStatusRollup`
+holds counts and sums per region × country × stage statuses × final status × compliance flags,
+:class:`~loans.models.LoanDailyRollup` counts per local day × final status. Both are kept in
+step with every creation and status move in the same transaction
+(:mod:`loans.services.rollups`), so a widget reads a few thousand rows whatever the number of
+applications, and answers exactly what a ``GROUP BY`` over the applications would
+(``loans/tests/test_rollups.py`` computes every widget both ways). Each group is spread over a
+few shards; the queries sum over them and skip groups whose count went back to 0.
 
 Rates are percentages rounded to 2 places (``56.67``); amounts are ``Decimal`` INR rounded to
-paise, averages of counts and scores 2 places, the average DTI ratio 3 places.
+paise, averages of counts and scores 2 places, the average DTI ratio 3 places. Averages are
+the roll-up's sums divided by its counts, exactly as ``AVG`` would divide them.
 """
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any, TypedDict
 
-from django.db.models import Avg, Count, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Q, Sum
 from django.utils import timezone
 
-from .models import LoanApplication, StageStatus
+from .models import LoanDailyRollup, LoanStatusRollup, StageStatus
+from .services.rollups import bank_zone
 
 APPROVED, REJECTED, PENDING = StageStatus.APPROVED, StageStatus.REJECTED, StageStatus.PENDING
 TIMELINE_DEFAULT_DAYS = 30
 TIMELINE_MAX_DAYS = 366
 
 
-def _all() -> Count:
-    return Count("*")
+def _sum(condition: Q | None = None, *, measure: str = "n", **lookups: Any) -> Sum:
+    """``COALESCE(SUM(measure) FILTER (WHERE ...), 0)`` over roll-up rows: the applications of
+    the matching groups (``measure`` ``n``) or their summed figures."""
+    where = (condition or Q()) & Q(**lookups)
+    return Sum(measure, filter=where if where else None, default=0)
 
 
-def _count(condition: Q | None = None, **lookups: Any) -> Count:
-    """``COUNT(final_status) FILTER (WHERE ...)``: Django allows no filter on ``COUNT(*)``;
-    ``final_status`` is never null and is in every composite index, so the count is the same
-    and an index-only scan stays possible."""
-    return Count("final_status", filter=(condition or Q()) & Q(**lookups))
+def _ints(row: dict[str, Any], *names: str) -> dict[str, Any]:
+    """``row`` with ``names`` as ``int``: PostgreSQL's ``SUM(bigint)`` is a ``numeric``."""
+    return {**row, **{name: int(row[name]) for name in names}}
 
 
 def _rate(part: int, whole: int) -> float:
@@ -49,6 +55,16 @@ def _round(value: Decimal | float | None, places: str) -> Decimal | None:
     return Decimal(str(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
 
 
+def _average(total: Any, count: int, places: str) -> Decimal | None:
+    """``total / count`` rounded half up to ``places``; ``None`` when ``count`` is 0 (as
+    ``AVG`` over no rows)."""
+    if not count:
+        return None
+    with localcontext() as context:
+        context.prec = 60  # exact enough that only the final rounding rounds
+        return (Decimal(total) / Decimal(count)).quantize(Decimal(places), ROUND_HALF_UP)
+
+
 class Overview(TypedDict):
     total_applications: int
     approved: int
@@ -60,29 +76,37 @@ class Overview(TypedDict):
 def dashboard_overview() -> Overview:
     """``{"total_applications", "approved", "rejected", "pending", "approval_rate"}``:
     applications by ``final_status``; ``approval_rate`` is approved / total in % (2 places)."""
-    row = LoanApplication.objects.aggregate(
-        total_applications=_all(),
-        approved=_count(final_status=APPROVED),
-        rejected=_count(final_status=REJECTED),
-        pending=_count(final_status=PENDING),
+    row = _ints(
+        LoanStatusRollup.objects.aggregate(
+            total_applications=_sum(),
+            approved=_sum(final_status=APPROVED),
+            rejected=_sum(final_status=REJECTED),
+            pending=_sum(final_status=PENDING),
+        ),
+        "total_applications",
+        "approved",
+        "rejected",
+        "pending",
     )
     return {**row, "approval_rate": _rate(row["approved"], row["total_applications"])}
 
 
 def dashboard_by_region() -> dict[str, list[dict[str, Any]]]:
     """``{"regions": [{"region", "total", "approved", "rejected", "pending"}]}``, the busiest
-    region first (ties by name); regions without applications are left out."""
+    region first (ties by name); regions without applications are left out. The region is
+    the country's (:func:`loans.countries.country_region`): APAC, EMEA, AMERICAS."""
     rows = (
-        LoanApplication.objects.values("region")
+        LoanStatusRollup.objects.values("region")
         .annotate(
-            total=_all(),
-            approved=_count(final_status=APPROVED),
-            rejected=_count(final_status=REJECTED),
-            pending=_count(final_status=PENDING),
+            total=_sum(),
+            approved=_sum(final_status=APPROVED),
+            rejected=_sum(final_status=REJECTED),
+            pending=_sum(final_status=PENDING),
         )
+        .filter(total__gt=0)
         .order_by("-total", "region")
     )
-    return {"regions": list(rows)}
+    return {"regions": [_ints(row, "total", "approved", "rejected", "pending") for row in rows]}
 
 
 def dashboard_by_country(*, limit: int | None = None) -> dict[str, list[dict[str, Any]]]:
@@ -90,17 +114,18 @@ def dashboard_by_country(*, limit: int | None = None) -> dict[str, list[dict[str
     country name and region given on the applications, the busiest first (ties by country and
     region), at most ``limit`` rows (all without)."""
     rows = (
-        LoanApplication.objects.values("country", "region")
+        LoanStatusRollup.objects.values("country", "region")
         .annotate(
-            total=_all(),
-            approved=_count(final_status=APPROVED),
-            rejected=_count(final_status=REJECTED),
+            total=_sum(),
+            approved=_sum(final_status=APPROVED),
+            rejected=_sum(final_status=REJECTED),
         )
+        .filter(total__gt=0)
         .order_by("-total", "country", "region")
     )
     if limit is not None:
         rows = rows[:limit]
-    return {"countries": list(rows)}
+    return {"countries": [_ints(row, "total", "approved", "rejected") for row in rows]}
 
 
 def dashboard_verification_stats() -> dict[str, dict[str, Any]]:
@@ -113,15 +138,13 @@ def dashboard_verification_stats() -> dict[str, dict[str, Any]]:
     "senior_relatives"}, "eligibility": {...}}``.
     """
     stages = ("kyc", "compliance", "eligibility")
-    counts: dict[str, Count] = {}
+    sums: dict[str, Sum] = {}
     for stage in stages:
-        counts[f"{stage}_approved"] = _count(**{f"{stage}_status": APPROVED})
-        counts[f"{stage}_rejected"] = _count(**{f"{stage}_status": REJECTED})
-    row = LoanApplication.objects.aggregate(
-        **counts,
-        political_connections=_count(political_connection=True),
-        senior_relatives=_count(senior_relative=True),
-    )
+        sums[f"{stage}_approved"] = _sum(**{f"{stage}_status": APPROVED})
+        sums[f"{stage}_rejected"] = _sum(**{f"{stage}_status": REJECTED})
+    sums["political_connections"] = _sum(political_connection=True)
+    sums["senior_relatives"] = _sum(senior_relative=True)
+    row = _ints(LoanStatusRollup.objects.aggregate(**sums), *sums)
     result: dict[str, dict[str, Any]] = {}
     for stage in stages:
         approved, rejected = row[f"{stage}_approved"], row[f"{stage}_rejected"]
@@ -146,20 +169,23 @@ class FinancialMetrics(TypedDict):
 def dashboard_financial_metrics() -> FinancialMetrics:
     """Averages and the total over APPROVED applications, INR: ``{"average_credit_score",
     "average_dti_ratio", "average_loan_amount", "total_loan_amount", "average_income"}``.
-    Averages are ``None`` when nothing is approved yet; the total is then 0."""
-    row = LoanApplication.objects.filter(final_status=APPROVED).aggregate(
-        average_credit_score=Avg("credit_score"),
-        average_dti_ratio=Avg("dti_ratio"),
-        average_loan_amount=Avg("loan_amount"),
-        total_loan_amount=Sum("loan_amount"),
-        average_income=Avg("income"),
+    Averages are ``None`` when nothing is approved yet; the total is then 0. The DTI average
+    is over the approved applications that have a ratio (as ``AVG`` skips nulls)."""
+    row = LoanStatusRollup.objects.filter(final_status=APPROVED).aggregate(
+        n=_sum(),
+        credit_score_sum=_sum(measure="credit_score_sum"),
+        dti_ratio_sum=_sum(measure="dti_ratio_sum"),
+        dti_ratio_n=_sum(measure="dti_ratio_n"),
+        loan_amount_sum=_sum(measure="loan_amount_sum"),
+        income_sum=_sum(measure="income_sum"),
     )
+    n, dti_n = int(row["n"]), int(row["dti_ratio_n"])
     return {
-        "average_credit_score": _round(row["average_credit_score"], "0.01"),
-        "average_dti_ratio": _round(row["average_dti_ratio"], "0.001"),
-        "average_loan_amount": _round(row["average_loan_amount"], "0.01"),
-        "total_loan_amount": _round(row["total_loan_amount"] or Decimal(0), "0.01"),
-        "average_income": _round(row["average_income"], "0.01"),
+        "average_credit_score": _average(row["credit_score_sum"], n, "0.01"),
+        "average_dti_ratio": _average(row["dti_ratio_sum"], dti_n, "0.001"),
+        "average_loan_amount": _average(row["loan_amount_sum"], n, "0.01"),
+        "total_loan_amount": _round(Decimal(row["loan_amount_sum"]), "0.01"),
+        "average_income": _average(row["income_sum"], n, "0.01"),
     }
 
 
@@ -167,31 +193,26 @@ def dashboard_timeline(
     *, days: int = TIMELINE_DEFAULT_DAYS, today: datetime.date | None = None
 ) -> dict[str, list[dict[str, Any]]]:
     """``{"timeline": [{"date": "YYYY-MM-DD", "total", "approved", "rejected"}]}``: applications
-    submitted on each of the last ``days`` local days (``settings.TIME_ZONE``) up to ``today``,
-    oldest first, days without applications included as zeros. ``approved`` / ``rejected``
-    count those submissions by their final status now. Raises ``ValueError`` unless ``days``
-    is 1 to :data:`TIMELINE_MAX_DAYS`."""
+    submitted on each of the last ``days`` local days of the bank (``settings.TIME_ZONE``,
+    whatever zone a request activated) up to ``today``, oldest first, days without
+    applications included as zeros. ``approved`` / ``rejected`` count those submissions by
+    their final status now. Raises ``ValueError`` unless ``days`` is 1 to
+    :data:`TIMELINE_MAX_DAYS`."""
     if not 1 <= days <= TIMELINE_MAX_DAYS:
         raise ValueError(f"days must be 1 to {TIMELINE_MAX_DAYS}")
-    zone = timezone.get_current_timezone()
-    today = today or timezone.localdate()
+    today = today or timezone.localdate(timezone=bank_zone())
     first = today - datetime.timedelta(days=days - 1)
-    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
-    end = datetime.datetime.combine(
-        today + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
-    )
     rows = (
-        LoanApplication.objects.filter(created_at__gte=start, created_at__lt=end)
-        .annotate(date=TruncDate("created_at", tzinfo=zone))
-        .values("date")
+        LoanDailyRollup.objects.filter(day__gte=first, day__lte=today)
+        .values("day")
         .annotate(
-            total=_all(),
-            approved=_count(final_status=APPROVED),
-            rejected=_count(final_status=REJECTED),
+            total=_sum(),
+            approved=_sum(final_status=APPROVED),
+            rejected=_sum(final_status=REJECTED),
         )
-        .order_by("date")
+        .order_by("day")
     )
-    by_date = {row["date"]: row for row in rows}
+    by_date = {row["day"]: row for row in rows}
     timeline = []
     for offset in range(days):
         day = first + datetime.timedelta(days=offset)
@@ -199,9 +220,9 @@ def dashboard_timeline(
         timeline.append(
             {
                 "date": day.isoformat(),
-                "total": row["total"],
-                "approved": row["approved"],
-                "rejected": row["rejected"],
+                "total": int(row["total"]),
+                "approved": int(row["approved"]),
+                "rejected": int(row["rejected"]),
             }
         )
     return {"timeline": timeline}
@@ -226,15 +247,16 @@ def dashboard_funnel() -> dict[str, list[dict[str, Any]]]:
     """
     kyc = Q(kyc_status=APPROVED)
     compliance = kyc & Q(compliance_status=APPROVED)
-    row = LoanApplication.objects.aggregate(
-        submitted=_all(),
-        kyc_approved=_count(kyc),
-        compliance_approved=_count(compliance),
-        eligibility_approved=_count(compliance, eligibility_status=APPROVED),
-        final_approved=_count(final_status=APPROVED),
+    row = LoanStatusRollup.objects.aggregate(
+        submitted=_sum(),
+        kyc_approved=_sum(kyc),
+        compliance_approved=_sum(compliance),
+        eligibility_approved=_sum(compliance, eligibility_status=APPROVED),
+        final_approved=_sum(final_status=APPROVED),
     )
     return {
         "stages": [
-            {"stage": stage, "label": label, "count": row[stage]} for stage, label in FUNNEL_STEPS
+            {"stage": stage, "label": label, "count": int(row[stage])}
+            for stage, label in FUNNEL_STEPS
         ]
     }

@@ -1,6 +1,7 @@
 """Reads of loan data for the API, the admin, the customer pages, the pipeline and dashboards."""
 
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -39,7 +40,7 @@ from .models import (
     WatchlistEntry,
     WatchlistImport,
 )
-from .screening import Target
+from .screening import NameIndex, Target, TargetIndex
 
 #: Permission of loan officers: approve, reject and reprocess applications.
 DECIDE_PERMISSION = "loans.decide_loanapplication"
@@ -306,6 +307,12 @@ def loan_review_queue() -> QuerySet[LoanApplication]:
     )
 
 
+def loan_application_count_awaiting_decision() -> int:
+    """Applications waiting for a loan officer (REVIEW, a first approval included): one
+    ``COUNT`` (the work-queue count of the admin index)."""
+    return LoanApplication.objects.filter(status=LoanApplication.Status.REVIEW).count()
+
+
 def loan_application_duplicate_exists(
     *,
     customer: Any,
@@ -367,16 +374,19 @@ def watchlist_imports_active(*, kind: str) -> list[WatchlistImport]:
     return list(WatchlistImport.objects.filter(kind=kind, is_active=True).order_by("name"))
 
 
-_TARGETS_CACHE: dict[tuple, list[Target]] = {}
+_TARGETS_CACHE: dict[tuple, TargetIndex] = {}
 _TARGETS_CACHE_SIZE = 4
 
 
-def watchlist_targets(*, imports: list[WatchlistImport]) -> list[Target]:
-    """Screening targets of the given imports; ``meta`` names the entry, list and dataset.
+def watchlist_targets(*, imports: list[WatchlistImport]) -> TargetIndex:
+    """Screening targets of the given imports (a :class:`~loans.screening.TargetIndex`, a
+    sequence of :class:`Target`); ``meta`` names the entry, list and dataset.
 
-    Cached per process by the imports' ids: an import is written once, in one transaction
-    (:func:`loans.watchlists.watchlist_import`), and a new version is a new import, so a
-    worker loads a large list (an OpenSanctions export) once instead of per application.
+    Cached per process by the imports' ids and versions: an import is written once, in one
+    transaction (:func:`loans.watchlists.watchlist_import`), and a new version is a new import,
+    so a worker builds the name index of a large list (an OpenSanctions export) once, from the
+    names normalised at import (``WatchlistEntry.search_names``, one query), and afterwards
+    fetches only the targets a screening finds (one query by primary key).
     """
     key = tuple(sorted((i.pk, i.version) for i in imports))
     cached = _TARGETS_CACHE.get(key)
@@ -388,27 +398,51 @@ def watchlist_targets(*, imports: list[WatchlistImport]) -> list[Target]:
     return cached
 
 
-def _watchlist_targets_load(imports: list[WatchlistImport]) -> list[Target]:
+def _watchlist_targets_load(imports: list[WatchlistImport]) -> TargetIndex:
+    entries = WatchlistEntry.objects.filter(watchlist__in=imports).order_by("pk")
+    rows = list(entries.values_list("pk", "search_names"))
+    pks = [pk for pk, _names in rows]
+    position = {pk: i for i, pk in enumerate(pks)}
+    repeated = entries.filter(search_repeated=True).values_list("pk", flat=True)
+    index = NameIndex((n for _pk, n in rows), repeated=[position[pk] for pk in repeated])
     by_id = {i.pk: i for i in imports}
-    rows = WatchlistEntry.objects.filter(watchlist__in=imports).values_list(
-        "pk", "watchlist_id", "entity_id", "name", "aliases", "birth_dates", "countries", "dataset"
-    )
-    return [
-        Target(
-            key=entity_id,
-            name=name,
-            aliases=tuple(aliases or ()),
-            birth_dates=tuple(birth_dates or ()),
-            countries=tuple(countries or ()),
-            meta={
-                "entry": pk,
-                "list": by_id[watchlist_id].name,
-                "version": by_id[watchlist_id].version,
-                "dataset": dataset,
-            },
+
+    def fetch(owners: Sequence[int]) -> list[Target]:
+        wanted = [pks[o] for o in owners]
+        every = len(wanted) == len(pks)
+        columns = WatchlistEntry.objects.filter(
+            **({"watchlist__in": imports} if every else {"pk__in": wanted})
+        ).values_list(
+            "pk",
+            "watchlist_id",
+            "entity_id",
+            "name",
+            "aliases",
+            "birth_dates",
+            "countries",
+            "dataset",
         )
-        for pk, watchlist_id, entity_id, name, aliases, birth_dates, countries, dataset in rows
-    ]
+        found = {
+            pk: Target(
+                key=entity_id,
+                name=name,
+                aliases=tuple(aliases or ()),
+                birth_dates=tuple(birth_dates or ()),
+                countries=tuple(countries or ()),
+                meta={
+                    "entry": pk,
+                    "list": by_id[watchlist_id].name,
+                    "version": by_id[watchlist_id].version,
+                    "dataset": dataset,
+                },
+            )
+            for pk, watchlist_id, entity_id, name, aliases, birth_dates, countries, dataset in (
+                columns.iterator(chunk_size=5000) if every else columns
+            )
+        }
+        return [found[pk] for pk in wanted]
+
+    return TargetIndex(index, fetch)
 
 
 def senior_relative_targets() -> list[Target]:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from smartbank.errors import ApplicationError, ConflictError
 
 from .models import WatchlistEntry, WatchlistImport, WatchlistKind
+from .screening import has_repeated_word, search_names
 
 logger = logging.getLogger(__name__)
 
@@ -43,15 +44,18 @@ def _entries(
         entity_id = (row.get("id") or "").strip()
         if not name or not entity_id or (row.get("schema") or "").strip() not in PERSON_SCHEMAS:
             continue
+        aliases = [a for a in _split(row.get("aliases")) if a != name]
         yield WatchlistEntry(
             watchlist=watchlist,
             entity_id=entity_id[:200],
             schema=(row.get("schema") or "").strip()[:50],
             name=name[:500],
-            aliases=[a for a in _split(row.get("aliases")) if a != name],
+            aliases=aliases,
             birth_dates=_split(row.get("birth_date")),
             countries=[c.lower() for c in _split(row.get("countries"))],
             dataset=(row.get("dataset") or "").strip()[:500],
+            search_names=(names := search_names(name=name[:500], aliases=aliases)),
+            search_repeated=any(has_repeated_word(n) for n in names.split("\n")),
         )
 
 

@@ -167,14 +167,26 @@ class CheckRecord(StatusModel):
         ERROR = "ERROR", "Error"
 
     ALLOWED_TRANSITIONS: ClassVar[dict[str, set[str]]] = {s: set() for s in Status}
-    #: Codes whose ``detail`` is for staff only, and the words customers see instead
-    #: (:attr:`customer_detail`): a virus signature's name would only tell an uploader which
-    #: signature to dodge. A reuse check's detail names the other customer's case or request.
+    #: The words customers see for a check with one of these codes (:attr:`customer_detail`):
+    #: a virus signature's name would only tell an uploader which signature to dodge, and
+    #: fraud signals (a face or a document like another customer's, whose staff detail names
+    #: the other customer's case or request) are for staff alone (issue 12), so they read as a
+    #: neutral "being checked".
     CUSTOMER_DETAILS: ClassVar[dict[str, str]] = {
         "MALWARE_DETECTED": "This file could not be accepted.",
-        "DOCUMENT_REUSED": "This file matches one already sent to us.",
-        "DOCUMENT_SIMILAR": "This file looks very like one already sent to us.",
-        "CERTIFICATE_ALREADY_USED": "This certificate already backs another request.",
+        "DOCUMENT_REUSED": "Our team is checking your documents.",
+        "DOCUMENT_SIMILAR": "Our team is checking your documents.",
+        "DUPLICATE_FACE": "Our team is checking your documents.",
+        "DUPLICATE_ID": "This ID number could not be accepted.",
+        "CERTIFICATE_ALREADY_USED": "This certificate has already been used for a request.",
+    }
+    #: The words customers see for any other check, by status: ``detail`` itself is for staff
+    #: (engine readings, distances, confidences), never shown to customers.
+    CUSTOMER_STATUS_DETAILS: ClassVar[dict[str, str]] = {
+        "PASSED": "Done.",
+        "REVIEW": "A member of our team will check this.",
+        "FAILED": "This did not pass; see why above.",
+        "ERROR": "A member of our team will check this.",
     }
 
     position = models.PositiveSmallIntegerField()
@@ -192,8 +204,12 @@ class CheckRecord(StatusModel):
 
     @property
     def customer_detail(self) -> str:
-        """``detail`` as the customer's pages and the API show it (:attr:`CUSTOMER_DETAILS`)."""
-        return self.CUSTOMER_DETAILS.get(self.code, self.detail)
+        """The check in plain words for its customer (the customer pages and the API's
+        ``detail``): :attr:`CUSTOMER_DETAILS` by code, else :attr:`CUSTOMER_STATUS_DETAILS` by
+        status. Never ``detail``, which is for staff (issue 12)."""
+        if self.code in self.CUSTOMER_DETAILS:
+            return self.CUSTOMER_DETAILS[self.code]
+        return self.CUSTOMER_STATUS_DETAILS.get(self.status, "")
 
     @classmethod
     def replace_all(cls, *, results: "Iterable[Any]", **owner: Any) -> None:

@@ -57,6 +57,8 @@ TEMPLATES: dict[str, NotificationTemplate] = {
     # Step-ups (issue 14): a code that confirms a critical action instead of the face check.
     "otp_step_up_email": NotificationTemplate(_EMAIL, frozenset({"code"})),
     "otp_step_up_sms": NotificationTemplate(_SMS, frozenset({"code"})),
+    # Password reset (issue 12): the one-use link of Django's PasswordResetConfirmView.
+    "password_reset": NotificationTemplate(_EMAIL, frozenset({"reset_url", "minutes"})),
     "kyc_decision": NotificationTemplate(_EMAIL, frozenset({"full_name", "status", "reasons"})),
     "account_opened": NotificationTemplate(
         _EMAIL,

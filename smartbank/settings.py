@@ -542,3 +542,32 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["IdTypeEnum"] = "kyc.models.IdType"
 # different customers' cards on one template 26 or more apart.
 DOCUMENT_REUSE_MAX_DISTANCE = env.int("DOCUMENT_REUSE_MAX_DISTANCE", default=12)
 # --- end of document reuse -------------------------------------------------------------------
+
+# --- One login, password reset, landing page (issue 12) -------------------------------------
+# Customers and staff log in at accounts:login (password, then a code); /admin/ serves only a
+# session past both (smartbank/admin_site.py). After the login "/" sends each to their next
+# step (staff: the console); logging out ends on a confirmation page.
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:logged-out"
+# A password-reset link (Django's PasswordResetConfirmView) works for this long, once.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=3600)
+# Password-reset emails asked for, per client address and per email (known or not), on the
+# API's throttles (accounts.lockout.password_reset_allowed).
+API_RATE_LIMITS["password_reset_address"] = env.str(
+    "RATE_LIMIT_PASSWORD_RESET_ADDRESS", default="20/hour"
+)
+API_RATE_LIMITS["password_reset_account"] = env.str(
+    "RATE_LIMIT_PASSWORD_RESET_ACCOUNT", default="5/hour"
+)
+# --- end of one login ------------------------------------------------------------------------
+
+# --- OpenAPI schema (issue 12): the project's AutoSchema documents 401/403/404/409/429 in the
+# error shape on every operation they can come from, and plain decimal examples. -----------
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "smartbank.api.SmartBankAutoSchema"
+# --- end of OpenAPI schema --------------------------------------------------------------------
+
+# --- Face 1:N search (issue 13): each process's face gallery (kyc/face_gallery.py) reads the
+# cases changed since its last search; every this many seconds it reads all faces again
+# (which also drops deleted cases). ------------------------------------------------------------
+KYC_FACE_GALLERY_FULL_REFRESH = env.int("KYC_FACE_GALLERY_FULL_REFRESH", default=300)
+# --- end of face 1:N search -------------------------------------------------------------------

@@ -17,6 +17,8 @@ Shapes:
   every app follows).
 - The event's ``data`` is ``{"from": old, "to": new}`` of the main field, the caller's ``data``
   and, when given, ``"reason"``.
+- An app keeping something derived in step with the moves (the loan dashboards' roll-ups)
+  registers a hook with :func:`transition_hook`; it runs inside the move's transaction.
 
 The guard: :class:`~smartbank.models.StatusModel.save` calls :func:`status_write_check`, which
 raises :class:`DirectStatusWrite` when a save outside :func:`transition` would change a stored
@@ -50,6 +52,7 @@ __all__ = [
     "lock",
     "status_write_check",
     "transition",
+    "transition_hook",
     "transition_maps",
 ]
 
@@ -60,6 +63,8 @@ DEFAULT_ERROR = "{model} {field} cannot move from {old} to {new}."
 
 #: model -> (writer, the writer's keyword for the object: ``"case"``, ``"account"``...)
 _WRITERS: dict[type[models.Model], tuple[Callable[..., Any], str]] = {}
+#: model -> [(hook, the fields it compares)], registered with :func:`transition_hook`
+_HOOKS: dict[type[models.Model], list[tuple[Callable[..., Any], tuple[str, ...]]]] = {}
 #: The object :func:`transition` is saving right now; its save passes the guard.
 _saving: contextvars.ContextVar[models.Model | None] = contextvars.ContextVar(
     "smartbank_transition_saving", default=None
@@ -83,6 +88,28 @@ def event_writer(*models_: type[models.Model], target: str) -> Callable[[W], W]:
         return writer
 
     return register
+
+
+def transition_hook(*models_: type[models.Model], fields: Sequence[str]) -> Callable[[W], W]:
+    """Register the decorated ``hook(obj, *, before, after)`` to run after every move of an
+    instance of ``models_``, inside :func:`transition`'s transaction (after the save and the
+    audit event), so what it writes commits or rolls back with the move.
+
+    ``before`` / ``after`` are ``{field: value}`` of ``fields`` as stored before and after the
+    move (``before`` is read by the locking ``SELECT``, no extra query). Register from the
+    app's ``AppConfig.ready``. Returns the function unchanged.
+    """
+
+    def register(hook: W) -> W:
+        for model in models_:
+            _HOOKS.setdefault(model, []).append((hook, tuple(fields)))
+        return hook
+
+    return register
+
+
+def _hooks_for(model: type[models.Model]) -> list[tuple[Callable[..., Any], tuple[str, ...]]]:
+    return [hook for klass in model.__mro__ for hook in _HOOKS.get(klass, ())]
 
 
 def _writer_for(model: type[models.Model]) -> tuple[Callable[..., Any], str]:
@@ -182,13 +209,15 @@ def transition(
     """
     moves = {field: to, **(also or {})}
     with transaction.atomic():
+        model = target[0] if isinstance(target, tuple) else type(target)
+        hooks = _hooks_for(model)
+        read = list(dict.fromkeys([*moves, *(name for _, names in hooks for name in names)]))
         if isinstance(target, tuple):
-            model, pk = target
-            obj = lock(model, pk)
-            stored = {name: getattr(obj, name) for name in moves}
+            obj = lock(model, target[1])
+            stored = {name: getattr(obj, name) for name in read}
         else:
-            obj, model = target, type(target)
-            stored = model._base_manager.select_for_update().filter(pk=obj.pk).values(*moves).get()
+            obj = target
+            stored = model._base_manager.select_for_update().filter(pk=obj.pk).values(*read).get()
         for name, new in moves.items():
             if name == field or stored[name] != new:  # a companion left as it is makes no move
                 check_move(model, field=name, old=stored[name], new=new)
@@ -207,6 +236,15 @@ def transition(
             event_data["reason"] = reason
         writer, keyword = _writer_for(model)
         writer(**{keyword: obj}, type=event, actor=actor, data=event_data)
+        saved = set(fields)
+        for hook, names in hooks:
+            hook(
+                obj,
+                before={name: stored[name] for name in names},
+                after={
+                    name: getattr(obj, name) if name in saved else stored[name] for name in names
+                },
+            )
     return obj
 
 

@@ -1,21 +1,32 @@
 """Top-level URLs: customer pages, the staff console (admin) and the integrator API."""
 
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
-from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts.views.customers import home_view
+from smartbank.admin_site import StaffConsoleSite
 from smartbank.monitoring import metrics_view, monitoring_staff_check
 
-# Staff log in with a password and an OTP (django-otp's documented way to wrap the admin).
-admin.site.__class__ = OTPAdminSite
+# Staff log in through the customer login (password, then a code): /admin/ only serves a
+# session past both (smartbank/admin_site.py, issue 12).
+admin.site.__class__ = StaffConsoleSite
 admin.site.site_header = "SmartBank staff console"
 admin.site.site_title = "SmartBank staff"
 admin.site.index_title = "Manual review and operations"
 
+
+def favicon_view(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico`` (asked for by browsers whatever the page links): the SVG icon. Not
+    permanent: the icon's hashed static name changes with it."""
+    return HttpResponseRedirect(static("favicon.svg"))
+
+
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="kyc:status", permanent=False), name="home"),
+    path("", home_view, name="home"),
+    path("favicon.ico", favicon_view),
     path("accounts/", include("accounts.urls")),
     path("kyc/", include("kyc.urls")),
     path("loans/", include("loans.urls")),

@@ -10,14 +10,23 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from loans.loan_accounts import loan_outstanding
-from smartbank.admin import ReadOnlyInline
+from smartbank.admin import (
+    EventInline,
+    ReadOnlyInline,
+    StaffQueue,
+    link_case_ids,
+    local_datetime,
+    staff_queue_register,
+)
 from smartbank.errors import ApplicationError
 from smartbank.malware import quarantined_html
 from smartbank.money import format_inr
 
 from .models import CertificateType, WaiverCheck, WaiverEvent, WaiverRequest, WaiverType
 from .selectors import (
+    AWAITING_DECISION,
     user_may_decide_waivers,
+    waiver_request_count_awaiting_decision,
     waiver_request_ocr,
     waiver_requests_alike,
     waiver_review_queue,
@@ -53,15 +62,18 @@ class CertificateTypeAdmin(admin.ModelAdmin):
 
 class WaiverCheckInline(ReadOnlyInline):
     model = WaiverCheck
-    fields = ("name", "status", "code", "detail")
+    fields = ("name", "status", "code", "detail_linked")
     readonly_fields = fields
 
+    @admin.display(description="Detail")
+    def detail_linked(self, obj: WaiverCheck) -> str:
+        """The staff detail, the other request it names (a reused certificate or scan) a link
+        to that request."""
+        return link_case_ids(obj.detail, url_name="admin:waivers_waiverrequest_change")
 
-class WaiverEventInline(ReadOnlyInline):
+
+class WaiverEventInline(EventInline):
     model = WaiverEvent
-    fields = ("created_at", "type", "actor", "data")
-    readonly_fields = fields
-    ordering = ("created_at", "id")
 
 
 @admin.register(WaiverRequest)
@@ -250,10 +262,10 @@ class WaiverRequestAdmin(admin.ModelAdmin):
             '<div class="ocr"><h3>OCR text</h3><pre id="waiver-ocr-text">{}</pre></div>'
             '<div class="candidates"><h3>Numbers found</h3>'
             '<p>Typed by the customer: <code id="waiver-typed-number">{}</code></p>'
-            '<table id="waiver-candidates"><tr><th>Read</th><th>Normalised</th>'
-            '<th title="Tesseract confidence, 0-100">Conf.</th>'
+            '<div class="table-scroll"><table id="waiver-candidates"><tr><th>Read</th>'
+            '<th>Normalised</th><th title="Tesseract confidence, 0-100">Conf.</th>'
             '<th title="Characters that differ from the typed number">Off by</th></tr>{}</table>'
-            "{}</div></div>",
+            "</div>{}</div></div>",
             scan,
             text or "—",
             obj.certificate_number,
@@ -280,11 +292,12 @@ class WaiverRequestAdmin(admin.ModelAdmin):
         return (
             format_html_join(
                 "",
-                '<div class="waiver-alike"><a href="{}">{}</a> {} · {} · {} · {}</div>',
+                '<div class="waiver-alike"><a href="{}">{}</a> {} · {} · {} · {} · {}</div>',
                 (
                     (
                         reverse("admin:waivers_waiverrequest_change", args=[o.pk]),
-                        o.created_at.strftime("%d/%m/%Y %H:%M"),
+                        local_datetime(o.created_at),
+                        o.customer.full_name,
                         o.customer.email,
                         o.certificate_number
                         if o.certificate_number_read in ("", o.certificate_number)
@@ -347,3 +360,15 @@ class WaiverRequestAdmin(admin.ModelAdmin):
         except ApplicationError as exc:
             messages.error(request, exc.message)
         return back
+
+
+staff_queue_register(
+    StaffQueue(
+        key="waivers",
+        label="Waiver requests awaiting a decision",
+        count=waiver_request_count_awaiting_decision,
+        changelist="admin:waivers_waiverrequest_changelist",
+        query="status__in=" + ",".join(AWAITING_DECISION),
+        permission="waivers.view_waiverrequest",
+    )
+)

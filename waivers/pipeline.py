@@ -63,10 +63,12 @@ REASON_MESSAGES: dict[str, str] = {
     "UNREADABLE_DOCUMENT": "We could not open the certificate you uploaded.",
     "MALWARE_DETECTED": "We could not accept the certificate file you uploaded: it failed our"
     " security check. Please send a new scan or photo of the certificate.",
-    "DOCUMENT_REUSED": "This scan was already used for another waiver request.",
-    "DOCUMENT_SIMILAR": "Your certificate looks very like one sent with another waiver request,"
-    " so a member of staff will check it.",
-    "CERTIFICATE_ALREADY_USED": "This certificate already backs another waiver request.",
+    # Reuse reads as the rule it breaks, never as what matched whom (issue 12).
+    "DOCUMENT_REUSED": "This certificate has already been used for a waiver request: each"
+    " certificate can back one request only.",
+    "DOCUMENT_SIMILAR": "Our team is checking your certificate, usually within two working days.",
+    "CERTIFICATE_ALREADY_USED": "This certificate has already been used for a waiver request:"
+    " each certificate can back one request only.",
     "OCR_NO_TEXT": "We could not read any text on the certificate.",
     "OCR_LOW_CONFIDENCE": "The certificate was hard to read, so a member of staff will check it.",
     "CERTIFICATE_NUMBER_NOT_FOUND": (

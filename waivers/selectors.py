@@ -113,6 +113,16 @@ def waiver_review_queue() -> QuerySet[WaiverRequest]:
     )
 
 
+#: The statuses a waiver officer decides from (the admin's review form offers approve/reject).
+AWAITING_DECISION = (WaiverRequest.Status.VERIFIED, WaiverRequest.Status.MANUAL_REVIEW)
+
+
+def waiver_request_count_awaiting_decision() -> int:
+    """Requests waiting for a waiver officer (VERIFIED or MANUAL_REVIEW): one ``COUNT`` (the
+    work-queue count of the admin index)."""
+    return WaiverRequest.objects.filter(status__in=AWAITING_DECISION).count()
+
+
 def _prior_claims(waiver: WaiverRequest) -> QuerySet[WaiverRequest]:
     """The other waivers that have the prior claim over ``waiver``: APPROVED, or not REJECTED
     and submitted first, oldest first. The later of two concurrent submissions loses, never

@@ -21,6 +21,7 @@ from loans.loan_accounts import loan_outstanding
 from smartbank.errors import ApplicationError
 from smartbank.malware import quarantined_response
 
+from .customer_status import waiver_request_badge, waiver_request_customer_status
 from .forms import WaiverRequestForm
 from .models import WaiverRequest
 from .selectors import (
@@ -36,8 +37,6 @@ from .selectors import (
 )
 from .services import waiver_document_viewed, waiver_request_submit
 
-REFRESH_SECONDS = 3
-
 
 @require_GET
 @login_required
@@ -48,7 +47,10 @@ def waiver_request_list_view(request: HttpRequest) -> HttpResponse:
         request,
         "waivers/list.html",
         {
-            "waivers": waiver_request_list_for_customer(customer=request.user),
+            "waivers": [
+                (waiver, waiver_request_badge(waiver))
+                for waiver in waiver_request_list_for_customer(customer=request.user)
+            ],
             "can_request": loans_waivable_for(customer=request.user).exists(),
         },
     )
@@ -121,24 +123,37 @@ def waiver_request_create_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-@login_required
-def waiver_request_detail_view(request: HttpRequest, waiver_request_id: Any) -> HttpResponse:
-    """One of the customer's waivers; refreshes itself while PENDING or PROCESSING."""
+def _detail_context(request: HttpRequest, waiver_request_id: Any) -> dict[str, Any]:
+    """The waiver (404 unless the customer's own, or staff's) and what ``waivers/_status.html``
+    shows of it (:func:`waivers.customer_status.waiver_request_customer_status`)."""
     waiver = waiver_request_get(waiver_request_id=waiver_request_id, viewer=request.user)
     if waiver is None:
         raise Http404("No such waiver request.")
-    refresh = waiver.status in (WaiverRequest.Status.PENDING, WaiverRequest.Status.PROCESSING)
-    return render(
-        request,
-        "waivers/detail.html",
-        {
-            "waiver": waiver,
-            "checks": waiver.checks.all(),
-            "refresh": REFRESH_SECONDS if refresh else 0,
-            "outstanding": loan_outstanding(application=waiver.loan),
-        },
-    )
+    return {
+        "waiver": waiver,
+        "shown": waiver_request_customer_status(waiver=waiver, checks=waiver.checks.all()),
+        "outstanding": loan_outstanding(application=waiver.loan),
+    }
+
+
+@require_GET
+@login_required
+def waiver_request_detail_view(request: HttpRequest, waiver_request_id: Any) -> HttpResponse:
+    """One of the customer's waivers. Its live region (``static/js/live_status.js``) re-reads
+    :func:`waiver_request_status_fragment_view` every 2 s until the waiver is decided."""
+    return render(request, "waivers/detail.html", _detail_context(request, waiver_request_id))
+
+
+@require_GET
+@login_required
+def waiver_request_status_fragment_view(
+    request: HttpRequest, waiver_request_id: Any
+) -> HttpResponse:
+    """The live part of a waiver's page (``waivers/_status.html``); 404 as the page. Its root
+    says ``data-final="true"`` once approved or rejected, which stops the polling."""
+    response = render(request, "waivers/_status.html", _detail_context(request, waiver_request_id))
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @staff_member_required

@@ -29,6 +29,7 @@ from smartbank.throttles import THROTTLES
 
 from ..selectors import registration_get, registration_kyc_case
 from ..services import customer_register
+from .examples import REGISTRATION_DETAIL_EXAMPLES, REGISTRATION_EXAMPLES
 
 
 class RegistrationCreateApi(APIView):
@@ -112,6 +113,7 @@ class RegistrationCreateApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
+        examples=REGISTRATION_EXAMPLES,
         responses={
             202: OutputSerializer,
             400: OpenApiResponse(ERROR_SCHEMA, description="Invalid fields or files."),
@@ -170,7 +172,10 @@ class RegistrationDetailApi(APIView):
         submitted_at = serializers.DateTimeField(allow_null=True)
         decided_at = serializers.DateTimeField(allow_null=True)
 
-    @extend_schema(responses={200: OutputSerializer, 404: NOT_FOUND_RESPONSE})
+    @extend_schema(
+        examples=REGISTRATION_DETAIL_EXAMPLES,
+        responses={200: OutputSerializer, 404: NOT_FOUND_RESPONSE},
+    )
     def get(self, request, registration_id):  # noqa: ANN001, ANN201
         profile = registration_get(registration_id=registration_id, viewer=request.user)
         if profile is None:

@@ -2,8 +2,16 @@
 and their ledger (banking.py), step-ups before critical actions (step_up.py)."""
 
 from .banking import *  # noqa: F403
-from .customers import CustomerEvent, CustomerProfile, User, UserManager
+from .customers import CustomerEvent, CustomerProfile, User, UserEvent, UserManager
 from .otp import *  # noqa: F403
 from .step_up import StepUp, StepUpEvent
 
-__all__ = ["CustomerEvent", "CustomerProfile", "StepUp", "StepUpEvent", "User", "UserManager"]
+__all__ = [
+    "CustomerEvent",
+    "CustomerProfile",
+    "StepUp",
+    "StepUpEvent",
+    "User",
+    "UserEvent",
+    "UserManager",
+]

@@ -105,3 +105,25 @@ class CustomerEvent(AuditEvent):
 
     class Meta(AuditEvent.Meta):
         verbose_name = "customer event"
+
+
+class UserEvent(AuditEvent):
+    """Append-only audit event of a login (customer or staff): second factors enrolled or reset
+    by staff in the console, passwords reset by email (issue 12). A staff user has no customer
+    profile, so these hang on the user itself.
+
+    ``data``: ``{"channels": ["EMAIL", "SMS"]}`` for the second-factor events (the devices made
+    or deleted), ``{"refresh_tokens_revoked": n}`` for a password reset; never a code or a
+    password.
+    """
+
+    class Type(models.TextChoices):
+        SECOND_FACTOR_ENROLLED = "SECOND_FACTOR_ENROLLED", "Second factor enrolled"
+        SECOND_FACTOR_RESET = "SECOND_FACTOR_RESET", "Second factor reset"
+        PASSWORD_RESET = "PASSWORD_RESET", "Password reset by email"
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="events")
+    type = models.CharField(max_length=30, choices=Type.choices)
+
+    class Meta(AuditEvent.Meta):
+        verbose_name = "login event"

@@ -1,9 +1,9 @@
 """One-time-password devices: a customer's email address or phone number (issue #3).
 
-Built on django-otp's ``Device`` (so ``django_otp.login``, ``user.is_verified()`` and the OTP
-admin site work) with its ``CooldownMixin`` (resend rate limit) and ``TimestampMixin``. The
-code itself is kept only as an HMAC (django-otp's own EmailDevice stores it in clear). Codes are
-sent and checked by :mod:`accounts.services.otp`, never by the model.
+Built on django-otp's ``Device`` (so ``django_otp.login`` and ``user.is_verified()``, which the
+staff console checks, work) with its ``CooldownMixin`` (resend rate limit) and
+``TimestampMixin``. The code itself is kept only as an HMAC (django-otp's own EmailDevice stores
+it in clear). Codes are sent and checked by :mod:`accounts.services.otp`, never by the model.
 """
 
 from django.db import models
@@ -48,8 +48,8 @@ class OtpDevice(CooldownMixin, TimestampMixin, Device):
 
         return settings.OTP_RESEND_COOLDOWN_SECONDS
 
-    # django-otp API. Sending and checking codes are writes, done by accounts.services.otp:
-    # the staff login form (accounts.forms_otp.StaffLoginForm) calls them, so the inherited
+    # django-otp API. Sending and checking codes are writes, done by accounts.services.otp
+    # (the one login's OTP page calls them, for customers and staff), so the inherited
     # generate_challenge() / verify_token() stay django-otp's inert defaults (no code, False).
     def verify_is_allowed(self) -> tuple[bool, dict | None]:
         from django.conf import settings

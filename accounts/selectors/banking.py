@@ -32,6 +32,12 @@ def user_may_decide_accounts(*, user: Any) -> bool:
     )
 
 
+def bank_account_count_requested() -> int:
+    """Account requests waiting for an account officer (REQUESTED): one ``COUNT`` (the
+    work-queue count of the admin index)."""
+    return BankAccount.objects.filter(status=BankAccount.Status.REQUESTED).count()
+
+
 @dataclass(frozen=True)
 class FixedDepositMaturity:
     """When a fixed deposit matures and what it pays: ``amount`` in INR, 2 decimal places."""

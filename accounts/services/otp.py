@@ -20,8 +20,8 @@ from smartbank.crypto import keyed_hash
 from smartbank.errors import ApplicationError
 from smartbank.notifications import mask_email, mask_phone, notification_send
 
-from ..events import customer_event_record
-from ..models import CustomerEvent, CustomerProfile, OtpDevice
+from ..events import customer_event_record, user_event_record
+from ..models import CustomerEvent, CustomerProfile, OtpDevice, User, UserEvent
 
 OTP_HASH_PURPOSE = "otp-code"
 TEMPLATES = {
@@ -211,4 +211,66 @@ def login_channels(*, user: Any) -> list[str]:
     channels = ["EMAIL"]
     if OtpDevice.objects.filter(user=user, channel="SMS", confirmed=True).exists():
         channels.append("SMS")
+    return channels
+
+
+@transaction.atomic
+def second_factor_enrol(*, user_id: Any, actor: Any) -> list[str]:
+    """Give a member of staff their second factor from the console (issue 12): an EMAIL device
+    (confirmed: the email is their login name, which staff set), and an SMS device when they
+    have a phone on a customer profile, confirmed only once that phone was verified.
+
+    Returns the channels whose device now exists, e.g. ``["EMAIL"]``. Appends a
+    ``SECOND_FACTOR_ENROLLED`` event by ``actor`` with ``{"channels": [...], "created": [...]}``.
+    Raises :class:`ApplicationError` ``NOT_STAFF`` for a customer (customers enrol by
+    confirming their contacts).
+    """
+    user = User.objects.select_for_update().get(pk=user_id)
+    if not user.is_staff:
+        raise ApplicationError(
+            f"No second factor enrolled for {user.email}: customers confirm their own email "
+            "and phone.",
+            code="NOT_STAFF",
+        )
+    profile = CustomerProfile.objects.filter(user=user).first()
+    wanted = {OtpDevice.Channel.EMAIL: True}
+    if profile is not None and profile.phone:
+        wanted[OtpDevice.Channel.SMS] = profile.phone_verified_at is not None
+    created = []
+    for channel, confirmed in wanted.items():
+        device, made = OtpDevice.objects.get_or_create(
+            user=user, channel=channel, defaults={"name": channel.lower(), "confirmed": confirmed}
+        )
+        if made:
+            created.append(str(channel))
+        elif confirmed and not device.confirmed:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+    channels = [str(c) for c in wanted]
+    user_event_record(
+        user=user,
+        type=UserEvent.Type.SECOND_FACTOR_ENROLLED,
+        actor=actor,
+        data={"channels": channels, "created": created},
+    )
+    return channels
+
+
+@transaction.atomic
+def second_factor_reset(*, user_id: Any, actor: Any) -> list[str]:
+    """Delete a user's OTP devices (issue 12): with them go the code in flight, the wrong-guess
+    lock, the resend cooldown and the hourly code count; sessions verified on them must pass
+    a new code (django-otp finds no device). The next login makes a fresh EMAIL device on
+    demand (:func:`otp_device_ensure`).
+
+    Returns the channels deleted. Appends a ``SECOND_FACTOR_RESET`` event by ``actor`` with
+    ``{"channels": [...]}``.
+    """
+    user = User.objects.select_for_update().get(pk=user_id)
+    devices = OtpDevice.objects.filter(user=user)
+    channels = sorted(str(c) for c in devices.values_list("channel", flat=True))
+    devices.delete()
+    user_event_record(
+        user=user, type=UserEvent.Type.SECOND_FACTOR_RESET, actor=actor, data={"channels": channels}
+    )
     return channels

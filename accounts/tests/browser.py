@@ -1,11 +1,10 @@
-"""The login steps a customer and a member of staff take in the browser tests: password, then
-an emailed one-time code (accounts' login pages and OTP devices). The browser itself and the
+"""The login steps a customer and a member of staff take in the browser tests: the one login,
+password then an emailed one-time code (accounts' login and OTP pages). The browser itself and the
 screenshots are :mod:`smartbank.tests.browser`'s.
 """
 
 from playwright.sync_api import Page, expect
 
-from accounts.models import OtpDevice
 from smartbank.tests.auth import last_email_code
 from smartbank.tests.factories import TEST_PASSWORD
 
@@ -25,23 +24,22 @@ def customer_logs_in(page: Page, live_server, email: str, *, next_path: str) -> 
 
 
 def staff_logs_in(page: Page, live_server, staff) -> None:  # noqa: ANN001
-    """The staff console's login (django-otp's admin site): the password alone is refused,
-    then an OTP challenge by email is answered."""
-    device, _ = OtpDevice.objects.get_or_create(
-        user=staff, channel="EMAIL", defaults={"name": "email"}
-    )
+    """The staff console through the one login: /admin/ sends to the login page, the password
+    alone leads to the code page (not the console), an emailed code opens the console. No
+    device needs enrolling first: the EMAIL device is made on demand."""
     page.goto(f"{live_server.url}/admin/")
+    page.wait_for_url("**/accounts/login/**")
     page.fill("#id_username", staff.email)
     page.fill("#id_password", TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()  # the password alone is not enough
-    page.fill("#id_password", TEST_PASSWORD)
-    page.select_option("#id_otp_device", device.persistent_id)
-    page.get_by_role("button", name="Get OTP Challenge").click()
-    expect(page.locator("#content")).to_contain_text("We sent a code to")
-    page.fill("#id_password", TEST_PASSWORD)
-    page.fill("#id_otp_token", last_email_code(staff.email))
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/**")
+    page.wait_for_url("**/accounts/otp/**")  # the password alone is not enough
+    expect(page.locator(".errorlist")).to_have_count(0)
+    page.get_by_label("Email").check()
+    page.get_by_role("button", name="Send me a code").click()
+    expect(page.locator(".messages")).to_contain_text("We sent a code to")
+    page.fill("#id_otp", last_email_code(staff.email))
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
 
 
 def confirm_with_code(page: Page, email: str) -> None:

@@ -62,8 +62,8 @@ def test_owner_reads_registration_status_with_reasons_and_checks():
     assert body["registration_id"] == str(profile.id)
     assert body["status"] == "REJECTED"
     assert body["reasons"] == [{"code": "FACE_MISMATCH", "message": "differs"}]
-    assert body["checks"] == [
-        {"name": "FACE_MATCH", "status": "FAILED", "detail": "distance 0.712"}
+    assert body["checks"] == [  # plain words for the customer (issue 12)
+        {"name": "FACE_MATCH", "status": "FAILED", "detail": "This did not pass; see why above."}
     ]
     assert body["submitted_at"] and "decided_at" in body
 

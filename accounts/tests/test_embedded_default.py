@@ -55,7 +55,6 @@ FACES = ("astronaut", "grace_hopper", "camera")
 # Runs in ``manage.py shell`` against the test's SQLite file: the cases staff will approve.
 SETUP = """
 import datetime, json
-from accounts.models import OtpDevice
 from accounts.tests.factories import UserFactory
 from smartbank.tests import cards
 from kyc.tests.factories import KycCaseFactory
@@ -67,8 +66,7 @@ cases = [
     )
     for n in range(%(reviews)d)
 ]
-device = OtpDevice.objects.get(user__email="%(staff)s", channel="EMAIL")
-print(json.dumps({"cases": [str(c.pk) for c in cases], "device": device.persistent_id}))
+print(json.dumps({"cases": [str(c.pk) for c in cases]}))
 """
 # Waits (at most 240 s) until no case or notification is left in flight, then reports.
 OUTCOME = """
@@ -225,19 +223,30 @@ def make_run(tmp_path: Path, collected_static: Path):
         redis.Redis.from_url(broker).flushdb()
 
 
-def staff_login(base: str, device: str, worker_log: Path):  # noqa: ANN201
-    """Log the demo staff member into the console as a person does: password, an emailed code
-    (printed by the worker's console email backend), then password and code. Returns
+def staff_login(base: str, worker_log: Path):  # noqa: ANN201
+    """Log the demo staff member into the console as a person does, through the one login:
+    the console sends them to the login page, the password leads to the code page, an emailed
+    code (printed by the worker's console email backend) opens the console. Returns
     ``(cookie_jar, csrf_token)``."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    assert request(opener, f"{base}/admin/login/")[0] == 200
+    status, page = request(opener, f"{base}/admin/")
+    assert status == 200 and 'name="password"' in page, page  # the login page, after redirect
     csrf = next(c.value for c in jar if c.name == "csrftoken")
-    form = {"username": STAFF_EMAIL, "password": STAFF_PASSWORD, "otp_device": device,
-            "csrfmiddlewaretoken": csrf}
     status, page = request(
-        opener, f"{base}/admin/login/",
-        data=urllib.parse.urlencode({**form, "otp_challenge": "Get OTP Challenge"}).encode(),
+        opener, f"{base}/accounts/login/?next=/admin/",
+        data=urllib.parse.urlencode({
+            "username": STAFF_EMAIL, "password": STAFF_PASSWORD, "next": "/admin/",
+            "csrfmiddlewaretoken": csrf,
+        }).encode(),
+    )
+    assert status == 200 and "Send me a code" in page, page  # the password alone: the code step
+    csrf = next(c.value for c in jar if c.name == "csrftoken")
+    status, page = request(
+        opener, f"{base}/accounts/otp/?next=/admin/",
+        data=urllib.parse.urlencode(
+            {"action": "send", "channel": "EMAIL", "next": "/admin/", "csrfmiddlewaretoken": csrf}
+        ).encode(),
     )
     assert status == 200 and "We sent a code to" in page, page
     deadline = time.monotonic() + 30
@@ -246,9 +255,9 @@ def staff_login(base: str, device: str, worker_log: Path):  # noqa: ANN201
         time.sleep(0.5)
     csrf = next(c.value for c in jar if c.name == "csrftoken")
     status, page = request(
-        opener, f"{base}/admin/login/?next=/admin/",
+        opener, f"{base}/accounts/otp/?next=/admin/",
         data=urllib.parse.urlencode(
-            {**form, "csrfmiddlewaretoken": csrf, "otp_token": codes[-1], "next": "/admin/"}
+            {"action": "verify", "otp": codes[-1], "next": "/admin/", "csrfmiddlewaretoken": csrf}
         ).encode(),
     )
     assert status == 200 and "Manual review and operations" in page, page
@@ -257,9 +266,9 @@ def staff_login(base: str, device: str, worker_log: Path):  # noqa: ANN201
 
 def test_make_run_serves_20_registrations_and_20_staff_approvals_at_once(make_run):
     base, manage, worker_log = make_run
-    setup = manage("shell", "-c", SETUP % {"reviews": REVIEWS, "staff": STAFF_EMAIL})
+    setup = manage("shell", "-c", SETUP % {"reviews": REVIEWS})
     setup = json.loads(setup.splitlines()[-1])
-    staff, csrf = staff_login(base, setup["device"], worker_log)
+    staff, csrf = staff_login(base, worker_log)
     bodies = [registration(n) for n in range(CUSTOMERS)]
 
     def register(body: bytes) -> tuple[int, str]:

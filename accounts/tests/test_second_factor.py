@@ -3,32 +3,28 @@
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.models import OtpDevice
-from accounts.services.otp import otp_device_ensure, otp_send
 from accounts.tests.auth import login_verified
 from accounts.tests.factories import TEST_PASSWORD
 
 
 def test_admin_login_refuses_a_wrong_otp(client, reviewer, django_capture_on_commit_callbacks):
-    # Given a staff member with an email device and a code just sent to it
-    device = otp_device_ensure(user=reviewer, channel=OtpDevice.Channel.EMAIL)
+    # Given a staff member past the password of the one login, a code just sent by email
+    client.post(
+        "/accounts/login/?next=/admin/",
+        {"username": reviewer.email, "password": TEST_PASSWORD, "next": "/admin/"},
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        otp_send(otp_device_id=device.pk, purpose="login")
+        client.post("/accounts/otp/?next=/admin/", {"action": "send", "channel": "EMAIL"})
     # When someone who knows the password types a wrong code
     response = client.post(
-        "/admin/login/?next=/admin/",
-        {
-            "username": reviewer.email,
-            "password": TEST_PASSWORD,
-            "otp_device": device.persistent_id,
-            "otp_token": "000000",
-            "next": "/admin/",
-        },
+        "/accounts/otp/?next=/admin/", {"action": "verify", "otp": "000000", "next": "/admin/"}
     )
-    # Then the login form answers again and the admin stays closed
+    # Then the code page answers again and the admin stays closed
     assert response.status_code == 200
+    assert "That code is not right" in response.content.decode()
     assert DEVICE_ID_SESSION_KEY not in client.session
-    assert client.get("/admin/kyc/kyccase/").status_code == 302
-    device.refresh_from_db()
+    assert client.get("/admin/kyc/kyccase/").url.startswith("/accounts/otp/")
+    device = OtpDevice.objects.get(user=reviewer, channel=OtpDevice.Channel.EMAIL)
     assert device.failed_guesses == 1
 
 

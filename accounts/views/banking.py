@@ -12,7 +12,7 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -23,6 +23,7 @@ from smartbank.errors import ApplicationError
 from ..forms_banking import BankAccountRequestForm, StatementFilterForm
 from ..models import BankAccount
 from ..selectors import (
+    Statement,
     bank_account_fd_maturity,
     bank_account_get_by_id,
     bank_account_list,
@@ -110,8 +111,10 @@ def bank_account_statement_view(request: HttpRequest, bank_account_id: UUID) -> 
     """One account in full: number, balance, FD maturity, and the ledger filtered by date."""
     account = _own_account(request, bank_account_id)
     form = StatementFilterForm(request.GET or None)
-    date_from, date_to = form.period()
-    statement = bank_account_statement(account=account, date_from=date_from, date_to=date_to)
+    statement = None
+    if not form.is_bound or form.is_valid():
+        date_from, date_to = form.period() if form.is_bound else (None, None)
+        statement = bank_account_statement(account=account, date_from=date_from, date_to=date_to)
     return render(
         request,
         "accounts/bank_statement.html",
@@ -119,11 +122,24 @@ def bank_account_statement_view(request: HttpRequest, bank_account_id: UUID) -> 
             "account": account,
             "form": form,
             "statement": statement,
+            "chart_data": _balance_chart(statement) if statement else None,
             "maturity": bank_account_fd_maturity(account=account),
             "early_payout": fd_early_payout_quote(account=account),
             "query": request.GET.urlencode(),
         },
+        status=200 if statement is not None else 400,
     )
+
+
+def _balance_chart(statement: Statement) -> dict[str, list[Any]]:
+    """The balance chart's series (``static/js/loan_charts.js``): the opening balance, then
+    the balance after each transaction of the period, in rupees, labelled with local dates."""
+    labels = ["Opening"]
+    balance = [float(statement.opening_balance)]
+    for entry in statement.entries:
+        labels.append(timezone.localtime(entry.created_at).strftime("%d %b %Y"))
+        balance.append(float(entry.balance_after))
+    return {"labels": labels, "balance": balance}
 
 
 def _csv_cell(value: Any) -> str:
@@ -142,7 +158,10 @@ def bank_account_statement_csv_view(request: HttpRequest, bank_account_id: UUID)
     """
     account = _own_account(request, bank_account_id)
     form = StatementFilterForm(request.GET or None)
-    date_from, date_to = form.period()
+    if form.is_bound and not form.is_valid():
+        errors = " ".join(str(m) for messages_ in form.errors.values() for m in messages_)
+        return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
+    date_from, date_to = form.period() if form.is_bound else (None, None)
     statement = bank_account_statement(account=account, date_from=date_from, date_to=date_to)
     period = f"{date_from or 'start'}_{date_to or 'today'}"
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -79,13 +79,21 @@ def contact_verify_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def otp_view(request: HttpRequest) -> HttpResponse:
-    """The second factor after the password: pick email or SMS, receive a code, type it."""
+    """The second factor after the password, for customers and staff alike (the staff
+    console has no login of its own, :mod:`smartbank.admin_site`): pick email or SMS, receive
+    a code, type it. The EMAIL device is made on demand, so staff created in the console log
+    in at once. The first visit shows no error: only a code typed wrong does."""
     if request.user.is_verified():
         return redirect(_next(request, "/"))
     channels = login_channels(user=request.user)
-    channel_form = OtpChannelForm(channels=channels)
-    code_form = OtpCodeForm()
     sent_channel = request.session.get("otp_channel")
+    if sent_channel not in channels:
+        sent_channel = None
+    # The channel the last code went to stays chosen (after a wrong code too), so "Send a new
+    # code" goes where the customer expects.
+    initial = {"channel": sent_channel} if sent_channel else None
+    channel_form = OtpChannelForm(channels=channels, initial=initial)
+    code_form = OtpCodeForm()
     if request.method == "POST" and request.POST.get("action") == "send":
         channel_form = OtpChannelForm(request.POST, channels=channels)
         if channel_form.is_valid():

@@ -1,5 +1,5 @@
 """Integrator API of ``kyc``: one KYC case (``GET /api/v1/kyc/cases/{kyc_case_id}/``) and
-seed 004's OCR flow (``POST /api/v1/kyc/ocr/``, ``GET /api/v1/kyc/flows/{flow_id}/``).
+the OCR flow (``POST /api/v1/kyc/ocr/``, ``GET /api/v1/kyc/flows/{flow_id}/``).
 
 A case or flow that is not the caller's (staff: any) answers 404 ``{"detail", "code"}``.
 """
@@ -21,6 +21,7 @@ from smartbank.forms import read_upload
 from ..flows import OCR_FLOW_ID_TYPES, OCR_FLOW_MAX_BYTES, ocr_flow_start
 from ..models import OcrFlow
 from ..selectors import kyc_case_get
+from .examples import CASE_EXAMPLES, OCR_FLOW_CREATE_EXAMPLES, OCR_FLOW_DETAIL_EXAMPLES
 from .serializers import KycCaseOutputSerializer
 
 
@@ -35,7 +36,9 @@ class KycCaseDetailApi(APIView):
 
     OutputSerializer = KycCaseOutputSerializer
 
-    @extend_schema(responses={200: OutputSerializer, 404: NOT_FOUND_RESPONSE})
+    @extend_schema(
+        examples=CASE_EXAMPLES, responses={200: OutputSerializer, 404: NOT_FOUND_RESPONSE}
+    )
     def get(self, request: Request, kyc_case_id: Any) -> Response:
         case = kyc_case_get(kyc_case_id=kyc_case_id, viewer=request.user)
         if case is None:
@@ -85,6 +88,7 @@ class OcrFlowCreateApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
+        examples=OCR_FLOW_CREATE_EXAMPLES,
         responses={
             202: OcrFlowOutputSerializer,
             400: OpenApiResponse(
@@ -113,7 +117,10 @@ class OcrFlowCreateApi(APIView):
 class OcrFlowDetailApi(APIView):
     """A flow with each task's status and error (the owner, or staff)."""
 
-    @extend_schema(responses={200: OcrFlowOutputSerializer, 404: NOT_FOUND_RESPONSE})
+    @extend_schema(
+        examples=OCR_FLOW_DETAIL_EXAMPLES,
+        responses={200: OcrFlowOutputSerializer, 404: NOT_FOUND_RESPONSE},
+    )
     def get(self, request, flow_id):  # noqa: ANN001, ANN201
         qs = (
             OcrFlow.objects.all()

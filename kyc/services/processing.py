@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from smartbank.crypto import encrypt_text
+from smartbank.engines.face_gallery import encoding_to_bytes
 from smartbank.image_reuse import phash_fields
 from smartbank.malware import document_quarantine
 from smartbank.notifications import notification_send
@@ -114,7 +115,9 @@ def kyc_case_complete(*, kyc_case_id: Any, outcome: PipelineOutcome) -> KycCase:
     case.ocr_confidence = outcome.ocr_confidence
     case.extracted = outcome.extracted or {}
     case.face_distance = outcome.face_distance
-    case.face_encoding = outcome.face_encoding
+    case.face_encoding = (
+        None if outcome.face_encoding is None else encoding_to_bytes(outcome.face_encoding)
+    )
     case.last_error = ""
     case.decided_at = timezone.now() if status != KycCase.Status.MANUAL_REVIEW else None
     transition(

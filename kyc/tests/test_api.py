@@ -60,8 +60,13 @@ def test_owner_reads_their_case_with_reasons_and_checks_in_order(customer):
         "attempt": 1,
         "reasons": [{"code": "FACE_MISMATCH", "message": "The selfie is not the card's photo."}],
         "checks": [
-            {"name": "DOCUMENT", "status": "PASSED", "detail": "AADHAAR"},
-            {"name": "FACE_MATCH", "status": "FAILED", "detail": "distance 0.712"},
+            # plain words for the customer (issue 12); the distance is for staff
+            {"name": "DOCUMENT", "status": "PASSED", "detail": "Done."},
+            {
+                "name": "FACE_MATCH",
+                "status": "FAILED",
+                "detail": "This did not pass; see why above.",
+            },
         ],
         "submitted_at": iso(case.created_at),
         "decided_at": iso(case.decided_at),

@@ -162,10 +162,11 @@ def test_staff_follow_a_link_to_the_other_case_and_the_customer_reads_plain_word
     client.logout()
     login_verified(client, fraudster)
     status_page = client.get("/kyc/").content.decode()
-    assert "Your ID document matches one another customer sent us, so staff will" in status_page
-    assert "This file matches one already sent to us." in status_page
+    # issue 12: a fraud signal reads neutrally, nothing says what matched
+    assert "Our team is checking your documents, usually within one working day." in status_page
+    assert "another customer" not in status_page and "already sent" not in status_page
     assert str(first.pk) not in status_page and "DOCUMENT_REUSED" not in status_page
     body = api_client_for(fraudster).get(f"/api/v1/kyc/cases/{second.pk}/").json()
     check = next(c for c in body["checks"] if c["name"] == "DOCUMENT_REUSE")
-    assert check["detail"] == "This file matches one already sent to us."
+    assert check["detail"] == "Our team is checking your documents."
     assert str(first.pk) not in str(body)

@@ -44,12 +44,13 @@ def test_kyc_form_then_decision_page(
     assert b"234567890124" not in page.content
 
 
-def test_pending_status_page_refreshes_itself(client):
+def test_pending_status_page_updates_in_place(client):
     case = KycCaseFactory(status=KycCase.Status.PENDING, reasons=[])
     login_verified(client, case.user)
-    page = client.get("/kyc/")
-    assert b'http-equiv="refresh"' in page.content
-    assert b"Pending" in page.content
+    page = client.get("/kyc/").content.decode()
+    assert 'http-equiv="refresh"' not in page  # issue 12: no full-page reloads
+    assert f'data-live-status="/kyc/cases/{case.pk}/status/"' in page
+    assert 'data-final="false"' in page and 'id="kyc-status">Checking<' in page
 
 
 def test_kyc_form_rejects_text_file_named_jpg_and_bad_number(client, customer):

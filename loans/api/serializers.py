@@ -1,6 +1,6 @@
-"""Output shapes of the loans API (seed 001's field names). Money is INR as strings with 2
-decimal places (``"250000.00"``); ``dti_ratio`` a number with 3 places (``0.294``), as in
-seed 001's response."""
+"""Output shapes of the loans API (the original loan workflow's field names). Money is INR as
+strings with 2 decimal places (``"250000.00"``); ``dti_ratio`` a number with 3 places
+(``0.294``), as in the original workflow's answers."""
 
 from typing import Any
 
@@ -32,7 +32,9 @@ class LoanApplicationSerializer(serializers.ModelSerializer):
     compliance_remarks = serializers.SerializerMethodField()
     final_remarks = serializers.SerializerMethodField()
     awaiting_second_approval = serializers.BooleanField()
-    region = serializers.ChoiceField(choices=Region.choices)
+    region = serializers.ChoiceField(
+        choices=Region.choices, help_text="The country's region: APAC, EMEA or AMERICAS"
+    )
     final_status = serializers.ChoiceField(choices=StageStatus.choices)
 
     class Meta:
@@ -136,7 +138,7 @@ class LoanApplicationEventStaffSerializer(LoanApplicationEventSerializer):
 
 
 class LoanApplicationResponseSerializer(serializers.Serializer):
-    """Seed 001's ``{"message", "application"}`` answer to a submission or a decision."""
+    """The ``{"message", "application"}`` answer to a submission or a decision."""
 
     class Meta:
         ref_name = "LoanApplicationResponse"

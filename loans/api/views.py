@@ -1,4 +1,4 @@
-"""Loans API (issue #4, seed 001's endpoints under ``/api/v1/``).
+"""Loans API (issue #4, the original loan workflow's endpoints under ``/api/v1/``).
 
 Any authenticated API user may submit an application (an integrator; a registered customer's
 submission is theirs and uses their verified KYC). Customers and integrators see only the
@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from smartbank.api import ERROR_SCHEMA, NOT_FOUND_RESPONSE
+from smartbank.celery import app as celery_app
 from smartbank.idempotency import IDEMPOTENCY_KEY_PARAMETER, IDEMPOTENCY_RESPONSES, idempotent
 from smartbank.pagination import LimitOffsetQuerySerializer, PageSerializer, paginated_response
 
@@ -38,6 +39,13 @@ from ..services import (
     loan_application_reject,
     loan_application_reprocess,
     loan_application_submit,
+)
+from .examples import (
+    APPROVE_EXAMPLES,
+    DETAIL_EXAMPLES,
+    ELIGIBILITY_EXAMPLES,
+    REJECT_EXAMPLES,
+    SUBMIT_EXAMPLES,
 )
 from .serializers import (
     LoanApplicationEventSerializer,
@@ -79,7 +87,7 @@ APPLICATION_RESPONSE = LoanApplicationResponseSerializer
 
 
 class LoanApplicationListCreateApi(APIView):
-    """``POST``: submit an application (seed 001's body); 201 ``{"message", "application"}``,
+    """``POST``: submit an application; 201 ``{"message", "application"}``,
     400 with field errors, 409 ``DUPLICATE_APPLICATION``. ``GET``: a page of the applications
     the caller may see, newest first, ``?status=PENDING|APPROVED|REJECTED&region=APAC``,
     ``&limit=`` (1-1000, default 100) ``&offset=``; ``count`` is the total."""
@@ -91,7 +99,11 @@ class LoanApplicationListCreateApi(APIView):
         name = serializers.CharField(max_length=150)
         email = serializers.CharField(max_length=254)
         phone = serializers.CharField(max_length=32)
-        region = serializers.ChoiceField(choices=Region.choices)
+        region = serializers.ChoiceField(
+            choices=Region.choices,
+            required=False,
+            help_text="Optional: the stored region is the country's (APAC, EMEA or AMERICAS)",
+        )
         country = serializers.CharField(max_length=100, help_text="Name or ISO 3166 code")
         income = money_field(min_value=0, help_text="Annual income, INR")
         debt = money_field(min_value=0)
@@ -134,6 +146,7 @@ class LoanApplicationListCreateApi(APIView):
     @extend_schema(
         request=InputSerializer,
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        examples=SUBMIT_EXAMPLES,
         responses={
             201: APPLICATION_RESPONSE,
             400: OpenApiResponse(ERROR_SCHEMA, description="Missing or invalid fields."),
@@ -158,8 +171,11 @@ class LoanApplicationListCreateApi(APIView):
             product=product,
             **data,
         )
-        # With an eager or fast worker the checks may already have run.
-        application.refresh_from_db()
+        if celery_app.conf.task_always_eager:
+            # The checks ran inside this request (tests, make dev without a worker); otherwise
+            # they start after the commit, and the answer is the submitted application as it
+            # is, without a query to read it back (issue 13).
+            application.refresh_from_db()
         message = DECIDED_MESSAGE if not application.is_open else QUEUED_MESSAGE
         return Response(
             {"message": message, "application": _application_body(request, application)},
@@ -183,10 +199,12 @@ class LoanApplicationPendingApi(APIView):
 
 
 class LoanApplicationDetailApi(APIView):
-    """One application (seed 001's status endpoint); 404 when the caller may not see it."""
+    """One application and the status of each verification stage; 404 when the caller may not
+    see it."""
 
     @extend_schema(
         operation_id="loan_applications_retrieve",
+        examples=DETAIL_EXAMPLES,
         responses={200: LoanApplicationSerializer, 404: NOT_FOUND_RESPONSE},
     )
     def get(self, request: Request, application_id: str) -> Response:
@@ -222,6 +240,7 @@ class LoanApplicationApproveApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
+        examples=APPROVE_EXAMPLES,
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
         responses={**_DECISION_RESPONSES, 400: INVALID_INPUT, **IDEMPOTENCY_RESPONSES},
     )
@@ -258,6 +277,7 @@ class LoanApplicationRejectApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
+        examples=REJECT_EXAMPLES,
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
         responses={**_DECISION_RESPONSES, 400: INVALID_INPUT, **IDEMPOTENCY_RESPONSES},
     )
@@ -325,7 +345,7 @@ class LoanApplicationEventsApi(APIView):
 
 
 class LoanEligibilityCheckApi(APIView):
-    """Seed 001's simple eligibility check: nothing is stored.
+    """A quick eligibility check of income, debt and credit score: nothing is stored.
 
     Applies the product's DTI, credit score and minimum income rules (and, with
     ``loan_amount``, the income multiple and maximum loan rules); answers ``{"name", "email",
@@ -368,6 +388,7 @@ class LoanEligibilityCheckApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
+        examples=ELIGIBILITY_EXAMPLES,
         responses={200: OutputSerializer, 400: OpenApiResponse(ERROR_SCHEMA)},
     )
     def post(self, request: Request) -> Response:

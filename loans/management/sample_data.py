@@ -15,6 +15,7 @@ import math
 import random
 import string
 import uuid
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -23,15 +24,19 @@ from django.conf import settings
 from django.utils import timezone
 
 from loans import rules
-from loans.countries import country_name
+from loans.countries import REGIONS, country_name, country_region
 from loans.events import loan_application_event_build
 from loans.models import LoanApplication, LoanApplicationEvent, LoanProduct, LoanType, StageStatus
 from loans.selectors import fatf_category_for, fatf_list_current
 from smartbank.transitions import check_move
 
-REGION_COUNTRIES: dict[str, list[tuple[str, int]]] = {
-    region: [(item.split(":")[0], int(item.split(":")[1])) for item in spec.split()]
-    for region, spec in {
+#: Where applicants come from: seed 001's regions serve as markets to draw from (a market, then
+#: one of its countries, by weight); the region stored is the country's
+#: (:func:`loans.countries.country_region`, issue 12), so e.g. India drawn from APAC or ASIA is
+#: APAC either way.
+MARKET_COUNTRIES: dict[str, list[tuple[str, int]]] = {
+    market: [(item.split(":")[0], int(item.split(":")[1])) for item in spec.split()]
+    for market, spec in {
         "APAC": "IN:40 AU:8 SG:6 JP:6 ID:5 PH:4 NZ:3 VN:2 NP:2",
         "ASIA": "IN:30 CN:6 MY:5 TH:5 BD:5 LK:4 KR:4 MM:1 LA:1",
         "EMEA": "GB:12 AE:8 ZA:6 DE:5 NG:4 KE:3",
@@ -42,7 +47,13 @@ REGION_COUNTRIES: dict[str, list[tuple[str, int]]] = {
         "AMERICAS": "US:15 CA:5 BR:5 MX:4 AR:2 CL:2",
     }.items()
 }
-REGION_WEIGHTS = {
+#: The countries of each stored region (APAC, EMEA, AMERICAS) with their summed market weights.
+REGION_COUNTRIES: dict[str, list[tuple[str, int]]] = {}
+for _market, _countries in MARKET_COUNTRIES.items():
+    for _code, _weight in _countries:
+        _listed = REGION_COUNTRIES.setdefault(country_region(_code), [])
+        _listed.append((_code, _weight))
+MARKET_WEIGHTS = {
     "APAC": 30, "ASIA": 18, "EMEA": 12, "EU": 10, "MEA": 8, "NA": 9, "SA": 5, "AMERICAS": 8,
 }  # fmt: skip
 FIRST_NAMES = {
@@ -97,12 +108,15 @@ class SampleGenerator:
         self.rng = random.Random()  # noqa: S311 - demo data; each batch sets its own
         self.days = days
         self.products = products
+        self.products_by_pk = {product.pk: product for product in products}
+        self._kyc_results: dict[tuple, rules.StageResult] = {}
+        self._compliance_results: dict[tuple, rules.StageResult] = {}
         self.zone = timezone.get_current_timezone()
         self.today = timezone.localdate()
         self.now = timezone.now()
         self.threshold = float(settings.SCREENING_THRESHOLD)
         self.fatf_list = fatf_list_current()
-        codes = {code for countries in REGION_COUNTRIES.values() for code, _ in countries}
+        codes = {code for countries in MARKET_COUNTRIES.values() for code, _ in countries}
         self.fatf = {
             code: fatf_category_for(country_code=code, fatf_list=self.fatf_list) for code in codes
         }
@@ -113,12 +127,13 @@ class SampleGenerator:
                 code, phonenumbers.PhoneNumberType.MOBILE
             )
             self.phone_examples[code] = (example.country_code, str(example.national_number))
-        self.regions = list(REGION_WEIGHTS)
-        self.region_cum_weights = list(itertools.accumulate(REGION_WEIGHTS.values()))
+        self.markets = list(MARKET_WEIGHTS)
+        self.market_cum_weights = list(itertools.accumulate(MARKET_WEIGHTS.values()))
         self.countries = {
-            region: ([c for c, _ in countries], list(itertools.accumulate(w for _, w in countries)))
-            for region, countries in REGION_COUNTRIES.items()
+            market: ([c for c, _ in countries], list(itertools.accumulate(w for _, w in countries)))
+            for market, countries in MARKET_COUNTRIES.items()
         }
+        self.regions = {code: country_region(code) for code in codes}
         self.product_rules = {
             product.pk: rules.EligibilityRules(
                 max_dti=product.max_dti,
@@ -144,7 +159,8 @@ class SampleGenerator:
 
     def _phone(self, code: str) -> str:
         calling_code, national = self.phone_examples[code]
-        tail = "".join(self.rng.choices(string.digits, k=min(4, len(national) - 2)))
+        # 2 drawn digits: 100 numbers per country, so the phone check's answers repeat
+        tail = "".join(self.rng.choices(string.digits, k=min(2, len(national) - 2)))
         number = f"+{calling_code}{national[: -len(tail)]}{tail}"
         if self.rng.random() < 0.01:  # a mistyped number
             number = number[:-3]
@@ -155,16 +171,36 @@ class SampleGenerator:
         return Decimal(max(int(round(value / step)) * step, step)).quantize(PAISA)
 
     def make(self, n: int) -> LoanApplication:
+        """The ``n``-th application as an unsaved :class:`LoanApplication`."""
+        row = self.make_row(n)
+        row["product"] = self.products_by_pk[row.pop("product_id")]
+        return LoanApplication(**row)
+
+    def _kyc(self, *, key: tuple, **fields: Any) -> rules.StageResult:
+        """:func:`loans.rules.kyc_integrator`, its answers kept per ``key``: what its checks
+        depend on (seed 001: the name's length, the email's format, here its domain and
+        whether the "@" was dropped, the phone, the documents, the region and country)."""
+        result = self._kyc_results.get(key)
+        if result is None:
+            result = self._kyc_results[key] = rules.kyc_integrator(**fields)
+        return result
+
+    def make_row(self, n: int) -> dict[str, Any]:
+        """The ``n``-th application as ``{field attname: value}`` (``product_id``, not
+        ``product``), ready for :class:`LoanApplication` or a COPY row."""
         rng = self.rng
-        region = rng.choices(self.regions, cum_weights=self.region_cum_weights)[0]
-        codes, cum_weights = self.countries[region]
+        market = rng.choices(self.markets, cum_weights=self.market_cum_weights)[0]
+        codes, cum_weights = self.countries[market]
         code = rng.choices(codes, cum_weights=cum_weights)[0]
-        group = NAME_GROUP[region]
+        region = self.regions[code]
+        group = NAME_GROUP[market]
         first, last = rng.choice(FIRST_NAMES[group]), rng.choice(LAST_NAMES[group])
         name = f"{first} {last}"
+        domain = rng.choice(EMAIL_DOMAINS)
         email_user = f"{first}.{last}.{n}".lower().replace(" ", "").replace("'", "")
-        email = f"{email_user.encode('ascii', 'ignore').decode()}@{rng.choice(EMAIL_DOMAINS)}"
-        if rng.random() < 0.005:
+        email = f"{email_user.encode('ascii', 'ignore').decode()}@{domain}"
+        mistyped_email = rng.random() < 0.005
+        if mistyped_email:
             email = email.replace("@", "")
         phone = self._phone(code)
         documents_uploaded = rng.random() > 0.03
@@ -192,17 +228,28 @@ class SampleGenerator:
         pep_hits = [self._hit("pep", name)] if 0.002 <= draw < 0.012 else []
         relative_hits = [self._hit("relative", name)] if 0.012 <= draw < 0.015 else []
 
-        kyc = rules.kyc_integrator(
+        kyc = self._kyc(
+            key=(
+                len(name.strip()) >= 3,
+                domain,
+                mistyped_email,
+                phone,
+                documents_uploaded,
+                region,
+                code,
+            ),
             name=name,
             email=email,
             phone=phone,
             region=region,
-            regions=list(REGION_WEIGHTS),
+            regions=REGIONS,
             country_code=code,
             documents_uploaded=documents_uploaded,
             documents=documents,
         )
-        compliance = rules.compliance(
+        compliance_key = (code, loan_amount <= product.high_value_amount, product.pk)
+        compliance = None if draw < 0.015 else self._compliance_results.get(compliance_key)
+        compliance = compliance or rules.compliance(
             sanctions_hits=sanctions_hits,
             pep_hits=pep_hits,
             relative_hits=relative_hits,
@@ -211,6 +258,8 @@ class SampleGenerator:
             loan_amount=loan_amount,
             high_value_amount=product.high_value_amount,
         )
+        if draw >= 0.015:  # without hits the result depends on the key only
+            self._compliance_results[compliance_key] = compliance
         eligibility = rules.eligibility(
             income=income,
             debt=debt,
@@ -229,10 +278,10 @@ class SampleGenerator:
         checked_at = created_at + datetime.timedelta(seconds=rng.randint(2, 90))
         local_day = timezone.localtime(created_at, self.zone).date()
         suffix = "".join(rng.choices(_ID_ALPHABET, k=8))
-        return LoanApplication(
+        return dict(
             id=uuid.UUID(int=rng.getrandbits(128), version=4),
             application_id=f"LOAN-{local_day:%Y%m%d}-{suffix}",
-            product=product,
+            product_id=product.pk,
             status=status,
             name=name,
             email=email,
@@ -302,54 +351,81 @@ def _final_remarks(final: str, stages: dict[str, rules.StageResult]) -> str:
     return f"{prefix}. " + " | ".join(parts)
 
 
-def sample_events(application: LoanApplication) -> list[LoanApplicationEvent]:
-    """The unsaved events the pipeline writes for ``application`` (drawn by
-    :class:`SampleGenerator`, already decided): SUBMITTED at ``created_at``, PROCESSING_STARTED
-    a second later and AUTO_DECIDED at ``updated_at`` (when the checks ran), each ``data`` with
-    ``"sample_data": true``.
+#: Outcomes (status, final, KYC, compliance, eligibility) whose moves from SUBMITTED / PENDING
+#: were checked against the maps: the same few recur in every batch.
+_CHECKED_OUTCOMES: set[tuple[str, ...]] = set()
+
+
+def sample_event_rows(
+    values: Mapping[str, Any], *, product_code: str
+) -> list[tuple[str, datetime.datetime, dict[str, Any]]]:
+    """``[(type, created_at, data)]`` of the events the pipeline writes for the application
+    whose fields are ``values`` (``status``, the stage and final statuses, ``created_at``,
+    ``updated_at``, ``loan_amount``, ``tenure_months``, ``final_remarks``): SUBMITTED at
+    ``created_at``, PROCESSING_STARTED a second later and AUTO_DECIDED at ``updated_at``
+    (when the checks ran), each ``data`` with ``"sample_data": true``.
 
     Raises :class:`~smartbank.errors.InvalidTransition` when a move is not in the maps.
     """
-    a, status = application, LoanApplication.Status
-    stages = {f"{stage}_status": getattr(a, f"{stage}_status") for stage in STAGE_LABELS}
-    for field, old, new in (
-        ("status", status.SUBMITTED, status.PROCESSING),
-        ("status", status.PROCESSING, a.status),
-        ("final_status", StageStatus.PENDING, a.final_status),
-        *((field, StageStatus.PENDING, new) for field, new in stages.items()),
-    ):
-        check_move(LoanApplication, field=field, old=old, new=new)
+    status = LoanApplication.Status
+    outcome = tuple(
+        str(values[field])
+        for field in ("status", "final_status", "kyc_status", "compliance_status",
+                      "eligibility_status")
+    )  # fmt: skip
+    if outcome not in _CHECKED_OUTCOMES:
+        for field, old, new in (
+            ("status", status.SUBMITTED, status.PROCESSING),
+            ("status", status.PROCESSING, values["status"]),
+            ("final_status", StageStatus.PENDING, values["final_status"]),
+            *(
+                (f"{stage}_status", StageStatus.PENDING, values[f"{stage}_status"])
+                for stage in STAGE_LABELS
+            ),
+        ):
+            check_move(LoanApplication, field=field, old=old, new=new)
+        _CHECKED_OUTCOMES.add(outcome)
     event = LoanApplicationEvent.Type
     return [
-        loan_application_event_build(
-            application=a,
-            type=event.SUBMITTED,
-            created_at=a.created_at,
-            data={
+        (
+            event.SUBMITTED,
+            values["created_at"],
+            {
                 "status": status.SUBMITTED,
-                "product": a.product.code,
-                "loan_amount": str(a.loan_amount),
-                "tenure_months": a.tenure_months,
+                "product": product_code,
+                "loan_amount": str(values["loan_amount"]),
+                "tenure_months": values["tenure_months"],
                 "registered_customer": False,
                 "sample_data": True,
             },
         ),
-        loan_application_event_build(
-            application=a,
-            type=event.PROCESSING_STARTED,
-            created_at=a.created_at + datetime.timedelta(seconds=1),
-            data={"from": status.SUBMITTED, "to": status.PROCESSING, "sample_data": True},
+        (
+            event.PROCESSING_STARTED,
+            values["created_at"] + datetime.timedelta(seconds=1),
+            {"from": status.SUBMITTED, "to": status.PROCESSING, "sample_data": True},
         ),
-        loan_application_event_build(
-            application=a,
-            type=event.AUTO_DECIDED,
-            created_at=a.updated_at,
-            data={
+        (
+            event.AUTO_DECIDED,
+            values["updated_at"],
+            {
                 "from": status.PROCESSING,
-                "to": a.status,
-                "final_status": a.final_status,
-                "remarks": a.final_remarks,
+                "to": values["status"],
+                "final_status": values["final_status"],
+                "remarks": values["final_remarks"],
                 "sample_data": True,
             },
         ),
+    ]
+
+
+def sample_events(application: LoanApplication) -> list[LoanApplicationEvent]:
+    """The unsaved events of :func:`sample_event_rows` for ``application`` (drawn by
+    :class:`SampleGenerator`, already decided)."""
+    return [
+        loan_application_event_build(
+            application=application, type=type_, created_at=created_at, data=data
+        )
+        for type_, created_at, data in sample_event_rows(
+            application.__dict__, product_code=application.product.code
+        )
     ]

@@ -22,6 +22,8 @@ from .applications import (
     Region,
     StageStatus,
 )
+from .repayments import LoanRepayment
+from .rollups import ROLLUP_SHARDS, LoanDailyRollup, LoanStatusRollup
 from .screening import (
     FatfCountry,
     FatfCountryList,
@@ -36,6 +38,7 @@ __all__ = [
     "FINAL_STATUS_TRANSITIONS",
     "MONEY_DECIMAL_PLACES",
     "MONEY_MAX_DIGITS",
+    "ROLLUP_SHARDS",
     "STAGE_TRANSITIONS",
     "ApprovalAction",
     "ApprovalLogEntry",
@@ -44,7 +47,10 @@ __all__ = [
     "FatfCountryList",
     "LoanApplication",
     "LoanApplicationEvent",
+    "LoanDailyRollup",
     "LoanProduct",
+    "LoanRepayment",
+    "LoanStatusRollup",
     "LoanType",
     "Region",
     "SeniorRelative",

@@ -310,19 +310,8 @@ class LoanApplication(StatusModel):
             # The duplicate check's ``email__iexact`` compiles to UPPER(email) on PostgreSQL,
             # which the plain index above cannot serve (issue #13: 236 ms at 1M rows).
             models.Index(Upper("email"), F("loan_amount"), name="loan_app_email_ci_idx"),
-            # Covering indexes for the whole-table dashboard widgets (bench/dashboards.py:
-            # 2.6-4.3x faster at 200,000 rows): answered from the index alone.
-            models.Index(fields=["country", "region", "final_status"], name="loan_app_country_idx"),
-            models.Index(
-                fields=["kyc_status", "compliance_status", "eligibility_status", "final_status"],
-                include=["political_connection", "senior_relative"],
-                name="loan_app_stages_idx",
-            ),
-            models.Index(
-                fields=["final_status"],
-                include=["credit_score", "dti_ratio", "loan_amount", "income"],
-                name="loan_app_financials_idx",
-            ),
+            # No covering indexes for the dashboards: they read the roll-ups (issue 13,
+            # loans/models/rollups.py), so every insert maintains three indexes fewer.
         ]
 
     def __str__(self) -> str:
@@ -363,6 +352,7 @@ class LoanApplicationEvent(AuditEvent):
         REPROCESS_REQUESTED = "REPROCESS_REQUESTED", "Reprocess requested"
         APPLICANT_NOTIFIED = "APPLICANT_NOTIFIED", "Applicant notified"
         DISBURSED = "DISBURSED", "Disbursed"
+        EMI_PAID = "EMI_PAID", "EMI paid"
 
     application = models.ForeignKey(
         LoanApplication, on_delete=models.PROTECT, related_name="events"

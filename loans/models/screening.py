@@ -62,6 +62,17 @@ class WatchlistEntry(models.Model):
     birth_dates = models.JSONField(default=list, blank=True)
     countries = models.JSONField(default=list, blank=True)
     dataset = models.CharField(max_length=500, blank=True, default="")
+    search_names = models.TextField(
+        blank=True,
+        default="",
+        editable=False,
+        help_text="Name and aliases normalised for screening, one a line (at import)",
+    )
+    search_repeated = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="One of search_names has a word twice (screening always scores it)",
+    )
 
     class Meta:
         verbose_name = "watchlist entry"

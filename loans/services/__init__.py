@@ -8,7 +8,8 @@ statuses and ``final_status``, ``LoanApplication.FIELD_TRANSITIONS``), saves wit
 transaction. Amounts are ``Decimal`` INR with 2 places.
 
 Modules: :mod:`.submission`, :mod:`.processing` (the stages' results), :mod:`.decisions`
-(staff), :mod:`.outcomes` (disbursement, notification). Import from ``loans.services``.
+(staff), :mod:`.outcomes` (disbursement, notification), :mod:`.repayments` (the customer pays
+an EMI). Import from ``loans.services``.
 """
 
 from .decisions import (
@@ -22,9 +23,11 @@ from .processing import (
     loan_application_processing_failed,
     loan_application_processing_start,
 )
+from .repayments import RepaymentResult, loan_repayment_pay
 from .submission import application_id_generate, loan_application_submit
 
 __all__ = [
+    "RepaymentResult",
     "application_id_generate",
     "disbursal_reference",
     "loan_application_approve",
@@ -36,4 +39,5 @@ __all__ = [
     "loan_application_reject",
     "loan_application_reprocess",
     "loan_application_submit",
+    "loan_repayment_pay",
 ]

@@ -17,7 +17,7 @@ from accounts.services.step_up import step_up_consume
 from smartbank.errors import ApplicationError, ConflictError
 
 from .. import rules
-from ..countries import country_resolve
+from ..countries import country_region, country_resolve
 from ..events import loan_application_event_record
 from ..models import LoanApplication, LoanApplicationEvent, LoanProduct, Region
 from ..selectors import (
@@ -26,6 +26,7 @@ from ..selectors import (
     loan_product_default,
 )
 from ._transitions import enqueue_checks
+from .rollups import rollup_application_added
 
 logger = logging.getLogger(__name__)
 
@@ -90,8 +91,8 @@ def loan_application_submit(
     credit_score: int,
     loan_amount: Decimal,
     loan_purpose: str,
-    region: str,
     country: str,
+    region: str | None = None,
     product: LoanProduct | None = None,
     customer: Any = None,
     name: str = "",
@@ -113,10 +114,13 @@ def loan_application_submit(
     plan: :func:`loans.rules.phone_normalise`), else as given.
 
     ``country`` is a name or an ISO 3166 alpha-2/alpha-3 code (stored as ``country_code`` and
-    ``country``); ``region`` one of :class:`~loans.models.Region`; amounts ``Decimal`` INR (ints
-    and numeric strings accepted) with at most 2 places; ``credit_score`` 300-900;
-    ``tenure_months`` 1 to the product's maximum (default: the maximum); ``product`` default
-    :func:`loans.selectors.loan_product_default`.
+    ``country``); the stored region is the country's (:func:`loans.countries.country_region`:
+    APAC, EMEA or AMERICAS), whatever ``region`` says: integrators may still send one of seed
+    001's codes (:class:`~loans.models.Region`; anything else is refused), the web form sends
+    none (issue 12: "India (APAC)" and "India (ASIA)" were split on the dashboard); amounts
+    ``Decimal`` INR (ints and numeric strings accepted) with at most 2 places;
+    ``credit_score`` 300-900; ``tenure_months`` 1 to the product's maximum (default: the
+    maximum); ``product`` default :func:`loans.selectors.loan_product_default`.
 
     ``step_up_id``: the customer's PASSED step-up (face or code) confirming this application,
     used up here (:func:`accounts.services.step_up.step_up_consume`, in this transaction, so a
@@ -145,7 +149,7 @@ def loan_application_submit(
             field="credit_score",
         )
     loan_purpose = _text(loan_purpose, field="loan_purpose", max_length=200)
-    if region not in Region.values:
+    if region is not None and region not in Region.values:
         raise ApplicationError(
             f"Choose one of {', '.join(Region.values)}.", code="invalid_choice", field="region"
         )
@@ -155,6 +159,7 @@ def loan_application_submit(
             "Enter a country name or ISO 3166 code.", code="invalid", field="country"
         )
     country_code, country_name = resolved
+    region = country_region(country_code)
     if tenure_months is None:
         tenure_months = product.max_tenure_months
     if not (1 <= tenure_months <= product.max_tenure_months):
@@ -244,6 +249,7 @@ def loan_application_submit(
             **({"step_up": {"id": str(step_up.pk), "method": step_up.method}} if step_up else {}),
         },
     )
+    rollup_application_added(application)
     logger.info("loan application %s submitted", application.application_id)
     enqueue_checks(application)
     return application

@@ -26,7 +26,7 @@ from smartbank.tests.browser import new_page, screenshot
 
 def officer_approves(page: Page, live_server, officer, application_id: str) -> None:
     staff_logs_in(page, live_server, officer)
-    page.get_by_role("link", name="Loan applications").click()
+    page.get_by_role("link", name="Loan applications", exact=True).click()
     row = page.locator("#result_list tbody tr", has_text=application_id)
     expect(row).to_contain_text("Awaiting staff review")
     row.locator("th a").click()

@@ -92,7 +92,7 @@ def test_customer_applies_and_sees_approval_emi_and_schedule(
     application.refresh_from_db()
     assert application.final_status == "APPROVED", application.final_remarks
     assert 'id="loan-status">Approved<' in html
-    assert [(s["key"], s["status"]) for s in page.context["stages"]] == [
+    assert [(s.key, s.state) for s in page.context["stages"]] == [
         ("kyc", "APPROVED"),
         ("compliance", "APPROVED"),
         ("eligibility", "APPROVED"),
@@ -103,9 +103,9 @@ def test_customer_applies_and_sees_approval_emi_and_schedule(
     assert expected_emi == Decimal("9750.73")  # 300000 x r(1+r)^36 / ((1+r)^36 - 1), r = 0.00875
     assert page.context["emi"] == expected_emi
     assert "₹9,750.73" in html
-    assert len(page.context["schedule"]) == 36
-    assert html.count("<tr><td>") >= 36
-    assert 'http-equiv="refresh"' not in html  # decided: no more refreshing
+    assert len(page.context["schedule"].rows) == 36
+    assert html.count('<tr id="instalment-') == 36
+    assert 'data-final="true"' in html  # decided: the live status stops polling
     assert "Not disbursed yet" in html  # she has no active account
 
 
@@ -135,7 +135,8 @@ def test_list_shows_each_stage_of_my_applications_only(client, borrower, product
     assert mine.application_id in html
     assert other.application_id not in html
     assert "Checks running" in html
-    assert html.count('class="stage stage-PENDING"') == 3
+    assert html.count('class="stage stage-CHECKING"') == 3  # submitted: checks not started
+    assert html.count(">Waiting<") == 3
     assert 'href="/loans/apply/"' in html
 
 
@@ -152,11 +153,13 @@ def test_an_application_id_with_a_nul_character_is_404(client, borrower):
     assert client.get("/loans/LOAN-%00/").status_code == 404
 
 
-def test_page_refreshes_while_checks_run(client, borrower, product):
+def test_page_updates_in_place_while_checks_run(client, borrower, product):
     application = submit_for(borrower, product)  # checks enqueued, not run
     login_verified(client, borrower)
     html = client.get(f"/loans/{application.application_id}/").content.decode()
-    assert '<meta http-equiv="refresh" content="3">' in html
+    assert f'data-live-status="/loans/{application.application_id}/status/"' in html
+    assert 'data-final="false"' in html
+    assert 'aria-live="polite"' in html
     assert "We are checking your application" in html
     assert html.count("Not yet") == 4
 
@@ -172,9 +175,9 @@ def test_high_value_loan_waits_for_staff_without_exposing_screening(
     assert application.status == LoanApplication.Status.REVIEW
     assert "High-value" in application.compliance_remarks
 
-    # Then the page refreshes slowly, shows compliance pending with a general sentence
+    # Then the page polls slowly, shows compliance with staff with a general sentence
     html = client.get(f"/loans/{application.application_id}/").content.decode()
-    assert '<meta http-equiv="refresh" content="30">' in html
+    assert 'data-live-interval="10000"' in html
     assert "Your application is with our staff for a decision" in html
     assert "Our compliance team is reviewing the application" in html
     assert "High-value" not in html
@@ -192,7 +195,7 @@ def test_high_value_loan_waits_for_staff_without_exposing_screening(
     page = client.get(f"/loans/{application.application_id}/")
     html = page.content.decode()
     assert 'id="loan-status">Approved<' in html
-    assert "Approved by staff" in html
+    assert "Approved by our team." in html
     assert page.context["emi"] == emi.emi(
         principal=Decimal("600000"), annual_rate_percent=Decimal("10.50"), tenure_months=36
     )

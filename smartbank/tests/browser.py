@@ -30,10 +30,13 @@ def camera_args(video: Path) -> list[str]:
     ]
 
 
-def new_page(browser: Browser, *, width: int = 1280, timeout_ms: int = 15_000) -> Page:
-    """A page in a fresh context (its own cookies: one per person), Indian locale and time."""
+def new_page(
+    browser: Browser, *, width: int = 1280, height: int = 900, timeout_ms: int = 15_000
+) -> Page:
+    """A page in a fresh context (its own cookies: one per person), Indian locale and time.
+    ``new_page(browser, **PHONE)`` is the phone viewport."""
     context = browser.new_context(
-        viewport={"width": width, "height": 900}, locale="en-IN", timezone_id="Asia/Kolkata"
+        viewport={"width": width, "height": height}, locale="en-IN", timezone_id="Asia/Kolkata"
     )
     context.set_default_timeout(timeout_ms)
     return context.new_page()

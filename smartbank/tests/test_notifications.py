@@ -39,6 +39,11 @@ SAMPLE_CONTEXTS = {
     "otp_login_sms": {"code": CODE},
     "otp_step_up_email": {"code": CODE},
     "otp_step_up_sms": {"code": CODE},
+    "password_reset": {
+        "full_name": "Neil O'Brien",
+        "reset_url": "https://bank.example/accounts/password-reset/MQ/abc-123/",
+        "minutes": 60,
+    },
     "kyc_decision": {
         "full_name": "Neil O'Brien",
         "status": "REJECTED",

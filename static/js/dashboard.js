@@ -40,7 +40,9 @@
       options: { plugins: { legend: { position: "right" } } },
     });
 
-    // A country applied for under two regions gets two bars: name the region then.
+    // The region follows from the country (issue 12), so each country has one bar; only rows
+    // stored with another region behind the services' back could give a country two: name
+    // the region then.
     const seen = {};
     data.countries.forEach((c) => { seen[c.country] = (seen[c.country] || 0) + 1; });
     charts.countries = new Chart(document.getElementById("chart-countries"), {

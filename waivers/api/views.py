@@ -38,6 +38,7 @@ from ..services import (
     waiver_request_reject,
     waiver_request_submit,
 )
+from .examples import APPROVE_EXAMPLES, DETAIL_EXAMPLES, REJECT_EXAMPLES, SUBMIT_EXAMPLES
 
 
 def _money_field(**kwargs: Any) -> serializers.DecimalField:
@@ -150,6 +151,7 @@ class WaiverRequestListCreateApi(APIView):
     @extend_schema(
         request=InputSerializer,
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        examples=SUBMIT_EXAMPLES,
         responses={
             201: OutputSerializer,
             400: OpenApiResponse(ERROR_SCHEMA, description="Invalid fields or file."),
@@ -182,7 +184,9 @@ class WaiverRequestDetailApi(APIView):
 
     OutputSerializer = WaiverRequestOutputSerializer
 
-    @extend_schema(responses={200: OutputSerializer, 404: NOT_FOUND_RESPONSE})
+    @extend_schema(
+        examples=DETAIL_EXAMPLES, responses={200: OutputSerializer, 404: NOT_FOUND_RESPONSE}
+    )
     def get(self, request: Request, waiver_id: Any) -> Response:
         waiver = waiver_request_get(waiver_request_id=waiver_id, viewer=request.user)
         if waiver is None:
@@ -225,6 +229,7 @@ class WaiverRequestApproveApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
+        examples=APPROVE_EXAMPLES,
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
         responses={**_DECISION_RESPONSES, **IDEMPOTENCY_RESPONSES},
     )
@@ -252,6 +257,7 @@ class WaiverRequestRejectApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
+        examples=REJECT_EXAMPLES,
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
         responses={**_DECISION_RESPONSES, **IDEMPOTENCY_RESPONSES},
     )

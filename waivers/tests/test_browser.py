@@ -61,9 +61,11 @@ def test_customer_asks_for_a_waiver_and_an_officer_approves_it_in_the_console(
 
     # Then his request page shows the certificate number found on the scan: verified
     page.wait_for_url("**/waivers/*/")
-    expect(page.locator("#waiver-status")).to_have_text("Verified", timeout=60_000)
-    expect(page.locator("#waiver-checks")).to_contain_text("NUMBER_MATCH")
-    expect(page.locator("#waiver-progress")).to_contain_text("Our loans team will decide")
+    expect(page.locator("#waiver-status")).to_have_text(
+        "Certificate checked – waiting for the loans team's decision", timeout=60_000
+    )
+    expect(page.locator("#waiver-checks")).to_contain_text("Certificate number on the scan")
+    expect(page.locator("#waiver-progress")).to_contain_text("our loans team decides")
     waiver = WaiverRequest.objects.get(customer=farmer)
     assert waiver.amount == Decimal("27825.62")
     screenshot(page, "waiver-verified")
@@ -71,7 +73,7 @@ def test_customer_asks_for_a_waiver_and_an_officer_approves_it_in_the_console(
     # When the officer opens it in the staff console
     console = new_page(browser, width=1400, timeout_ms=20_000)
     staff_logs_in(console, live_server, officer)
-    console.get_by_role("link", name="Waiver requests").click()
+    console.get_by_role("link", name="Waiver requests", exact=True).click()
     row = console.locator("#result_list tbody tr", has_text=farmer.email)
     expect(row).to_contain_text("Verified")
     row.locator("th a").click()
