@@ -16,7 +16,7 @@ from accounts.models import LedgerEntry
 from accounts.tests.browser import confirm_with_code, customer_logs_in, staff_logs_in
 from accounts.tests.factories import CustomerProfileFactory, UserFactory
 from loans.loan_accounts import loan_outstanding
-from smartbank.tests.browser import new_page, screenshot
+from smartbank.tests.browser import assert_customer_page, new_page, screenshot
 from waivers.models import WaiverRequest
 from waivers.tests import certificates
 from waivers.tests.factories import approved_loan, ensure_seed, waiver_officer
@@ -49,6 +49,7 @@ def test_customer_asks_for_a_waiver_and_an_officer_approves_it_in_the_console(
     page.get_by_role("link", name="Ask for a waiver").click()
     page.wait_for_url("**/waivers/new/")
     expect(page.locator("#id_loan")).to_contain_text("₹2,78,256.23 owed")
+    assert_customer_page(page)  # at desktop width; the phone walk is test_status_browser.py
     page.select_option("#id_loan", loan.application_id)
     page.select_option("#id_waiver_type", "interest")
     page.select_option("#id_certificate_type", "agri-debt-relief")
@@ -68,6 +69,7 @@ def test_customer_asks_for_a_waiver_and_an_officer_approves_it_in_the_console(
     expect(page.locator("#waiver-progress")).to_contain_text("our loans team decides")
     waiver = WaiverRequest.objects.get(customer=farmer)
     assert waiver.amount == Decimal("27825.62")
+    assert_customer_page(page)
     screenshot(page, "waiver-verified")
 
     # When the officer opens it in the staff console
