@@ -47,6 +47,13 @@ def celery_eager():
     app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager = old
+    # An eager apply_async sets Celery's process-wide "a task is running here" flag and puts
+    # back the value it found; tasks applied eagerly in several threads at once (the
+    # concurrency tests' submitters) can leave it set, and every later EagerResult.get() then
+    # raises "Never call result.get() within a task!". No task runs between tests.
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture(autouse=True)

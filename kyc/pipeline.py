@@ -454,7 +454,7 @@ def kyc_case_run_pipeline(*, case: KycCase) -> PipelineOutcome:
         id_number=entered,
     )
     other_encodings = face_encodings_of_others_by_case(case=case)
-    # Issue 13: Tesseract (a subprocess) reads the card while dlib looks at the faces.
+    # Issue 13: Tesseract reads the card in a thread while dlib looks at the faces.
     reading, (found, distance, encoding) = side_by_side(
         lambda: documents.read_card(
             loaded.id_document, claim, low_confidence=settings.KYC_OCR_LOW_CONFIDENCE

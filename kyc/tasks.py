@@ -4,8 +4,10 @@ import logging
 
 from celery import shared_task
 from celery.signals import worker_init
+from PIL import Image
 
 from smartbank.engines import faces, ocr
+from smartbank.engines.image_hash import image_hash
 from smartbank.errors import RetryableError
 from smartbank.sweeper import SweepTarget, sweep_target_register
 from smartbank.tasks import PipelineSteps, database_errors_retried, pipeline_task_run
@@ -44,6 +46,7 @@ def kyc_engines_warm_up(**_signal: object) -> None:
     try:
         faces.warm_up()
         ocr.warm_up()
+        image_hash(Image.new("RGB", (64, 64)))  # imports SciPy's FFT (0.2 s) for the pHash
     except (faces.FaceEngineError, ocr.OcrEngineError) as exc:
         logger.warning("KYC engines not loaded at start: %s", exc)
 

@@ -124,9 +124,14 @@ def _engine() -> ModuleType:
 
 
 def warm_up() -> None:
-    """Load dlib's detector and models now (a worker process as it starts, issue 13), not
-    in the first case's wait. Raises FaceEngineError."""
-    _detector()
+    """Load dlib's detector and models now and run each once on a blank image (a worker as
+    it starts, issue 13), not in the first case's wait. Raises FaceEngineError."""
+    blank = Image.new("RGB", (160, 160), "gray")
+    _locate(_to_array(blank), 1)
+    try:
+        encode_face(blank, FaceBox(top=10, right=150, bottom=150, left=10))
+    except FaceEngineError:
+        pass  # nothing to encode on a blank image; the models are loaded all the same
 
 
 def _to_array(image: Image.Image) -> np.ndarray:

@@ -22,7 +22,7 @@ from typing import Any, Final
 
 import numpy as np
 import pytesseract
-from PIL import Image, ImageFilter, ImageOps
+from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from . import tesseract
 
@@ -270,6 +270,10 @@ def warm_up() -> None:
         tesseract.warm_up(OCR_LANGUAGE)
     except tesseract.TesseractUnavailable:
         _in_process["available"] = False
+        return
+    sample = Image.new("L", (240, 48), 255)
+    ImageDraw.Draw(sample).text((8, 16), "DOB 01/02/1990", fill=0)
+    _run_tesseract(sample, "--oem 1 --psm 7")  # its dictionaries load on the first reading
 
 
 def _run_tesseract(image: Image.Image, config: str) -> dict[str, list[Any]]:

@@ -1,10 +1,12 @@
 """Two engine calls at once (issue 13): Tesseract reads a card while dlib looks at faces.
 
-Both engines leave the Python interpreter free while they work: pytesseract waits on a
-Tesseract subprocess (``subprocess.communicate``), and dlib's detector and encoder release the
-GIL inside their C++ code (measured here: a Python thread kept counting at ~85 % of its idle
-rate during ``detector.run``). A thread for one of them therefore puts the second core to work
-on the other, and a KYC case's wait is about the longer of the two instead of their sum.
+Both engines leave the Python interpreter free while they work: Tesseract's library is
+called through ctypes, which releases the GIL for the call (:mod:`smartbank.engines.tesseract`;
+the ``tesseract`` program, when used, is waited on in ``subprocess.communicate``), and dlib's
+detector and encoder release the GIL inside their C++ code (measured here: a Python thread
+kept counting at ~85 % of its idle rate during ``detector.run``). A thread for one of them
+therefore puts the second core to work on the other, and a KYC case's wait is about the longer
+of the two instead of their sum.
 
 No ORM: callers make their database queries before or after (a worker thread would open a
 connection of its own). OCR text is personal data: nothing here logs.
