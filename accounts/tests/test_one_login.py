@@ -136,6 +136,8 @@ def test_a_wrong_code_keeps_the_sms_channel_chosen(client, django_capture_on_com
     email_radio = re.search(r'<input[^>]*value="EMAIL"[^>]*>', page).group(0)
     assert "checked" in sms_radio and "checked" not in email_radio
     assert "Send a new code" in page
+    # and no page of the second step ever carries the password (the stock admin form did)
+    assert TEST_PASSWORD not in first and TEST_PASSWORD not in page
     # and the right code from the SMS logs in
     response = client.post(
         "/accounts/otp/?next=/kyc/",
