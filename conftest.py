@@ -77,6 +77,15 @@ def face_gallery_reset():
 
 
 @pytest.fixture(autouse=True)
+def default_product_forget():
+    """Each test reads the default loan product afresh (issue 13: each process keeps it for
+    LOANS_PRODUCT_CACHE_SECONDS): the test database rolls back, which sends no signal."""
+    from loans.selectors import loan_product_default_forget
+
+    loan_product_default_forget()
+
+
+@pytest.fixture(autouse=True)
 def sms_outbox(settings):
     """SMS go to an in-memory outbox (like Django's locmem email backend), emptied per test."""
     settings.SMS_BACKEND = "smartbank.sms.LocmemSmsGateway"

@@ -1,12 +1,15 @@
 """Reads of loan data for the API, the admin, the customer pages, the pipeline and dashboards."""
 
+import copy
 import datetime
+import time
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import (
     Case,
     CharField,
@@ -20,6 +23,7 @@ from django.db.models import (
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils import timezone
 
 from accounts.models import AccountType, BankAccount, CustomerProfile
@@ -75,7 +79,11 @@ def user_may_read_approval_log(*, user: Any) -> bool:
 
 
 def customer_profile_for(*, user: Any) -> CustomerProfile | None:
-    """The user's customer profile, ``None`` for staff and integrators."""
+    """The user's customer profile, ``None`` for staff and integrators. No query when it was
+    read with the user (the API's JWT authentication, ``select_related("profile")``)."""
+    profile = get_user_model().profile.related  # the reverse one-to-one of CustomerProfile.user
+    if isinstance(user, get_user_model()) and profile.is_cached(user):
+        return profile.get_cached_value(user)
     return CustomerProfile.objects.filter(user=user).first()
 
 
@@ -87,10 +95,58 @@ def loan_product_list_active() -> QuerySet[LoanProduct]:
     return LoanProduct.objects.filter(is_active=True).order_by("name")
 
 
+#: The default product as last read and committed: ``(time.monotonic() of the read, the
+#: settings code it was read for, the product)``; ``None`` until read or once forgotten.
+_default_product: tuple[float, str, LoanProduct | None] | None = None
+#: Bumped by every forget, so a read that began before a product changed is not kept.
+_default_product_generation = 0
+
+
 def loan_product_default() -> LoanProduct | None:
-    """``settings.LOANS_DEFAULT_PRODUCT_CODE`` if active, else the first active product."""
+    """``settings.LOANS_DEFAULT_PRODUCT_CODE`` if active, else the first active product.
+
+    Kept in this process for ``settings.LOANS_PRODUCT_CACHE_SECONDS`` (default 30; 0 reads
+    every time): every integrator submission asks for it (issue 13). A product saved or
+    deleted through the ORM in this process is forgotten at once and again after its commit
+    (:func:`loan_product_default_forget`); other processes read again within the TTL, so a
+    product deactivated there is still used here at most that many seconds (a queryset
+    ``update()`` sends no signal: the TTL bounds it too). Only a committed read is kept: one
+    made inside a transaction is stored once it commits. Returns a copy of the kept row.
+    """
+    code, ttl = settings.LOANS_DEFAULT_PRODUCT_CODE, settings.LOANS_PRODUCT_CACHE_SECONDS
+    kept, now = _default_product, time.monotonic()
+    if kept is not None and kept[1] == code and now - kept[0] < ttl:
+        return copy.copy(kept[2]) if kept[2] is not None else None
     products = loan_product_list_active()
-    return products.filter(code=settings.LOANS_DEFAULT_PRODUCT_CODE).first() or products.first()
+    product = products.filter(code=code).first() or products.first()
+    if ttl > 0:
+        generation = _default_product_generation
+
+        def keep() -> None:
+            global _default_product
+            if generation == _default_product_generation:
+                _default_product = (now, code, copy.copy(product) if product else None)
+
+        transaction.on_commit(keep)
+    return product
+
+
+def loan_product_default_forget(**_signal: Any) -> None:
+    """Drop the kept default product (a product was saved or deleted, or the database was
+    migrated or flushed, as transactional tests do)."""
+    global _default_product, _default_product_generation
+    _default_product = None
+    _default_product_generation += 1
+
+
+def _product_changed(**_signal: Any) -> None:
+    loan_product_default_forget()
+    transaction.on_commit(loan_product_default_forget)  # a read in between saw the old row
+
+
+post_save.connect(_product_changed, sender=LoanProduct, dispatch_uid="loan-product-default")
+post_delete.connect(_product_changed, sender=LoanProduct, dispatch_uid="loan-product-default")
+post_migrate.connect(loan_product_default_forget, dispatch_uid="loan-product-default")
 
 
 def loan_product_get(*, code: str) -> LoanProduct | None:

@@ -206,6 +206,7 @@ def notification_send(
     recipient: str,
     context: dict[str, Any],
     user: Any = None,
+    enqueue: bool = True,
 ) -> Notification:
     """Render ``template`` and queue it for ``recipient``; delivery starts after commit.
 
@@ -213,6 +214,8 @@ def notification_send(
     number such as ``+919876543210``) and must be the template's channel (see
     :data:`TEMPLATES`). ``context`` holds the template's keys; it is used for rendering only,
     never stored or logged. ``user`` is the customer the message concerns, if any.
+    ``enqueue=False`` leaves the delivery to the caller's :func:`notifications_enqueue`,
+    which sends several messages of one event (a decision's email and SMS) in one task.
 
     Returns the QUEUED :class:`Notification`. Raises ``ValueError`` for an unknown template or
     channel, a channel the template is not written for, a missing context key or an invalid
@@ -234,9 +237,21 @@ def notification_send(
         subject=subject[:200],
         body_encrypted=encrypt_text(body),
     )
-    enqueue_on_commit("smartbank.tasks.notification_deliver_task", str(notification.pk))
+    if enqueue:
+        notifications_enqueue([notification])
     logger.info("notification %s queued: %s %s", notification.pk, channel, template)
     return notification
+
+
+def notifications_enqueue(notifications: list[Notification]) -> None:
+    """Deliver the QUEUED ``notifications`` after commit in one task (one outbox row, one
+    Celery message) instead of one each: a loan decision's email and SMS (issue 13). Each is
+    still delivered, retried and failed on its own (``smartbank.tasks.notification_deliver_task``).
+    Nothing is enqueued for an empty list."""
+    if notifications:
+        enqueue_on_commit(
+            "smartbank.tasks.notification_deliver_task", *(str(n.pk) for n in notifications)
+        )
 
 
 def _error_text(exc: Exception, *, recipient: str, masked: str, body: str) -> str:

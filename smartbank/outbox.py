@@ -20,7 +20,7 @@ from typing import Any
 import kombu.exceptions
 import redis.exceptions
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .celery import app, tasks_modules_import
@@ -101,9 +101,30 @@ def outbox_publish(message: OutboxMessage) -> bool:
     return True
 
 
+_MARK_DISPATCHED_SQL = (
+    "SET LOCAL synchronous_commit TO OFF; "  # noqa: S608 - the table name is the model's
+    f"UPDATE {OutboxMessage._meta.db_table} SET dispatched_at = %s, publish_attempts = %s"
+    " WHERE id = %s AND dispatched_at IS NULL"
+)
+
+
 def _mark_dispatched(message: OutboxMessage) -> None:
+    """Record that the broker took ``message``: one UPDATE.
+
+    After a commit (autocommit, the usual case) on PostgreSQL the UPDATE runs in one round
+    trip with ``synchronous_commit`` off for its own implicit transaction only: it does not
+    wait for the WAL flush (~2.6 ms here, as long as the whole submission's queries; issue 13).
+    A mark lost in a database crash only leaves the row to :func:`outbox_dispatch`, which
+    publishes it again: harmless, every task is idempotent. Inside a transaction (the
+    dispatcher, eager mode) the plain UPDATE joins it.
+    """
+    now, attempts = timezone.now(), message.publish_attempts + 1
+    if connection.vendor == "postgresql" and connection.get_autocommit():
+        with connection.cursor() as cursor:
+            cursor.execute(_MARK_DISPATCHED_SQL, [now, attempts, message.pk])
+        return
     OutboxMessage.objects.filter(pk=message.pk, dispatched_at__isnull=True).update(
-        dispatched_at=timezone.now(), publish_attempts=message.publish_attempts + 1
+        dispatched_at=now, publish_attempts=attempts
     )
 
 

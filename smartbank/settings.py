@@ -571,3 +571,17 @@ REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "smartbank.api.SmartBankAutoSchema"
 # (which also drops deleted cases). ------------------------------------------------------------
 KYC_FACE_GALLERY_FULL_REFRESH = env.int("KYC_FACE_GALLERY_FULL_REFRESH", default=300)
 # --- end of face 1:N search -------------------------------------------------------------------
+
+# --- Loan submission speed (issue 13, target 6): loans.selectors.loan_product_default keeps the
+# default product per process this many seconds (0: read it on every submission). A product
+# saved in the same process is forgotten at once; other processes see it within this time. ----
+LOANS_PRODUCT_CACHE_SECONDS = env.float("LOANS_PRODUCT_CACHE_SECONDS", default=30.0)
+# The API's JWT authentication reads the caller's customer profile with the user, one query
+# (accounts.authentication.JWTAuthentication, simplejwt's checks unchanged).
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "accounts.authentication.JWTAuthentication"
+    if name == "rest_framework_simplejwt.authentication.JWTAuthentication"
+    else name
+    for name in REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"]
+]
+# --- end of loan submission speed ------------------------------------------------------------

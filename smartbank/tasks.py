@@ -195,26 +195,41 @@ def pipeline_task_run(task: Task, steps: PipelineSteps, entity_id: str) -> str:
 
 
 @shared_task(bind=True, max_retries=None, acks_late=True)
-def notification_deliver_task(self, notification_id: str) -> str:  # noqa: ANN001 - bound task
-    """Deliver one notification; returns its resulting status (``SENT`` / ``FAILED``).
+def notification_deliver_task(self, notification_id: str, *more_ids: str) -> str:  # noqa: ANN001
+    """Deliver one notification, or several in turn (a loan decision's email and SMS, sent by
+    :func:`smartbank.notifications.notifications_enqueue`); returns the resulting statuses in
+    order, joined by commas (``"SENT"``, ``"SENT,SENT"``; ``QUEUED`` for one waiting to retry).
 
     Re-running is harmless: a SENT or FAILED notification is left alone. A failed attempt is
-    retried after ``min(2**retries * 10, 600)`` seconds (10 s, 20 s, 40 s... at most 10 min);
-    after ``settings.NOTIFICATION_MAX_RETRIES`` retries the notification is marked FAILED. A
-    database error is retried (:func:`database_errors_retried`), so the row never stays QUEUED.
+    retried after ``min(2**retries * 10, 600)`` seconds (10 s, 20 s, 40 s... at most 10 min),
+    the retry carrying only the notifications that failed; after
+    ``settings.NOTIFICATION_MAX_RETRIES`` retries they are marked FAILED. A database error
+    retries the whole task (:func:`database_errors_retried`), so no row stays QUEUED.
     """
+    statuses: list[str] = []
+    failed: list[str] = []
+    error: NotificationDeliveryError | None = None
     with database_errors_retried(self):
-        try:
-            return notification_deliver(notification_id=notification_id).status
-        except Notification.DoesNotExist:
-            # A message for a row that no longer exists (a reset database): nothing to deliver.
-            logger.warning("notification %s not found; task dropped", notification_id)
-            return "MISSING"
-        except NotificationDeliveryError as exc:
-            if self.request.retries >= settings.NOTIFICATION_MAX_RETRIES:
-                notification_fail(notification_id=notification_id, error=str(exc))
-                return Notification.Status.FAILED
-            raise self.retry(exc=exc, countdown=min(2**self.request.retries * 10, 600)) from exc
+        for one in (notification_id, *more_ids):
+            try:
+                statuses.append(notification_deliver(notification_id=one).status)
+            except Notification.DoesNotExist:
+                # A message for a row that no longer exists (a reset database): nothing to do.
+                logger.warning("notification %s not found; task dropped", one)
+                statuses.append("MISSING")
+            except NotificationDeliveryError as exc:
+                if self.request.retries >= settings.NOTIFICATION_MAX_RETRIES:
+                    notification_fail(notification_id=one, error=str(exc))
+                    statuses.append(Notification.Status.FAILED)
+                else:
+                    failed.append(one)
+                    statuses.append(Notification.Status.QUEUED)
+                    error = exc
+        if error is not None:
+            raise self.retry(
+                args=failed, exc=error, countdown=min(2**self.request.retries * 10, 600)
+            ) from error
+    return ",".join(statuses)
 
 
 sweep_target_register(

@@ -2,9 +2,12 @@
 strings with 2 decimal places (``"250000.00"``); ``dti_ratio`` a number with 3 places
 (``0.294``), as in the original workflow's answers."""
 
+import copy
 from typing import Any
 
+from django.utils.functional import cached_property
 from rest_framework import serializers
+from rest_framework.utils.serializer_helpers import BindingDict
 
 from ..models import LoanApplication, LoanApplicationEvent, Region, StageStatus
 from ..selectors import (
@@ -18,7 +21,30 @@ def money_field(**kwargs: Any) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=14, decimal_places=2, **kwargs)
 
 
-class LoanApplicationSerializer(serializers.ModelSerializer):
+class FieldsBuiltOnce:
+    """A ModelSerializer that builds its fields once per class, not once per instance.
+
+    DRF builds a ModelSerializer's fields from the model for every instance: 2.1 ms of the
+    2.2 ms an application's answer took, the largest cost of a loan submission after the
+    database (issue 13). Here the unbound fields are built the first time and every instance
+    gets shallow copies bound to itself (its own ``parent`` and ``context``): ~0.1 ms. The
+    fields, and so the body, are exactly those DRF would build. For output serializers.
+    """
+
+    @cached_property
+    def fields(self) -> BindingDict:
+        cls = type(self)
+        built = cls.__dict__.get("_fields_built")
+        if built is None:
+            built = dict(self.get_fields())  # type: ignore[attr-defined]
+            cls._fields_built = built  # type: ignore[attr-defined]
+        fields = BindingDict(self)
+        for name, field in built.items():
+            fields[name] = copy.copy(field)
+        return fields
+
+
+class LoanApplicationSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """An application as its customer or integrator sees it."""
 
     product = serializers.SlugRelatedField(slug_field="code", read_only=True)

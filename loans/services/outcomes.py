@@ -8,7 +8,11 @@ from accounts.models import LedgerEntry
 from accounts.services import ledger_post
 from smartbank.errors import ApplicationError, ConflictError
 from smartbank.money import format_inr
-from smartbank.notifications import mask_account_number, notification_send
+from smartbank.notifications import (
+    mask_account_number,
+    notification_send,
+    notifications_enqueue,
+)
 
 from .. import rules
 from ..events import loan_application_event_record
@@ -91,7 +95,7 @@ def _customer_remarks(application: LoanApplication) -> str:
 
 def loan_application_notify(*, application: LoanApplication) -> None:
     """Email the applicant the decision (or that staff review it) and send an SMS alert;
-    sets ``email_sent`` / ``alert_sent``. Delivery runs after commit."""
+    sets ``email_sent`` / ``alert_sent``. Both are delivered after commit by one task."""
     status = {
         Status.APPROVED: "APPROVED",
         Status.REJECTED: "REJECTED",
@@ -110,27 +114,34 @@ def loan_application_notify(*, application: LoanApplication) -> None:
         context["emi"] = format_inr(loan_application_emi(application=application))
         if application.disbursement_account_id and application.disbursed_at:
             context["disbursed_to"] = mask_account_number(application.disbursement_account.number)
-    channels = []
+    channels, queued = [], []
     if rules.email_is_valid(application.email):
-        notification_send(
-            channel="EMAIL",
-            template="loan_decision",
-            recipient=application.email,
-            context=context,
-            user=application.customer,
+        queued.append(
+            notification_send(
+                channel="EMAIL",
+                template="loan_decision",
+                recipient=application.email,
+                context=context,
+                user=application.customer,
+                enqueue=False,
+            )
         )
         application.email_sent = True
         channels.append("EMAIL")
     if application.phone.startswith("+") and rules.phone_is_valid(application.phone):
-        notification_send(
-            channel="SMS",
-            template="loan_decision_sms",
-            recipient=application.phone,
-            context=context,
-            user=application.customer,
+        queued.append(
+            notification_send(
+                channel="SMS",
+                template="loan_decision_sms",
+                recipient=application.phone,
+                context=context,
+                user=application.customer,
+                enqueue=False,
+            )
         )
         application.alert_sent = True
         channels.append("SMS")
+    notifications_enqueue(queued)  # one delivery task for both (issue 13)
     if channels:
         application.save(update_fields=["email_sent", "alert_sent", "updated_at"])
     loan_application_event_record(

@@ -196,3 +196,27 @@ def test_a_message_a_worker_died_on_three_times_goes_to_staff_instead_of_looping
     assert result == case.status == KycCase.Status.MANUAL_REVIEW
     assert "WorkerLost" in case.last_error
     assert case.events.get(type=KycCaseEvent.Type.PROCESSING_FAILED).data["final"] is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_dispatched_mark_after_commit_is_recorded():
+    # Given a message committed on its own (autocommit), as after a request's transaction
+    from django.core import mail
+    from django.db import connection
+
+    notification = notification_send(
+        channel="EMAIL",
+        template="otp_email_verification",
+        recipient="neil@example.com",
+        context={"code": "482913"},
+    )
+
+    # Then it was published and marked once (PostgreSQL: without waiting for the WAL flush),
+    # and the connection's own durability setting is untouched
+    message = OutboxMessage.objects.get(args=[str(notification.pk)])
+    assert message.dispatched_at is not None and message.publish_attempts == 1
+    assert len(mail.outbox) == 1
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone() == ("on",)

@@ -1,0 +1,137 @@
+"""What makes a loan submission and its decision cheap (issue 13, target 6) changes nothing a
+caller sees: the default product kept per process still honours a deactivation, the answer
+built from fields made once is the one DRF builds, and a decision's email and SMS travel in
+one delivery task yet are each sent."""
+
+import json
+import time
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
+
+from loans.api.serializers import LoanApplicationSerializer, LoanApplicationStaffSerializer
+from loans.models import LoanApplication, LoanProduct
+from loans.selectors import loan_product_default
+from smartbank.models import Notification, OutboxMessage
+
+from .factories import SEED_BODY, default_product, integrator, submit
+
+pytestmark = pytest.mark.django_db
+DELIVER = "smartbank.tasks.notification_deliver_task"
+
+
+def other_product() -> LoanProduct:
+    """An active product the default falls back to (the first by name)."""
+    return LoanProduct.objects.create(
+        code="personal-other",
+        name="A personal loan",
+        loan_type="PERSONAL",
+        annual_interest_rate_percent=Decimal("12.00"),
+        max_tenure_months=36,
+    )
+
+
+def read_committed(django_capture_on_commit_callbacks) -> LoanProduct | None:
+    """The default product as a submission reads it, its transaction committed."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return loan_product_default()
+
+
+def test_a_deactivated_default_product_is_not_used_once_saved(
+    django_capture_on_commit_callbacks,
+):
+    product, fallback = default_product(), other_product()
+    assert read_committed(django_capture_on_commit_callbacks) == product
+
+    product.is_active = False
+    product.save()
+
+    assert read_committed(django_capture_on_commit_callbacks) == fallback
+
+
+def test_a_product_changed_by_another_process_is_read_again_after_the_ttl(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.LOANS_PRODUCT_CACHE_SECONDS = 0.2
+    product, fallback = default_product(), other_product()
+    assert read_committed(django_capture_on_commit_callbacks) == product
+
+    # Another process deactivates it: this one gets no signal, and keeps its copy a while.
+    LoanProduct.objects.filter(pk=product.pk).update(is_active=False)
+    assert read_committed(django_capture_on_commit_callbacks) == product
+    time.sleep(0.25)
+
+    assert read_committed(django_capture_on_commit_callbacks) == fallback
+
+
+def test_a_read_in_a_rolled_back_transaction_is_not_kept(django_capture_on_commit_callbacks):
+    product = default_product()
+    loan_product_default()  # inside the test's transaction, never committed: not kept
+    LoanProduct.objects.filter(pk=product.pk).update(is_active=False)  # no signal
+
+    assert loan_product_default() != product
+
+
+def test_the_kept_product_cannot_be_changed_by_a_caller(django_capture_on_commit_callbacks):
+    product = default_product()
+    read_committed(django_capture_on_commit_callbacks).max_tenure_months = 1
+
+    assert loan_product_default().max_tenure_months == product.max_tenure_months
+
+
+def built_by_drf(serializer_class: type, application: LoanApplication) -> dict:
+    """The body DRF's own ModelSerializer makes, its fields built for this instance."""
+    serializer = serializer_class(application)
+    serializer.__dict__["fields"] = serializers.ModelSerializer.fields.func(serializer)
+    return serializer.data
+
+
+@pytest.mark.parametrize(
+    "serializer_class", [LoanApplicationSerializer, LoanApplicationStaffSerializer]
+)
+def test_the_answer_is_byte_for_byte_what_drf_builds(
+    serializer_class, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        decided = submit()  # the checks run at commit
+        waiting = submit(email="rohan@example.com", loan_amount="700000")
+    decided.refresh_from_db()
+    waiting.refresh_from_db()
+    render = JSONRenderer().render
+    for application in (decided, waiting, decided):  # the second use reuses the fields
+        body = serializer_class(application).data
+        assert render(body) == render(built_by_drf(serializer_class, application))
+    assert json.loads(render(body))["application_id"] == decided.application_id
+
+
+def test_a_decisions_email_and_sms_are_one_task_and_both_sent(
+    django_capture_on_commit_callbacks, sms_outbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        application = submit(phone="+919876543210")
+    application.refresh_from_db()
+
+    [message] = OutboxMessage.objects.filter(task_name=DELIVER)
+    notifications = Notification.objects.filter(pk__in=message.args)
+    assert sorted(notifications.values_list("channel", "status")) == [
+        ("EMAIL", "SENT"),
+        ("SMS", "SENT"),
+    ]
+    assert application.email_sent and application.alert_sent
+    assert [m.to for m in mail.outbox] == [[SEED_BODY["email"]]]
+    assert [to for to, _ in sms_outbox] == ["+919876543210"]
+    assert message.dispatched_at is not None
+
+
+def test_redelivering_a_batch_sends_nothing_twice(django_capture_on_commit_callbacks):
+    from smartbank.tasks import notification_deliver_task
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(submitted_by=integrator(), phone="+919876543210")
+    [message] = OutboxMessage.objects.filter(task_name=DELIVER)
+
+    assert notification_deliver_task.apply(args=message.args).get() == "SENT,SENT"
+    assert len(mail.outbox) == 1
