@@ -27,11 +27,8 @@ from __future__ import annotations
 import argparse
 import datetime
 import io
-import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -39,9 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._common import Row, emit  # noqa: E402
+from bench._world import bench_world  # noqa: E402
 from bench.loadtest import run as world  # noqa: E402
 
-world.OUT = ROOT / "var" / "bench-kyc"
 BENCH = "kyc_speed"
 FACES = ("astronaut", "grace_hopper")
 
@@ -193,38 +190,9 @@ def main() -> None:
     parser.add_argument("--json", default=None, help="write the rows there (make bench)")
     args = parser.parse_args()
 
-    if world.OUT.exists():
-        import shutil
-
-        shutil.rmtree(world.OUT)
-    world.OUT.mkdir(parents=True)
-    tmp = Path(tempfile.mkdtemp(prefix="smartbank-bench-kyc-"))
-    (tmp / "static").mkdir()
-    (tmp / "redis").mkdir()
-    net = argparse.Namespace(
-        database=args.database, redis_port=world.free_port(), broker_db=0, cache_db=1,
-        own_redis=True,
-    )  # fmt: skip
-    env = world.environment(net, tmp)
-    processes = world.Processes(env)
     rows: list[Row] = []
-    try:
-        processes.start(
-            "redis",
-            [world.REDIS_SERVER, "--bind", world.HOST, "--port", str(net.redis_port), "--save",
-             "", "--appendonly", "no", "--dir", str(tmp / "redis")],
-        )  # fmt: skip
-        world.wait_until("redis", lambda: world.redis_ready(net), processes, timeout=30)
-        world.database_recreate(args.database)
-        migrate = world.manage(env, "migrate", "--noinput")
-        output, _ = migrate.communicate(timeout=900)
-        if migrate.returncode != 0:
-            raise RuntimeError(f"migrate failed:\n{output[-3000:]}")
-        os.environ.update(env)
-        os.environ["DJANGO_SETTINGS_MODULE"] = "smartbank.settings"
-        import django
-
-        django.setup()
+    with bench_world("kyc", args.database) as made:
+        processes = made.processes
         batch = documents(args.documents * 3 + 1, 0)
 
         (worker,) = start_workers(processes, 1)
@@ -257,9 +225,6 @@ def main() -> None:
             Row(BENCH, "KYC throughput, 2 worker processes ÷ (2 × one)",
                 f"{two:.2f} docs/s", f"one {one:.2f} docs/s", scaling, "≥ 0.9", scaling >= 0.9),
         ]  # fmt: skip
-    finally:
-        processes.stop_all()
-        subprocess.run(["rm", "-rf", str(tmp)], check=False)  # noqa: S603, S607
     emit(rows, args.json)
 
 

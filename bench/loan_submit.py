@@ -30,12 +30,9 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -44,9 +41,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._common import Row, emit  # noqa: E402
+from bench._world import bench_world  # noqa: E402
 from bench.loadtest import run as world  # noqa: E402
 
-world.OUT = ROOT / "var" / "bench-loans"
 HOST = world.HOST
 BENCH = "loan_submit"
 FIRST = ("Aarav", "Diya", "Kabir", "Ananya", "Rohan", "Isha", "Vivaan", "Meera", "Arjun")
@@ -163,14 +160,6 @@ def load(
     }
 
 
-def django_setup(env: dict[str, str]) -> None:
-    os.environ.update(env)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "smartbank.settings"
-    import django
-
-    django.setup()
-
-
 def integrator_token() -> str:
     """A JWT access token for an integrator account (not a customer: its submissions are
     the applicants'), as the two-step token exchange would issue."""
@@ -245,35 +234,9 @@ def main() -> None:
     args = parser.parse_args()
     sizes = sorted(int(n) for n in args.rows.split(","))
 
-    if world.OUT.exists():
-        import shutil
-
-        shutil.rmtree(world.OUT)
-    world.OUT.mkdir(parents=True)
-    tmp = Path(tempfile.mkdtemp(prefix="smartbank-bench-loans-"))
-    (tmp / "static").mkdir()
-    (tmp / "redis").mkdir()
-    net = argparse.Namespace(
-        database=args.database, redis_port=world.free_port(), broker_db=0, cache_db=1,
-        own_redis=True,
-    )  # fmt: skip
-    env = world.environment(net, tmp)
-    env["JWT_ACCESS_MINUTES"] = "240"
-    processes = world.Processes(env)
     rows: list[Row] = []
-    try:
-        processes.start(
-            "redis",
-            [world.REDIS_SERVER, "--bind", HOST, "--port", str(net.redis_port), "--save", "",
-             "--appendonly", "no", "--dir", str(tmp / "redis")],
-        )  # fmt: skip
-        world.wait_until("redis", lambda: world.redis_ready(net), processes, timeout=30)
-        world.database_recreate(args.database)
-        migrate = world.manage(env, "migrate", "--noinput")
-        output, _ = migrate.communicate(timeout=900)
-        if migrate.returncode != 0:
-            raise RuntimeError(f"migrate failed:\n{output[-3000:]}")
-        django_setup(env)
+    with bench_world("loans", args.database, JWT_ACCESS_MINUTES="240") as made:
+        processes = made.processes
         token = integrator_token()
         port = world.free_port()
         processes.start(
@@ -286,7 +249,7 @@ def main() -> None:
         load(port, token, kind="submit", clients=4, seconds=3, numbers=numbers)  # warm-up
         submit_rps = {}
         for size in sizes:
-            took = top_up(env, size)
+            took = top_up(made.env, size)
             if took:
                 print(f"table topped up to {table_size():,} rows in {took:.0f} s", flush=True)
             first = load(port, token, kind="anchor", clients=args.clients,
@@ -343,9 +306,6 @@ def main() -> None:
             Row(BENCH, f"submission → decision p50 at {args.decision_rate:.0f} submissions/s",
                 f"{p50:.2f} s", "", None, "≤ 2 s", p50 <= 2),
         ]  # fmt: skip
-    finally:
-        processes.stop_all()
-        subprocess.run(["rm", "-rf", str(tmp)], check=False)  # noqa: S603, S607
     emit(rows, args.json)
 
 
