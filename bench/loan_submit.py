@@ -185,7 +185,9 @@ def top_up(env: dict[str, str], rows: int) -> float:
     if missing <= 0:
         return 0.0
     started = time.monotonic()
-    process = world.manage(env, "generate_sample_data", "--count", str(missing), "--seed", "13")
+    process = world.manage(  # a seed per size: a run with a seed already used skips its rows
+        env, "generate_sample_data", "--count", str(missing), "--seed", str(rows)
+    )
     output, _ = process.communicate(timeout=3600)
     if process.returncode != 0:
         raise RuntimeError(f"generate_sample_data failed:\n{output[-3000:]}")
