@@ -20,6 +20,7 @@ Errors from dlib/numpy (and a missing model package) are raised as FaceEngineErr
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 from collections.abc import Sequence
@@ -128,10 +129,9 @@ def warm_up() -> None:
     it starts, issue 13), not in the first case's wait. Raises FaceEngineError."""
     blank = Image.new("RGB", (160, 160), "gray")
     _locate(_to_array(blank), 1)
-    try:
+    # A blank image may have nothing to encode: the error is expected, the models are loaded.
+    with contextlib.suppress(FaceEngineError):
         encode_face(blank, FaceBox(top=10, right=150, bottom=150, left=10))
-    except FaceEngineError:
-        pass  # nothing to encode on a blank image; the models are loaded all the same
 
 
 def _to_array(image: Image.Image) -> np.ndarray:
