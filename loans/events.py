@@ -10,7 +10,21 @@ from smartbank.transitions import event_writer
 from .models import LoanApplication, LoanApplicationEvent
 
 
-@event_writer(LoanApplication, target="application")
+def loan_application_events_record(
+    events: Sequence[tuple[LoanApplication, str, Any, dict[str, Any] | None]],
+) -> list[LoanApplicationEvent]:
+    """Append many events in one ``INSERT``, in the given order: ``[(application, type, actor,
+    data), ...]`` (the bulk form of :func:`loan_application_event_record`, which
+    :func:`smartbank.transitions.transition_bulk` and a batch of decisions use)."""
+    return LoanApplicationEvent.objects.bulk_create(
+        [
+            LoanApplicationEvent(application=a, type=t, actor=actor, data=data or {})
+            for a, t, actor, data in events
+        ]
+    )
+
+
+@event_writer(LoanApplication, target="application", bulk=loan_application_events_record)
 def loan_application_event_record(
     *,
     application: LoanApplication,

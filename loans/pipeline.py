@@ -15,9 +15,9 @@ from django.conf import settings
 from kyc.selectors import kyc_case_latest, kyc_is_verified
 
 from . import rules, screening
-from .models import LoanApplication, LoanProduct, Region, WatchlistKind
+from .models import FatfCountryList, LoanApplication, LoanProduct, Region, WatchlistKind
 from .selectors import (
-    fatf_category_for,
+    fatf_categories_of,
     fatf_list_current,
     senior_relative_targets,
     watchlist_imports_active,
@@ -43,6 +43,43 @@ class ChecksOutcome:
         return rules.final_status(self.kyc.status, self.compliance.status, self.eligibility.status)
 
 
+_SCREENED_KINDS = ((WatchlistKind.SANCTIONS, "sanctions"), (WatchlistKind.PEP, "pep"))
+
+
+@dataclass(frozen=True)
+class ChecksReference:
+    """What the compliance stage reads alike for every application, read once per task (a
+    batch of decisions reads it once for all, issue 13).
+
+    Attributes:
+        lists: ``{kind: (active imports, their screening targets)}`` for sanctions and PEP.
+        relatives: the senior employees' relatives register as screening targets.
+        fatf_list: the FATF list in effect today, or ``None``.
+        fatf_categories: ``{country code: category}`` of that list.
+    """
+
+    lists: dict[str, tuple[list[Any], screening.TargetIndex]]
+    relatives: list[screening.Target]
+    fatf_list: FatfCountryList | None
+    fatf_categories: dict[str, str]
+
+
+def checks_reference_load() -> ChecksReference:
+    """Read the lists, the register and the FATF list in effect (five queries; the name
+    indexes of the lists are kept per process, see :func:`loans.selectors.watchlist_targets`)."""
+    lists = {}
+    for kind, _ in _SCREENED_KINDS:
+        imports = watchlist_imports_active(kind=kind)
+        lists[kind] = (imports, watchlist_targets(imports=imports))
+    fatf_list = fatf_list_current()
+    return ChecksReference(
+        lists=lists,
+        relatives=senior_relative_targets(),
+        fatf_list=fatf_list,
+        fatf_categories=fatf_categories_of(fatf_list=fatf_list),
+    )
+
+
 def kyc_stage(*, application: LoanApplication) -> rules.StageResult:
     """A registered customer's KYC case must be VERIFIED; an integrator's submission gets
     seed 001's format checks."""
@@ -64,12 +101,17 @@ def kyc_stage(*, application: LoanApplication) -> rules.StageResult:
 
 
 def compliance_stage(
-    *, application: LoanApplication, threshold: float | None = None
+    *,
+    application: LoanApplication,
+    threshold: float | None = None,
+    reference: ChecksReference | None = None,
 ) -> tuple[rules.StageResult, dict[str, Any]]:
-    """Screen the applicant and decide compliance. Returns the result and the evidence:
+    """Screen the applicant and decide compliance against ``reference`` (read now when not
+    given). Returns the result and the evidence:
     ``{"threshold", "lists": [{"kind", "name", "version", "rows"}], "fatf_list",
     "fatf_category", "hits": {"sanctions": [...], "pep": [...], "senior_relatives": [...]}}``.
     """
+    reference = reference or checks_reference_load()
     threshold = float(settings.SCREENING_THRESHOLD if threshold is None else threshold)
     person = {
         "name": application.name,
@@ -79,25 +121,26 @@ def compliance_stage(
     }
     lists = []
     hits: dict[str, list[dict]] = {}
-    for kind, label in ((WatchlistKind.SANCTIONS, "sanctions"), (WatchlistKind.PEP, "pep")):
-        imports = watchlist_imports_active(kind=kind)
+    for kind, label in _SCREENED_KINDS:
+        imports, targets = reference.lists[kind]
         lists += [
             {"kind": kind, "name": i.name, "version": i.version, "rows": i.row_count}
             for i in imports
         ]
-        found = screening.screen(targets=watchlist_targets(imports=imports), **person)
+        found = screening.screen(targets=targets, **person)
         hits[label] = [h.as_dict() for h in found[:MAX_HITS_KEPT]]
     # The register holds relatives by name and DOB: nationality is not evidence here.
     relatives = screening.screen(
-        targets=senior_relative_targets(),
+        targets=reference.relatives,
         name=application.name,
         date_of_birth=application.date_of_birth,
         threshold=threshold,
     )
     hits["senior_relatives"] = [h.as_dict() for h in relatives[:MAX_HITS_KEPT]]
 
-    fatf_list = fatf_list_current()
-    category = fatf_category_for(country_code=application.country_code, fatf_list=fatf_list)
+    fatf_list = reference.fatf_list
+    code = (application.country_code or "").upper()
+    category = reference.fatf_categories.get(code) if code else None
     result = rules.compliance(
         sanctions_hits=hits["sanctions"],
         pep_hits=hits["pep"],
@@ -139,9 +182,12 @@ def eligibility_stage(*, application: LoanApplication) -> rules.StageResult:
     )
 
 
-def loan_application_run_checks(*, application: LoanApplication) -> ChecksOutcome:
-    """Run the three stages (all of them, so every result is on record)."""
-    compliance, evidence = compliance_stage(application=application)
+def loan_application_run_checks(
+    *, application: LoanApplication, reference: ChecksReference | None = None
+) -> ChecksOutcome:
+    """Run the three stages (all of them, so every result is on record); ``reference`` as
+    :func:`compliance_stage` takes it."""
+    compliance, evidence = compliance_stage(application=application, reference=reference)
     return ChecksOutcome(
         kyc=kyc_stage(application=application),
         compliance=compliance,

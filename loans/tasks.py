@@ -1,6 +1,7 @@
 """Celery task of loan applications: thin, idempotent, retried with backoff."""
 
 from celery import shared_task
+from django.conf import settings
 
 from smartbank.sweeper import sweep_target_register
 from smartbank.tasks import PipelineSteps, pipeline_task_run
@@ -11,7 +12,17 @@ from .services import (
     loan_application_checks_complete,
     loan_application_processing_failed,
     loan_application_processing_start,
+    loan_applications_decide,
 )
+
+
+def _decide_in_batch(*, loan_application_id: str) -> str | None:
+    """The application decided with up to ``settings.LOAN_DECISION_BATCH_SIZE - 1`` others
+    waiting, in one transaction (:func:`loans.services.loan_applications_decide`)."""
+    return loan_applications_decide(
+        loan_application_id=loan_application_id, limit=settings.LOAN_DECISION_BATCH_SIZE
+    )
+
 
 LOAN_APPLICATION_STEPS = PipelineSteps(
     model=LoanApplication,
@@ -22,6 +33,7 @@ LOAN_APPLICATION_STEPS = PipelineSteps(
     fail=loan_application_processing_failed,
     max_retries="LOAN_TASK_MAX_RETRIES",
     review_status=LoanApplication.Status.REVIEW,
+    batch=_decide_in_batch,
 )
 
 sweep_target_register(

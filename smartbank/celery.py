@@ -7,8 +7,10 @@ the variable to another ``redis://`` URL to use another server and scale by addi
 """
 
 import os
+from typing import Any
 
 from celery import Celery
+from celery.signals import task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartbank.settings")
 # Tesseract's OpenMP threads oversubscribe small machines inside prefork workers.
@@ -17,6 +19,20 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 app = Celery("smartbank")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def connections_check(task: Any = None, **_: Any) -> None:
+    """Before and after each task, close the database connections that are broken, past
+    ``CONN_MAX_AGE`` or left in a bad state, as Django does around each request; the others
+    are kept (``CELERY_DB_REUSE_MAX`` keeps Celery from closing them all). Not for an eager
+    task, which runs inside its caller's transaction."""
+    if task is not None and getattr(task.request, "is_eager", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()
 
 
 def tasks_modules_import() -> None:

@@ -221,6 +221,23 @@ def notification_send(
     channel, a channel the template is not written for, a missing context key or an invalid
     recipient (programming errors: callers pass checked customer data).
     """
+    notification = notification_build(
+        channel=channel, template=template, recipient=recipient, context=context, user=user
+    )
+    notification.save(force_insert=True)
+    if enqueue:
+        notifications_enqueue([notification])
+    logger.info("notification %s queued: %s %s", notification.pk, channel, template)
+    return notification
+
+
+def notification_build(
+    *, channel: str, template: str, recipient: str, context: dict[str, Any], user: Any = None
+) -> Notification:
+    """The unsaved QUEUED :class:`Notification` :func:`notification_send` would store: rendered,
+    recipient checked, recipient and body encrypted. For callers that store many in one
+    statement (``Notification.objects.bulk_create``, a batch of loan decisions) and then call
+    :func:`notifications_enqueue`. Raises ``ValueError`` as :func:`notification_send` does."""
     if channel not in Notification.Channel.values:
         raise ValueError(f"Unknown notification channel {channel!r}.")
     spec = TEMPLATES.get(template)
@@ -228,7 +245,7 @@ def notification_send(
         raise ValueError(f"Template {template!r} is written for {spec.channel}, not {channel}.")
     subject, body = notification_render(template=template, context=context)
     recipient, masked = _recipient_normalise(channel=channel, recipient=recipient)
-    notification = Notification.objects.create(
+    return Notification(
         user=user,
         channel=channel,
         template=template,
@@ -237,10 +254,6 @@ def notification_send(
         subject=subject[:200],
         body_encrypted=encrypt_text(body),
     )
-    if enqueue:
-        notifications_enqueue([notification])
-    logger.info("notification %s queued: %s %s", notification.pk, channel, template)
-    return notification
 
 
 def notifications_enqueue(notifications: list[Notification]) -> None:

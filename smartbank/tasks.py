@@ -74,6 +74,10 @@ class PipelineSteps:
             the record to staff.
         max_retries: settings name of the engine-error retries before ``fail(final=True)``.
         review_status: the status a record ends in after the last retry.
+        batch: optional ``batch(<entity>_id=)``, tried first on a message's first delivery
+            (not on a retry, nor after a worker died on it): decides the record with others
+            waiting and returns its status, or ``None`` when its own run raised, for the
+            single path (start, run, complete) to record and retry the error.
     """
 
     model: Any
@@ -84,6 +88,7 @@ class PipelineSteps:
     fail: Callable[..., Any]
     max_retries: str
     review_status: str
+    batch: Callable[..., str | None] | None = None
 
     @property
     def id_keyword(self) -> str:
@@ -157,6 +162,14 @@ def pipeline_task_run(task: Task, steps: PipelineSteps, entity_id: str) -> str:
             except steps.model.DoesNotExist:
                 return "MISSING"
             return steps.review_status
+        if steps.batch is not None and lost == 0 and not task.request.retries:
+            try:
+                status = steps.batch(**key)
+            except steps.model.DoesNotExist:
+                logger.warning("%s %s not found; task dropped", steps.label, entity_id)
+                return "MISSING"
+            if status is not None:
+                return status
         try:
             record = steps.start(**key)
         except steps.model.DoesNotExist:

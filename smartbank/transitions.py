@@ -19,6 +19,10 @@ Shapes:
   and, when given, ``"reason"``.
 - An app keeping something derived in step with the moves (the loan dashboards' roll-ups)
   registers a hook with :func:`transition_hook`; it runs inside the move's transaction.
+- :func:`transition_bulk` makes many moves of one model in one step (the loan decisions of a
+  batch, issue 13): one locking ``SELECT``, one ``UPDATE``, one ``INSERT`` of events where the
+  app registered a bulk writer (``event_writer(..., bulk=...)``), each hook called once with
+  every move; the same checks, fields and events as :func:`transition` one by one.
 
 The guard: :class:`~smartbank.models.StatusModel.save` calls :func:`status_write_check`, which
 raises :class:`DirectStatusWrite` when a save outside :func:`transition` would change a stored
@@ -38,20 +42,24 @@ stage statuses), which a per-field ``FSMField`` cannot check as one step.
 import contextvars
 import importlib
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 
+from .db import rows_update
 from .errors import InvalidTransition
 
 __all__ = [
     "DirectStatusWrite",
+    "Move",
     "check_move",
     "event_writer",
     "lock",
     "status_write_check",
     "transition",
+    "transition_bulk",
     "transition_hook",
     "transition_maps",
 ]
@@ -63,8 +71,11 @@ DEFAULT_ERROR = "{model} {field} cannot move from {old} to {new}."
 
 #: model -> (writer, the writer's keyword for the object: ``"case"``, ``"account"``...)
 _WRITERS: dict[type[models.Model], tuple[Callable[..., Any], str]] = {}
-#: model -> [(hook, the fields it compares)], registered with :func:`transition_hook`
-_HOOKS: dict[type[models.Model], list[tuple[Callable[..., Any], tuple[str, ...]]]] = {}
+#: model -> the writer of many events at once: ``bulk([(obj, type, actor, data), ...])``
+_BULK_WRITERS: dict[type[models.Model], Callable[..., Any]] = {}
+#: model -> [(hook, the fields it compares, whether it takes every move at once)], registered
+#: with :func:`transition_hook`
+_HOOKS: dict[type[models.Model], list[tuple[Callable[..., Any], tuple[str, ...], bool]]] = {}
 #: The object :func:`transition` is saving right now; its save passes the guard.
 _saving: contextvars.ContextVar[models.Model | None] = contextvars.ContextVar(
     "smartbank_transition_saving", default=None
@@ -75,41 +86,76 @@ class DirectStatusWrite(RuntimeError):
     """A save would change a stored status outside :func:`transition` (a programming error)."""
 
 
-def event_writer(*models_: type[models.Model], target: str) -> Callable[[W], W]:
+def event_writer(
+    *models_: type[models.Model], target: str, bulk: Callable[..., Any] | None = None
+) -> Callable[[W], W]:
     """Register the decorated function as the audit event writer of ``models_``.
 
     ``target`` is the writer's keyword for the object (``"case"`` for
-    ``kyc_case_event_record(*, case, type, actor, data)``). Returns the function unchanged.
+    ``kyc_case_event_record(*, case, type, actor, data)``). ``bulk``, when given, writes many
+    events in one statement for :func:`transition_bulk`: ``bulk([(obj, type, actor, data),
+    ...])``, in that order; without it the writer is called once per move. Returns the
+    function unchanged.
     """
 
     def register(writer: W) -> W:
         for model in models_:
             _WRITERS[model] = (writer, target)
+            if bulk is not None:
+                _BULK_WRITERS[model] = bulk
         return writer
 
     return register
 
 
-def transition_hook(*models_: type[models.Model], fields: Sequence[str]) -> Callable[[W], W]:
+def transition_hook(
+    *models_: type[models.Model], fields: Sequence[str], bulk: bool = False
+) -> Callable[[W], W]:
     """Register the decorated ``hook(obj, *, before, after)`` to run after every move of an
     instance of ``models_``, inside :func:`transition`'s transaction (after the save and the
     audit event), so what it writes commits or rolls back with the move.
 
     ``before`` / ``after`` are ``{field: value}`` of ``fields`` as stored before and after the
-    move (``before`` is read by the locking ``SELECT``, no extra query). Register from the
-    app's ``AppConfig.ready``. Returns the function unchanged.
+    move (``before`` is read by the locking ``SELECT``, no extra query). With ``bulk`` the
+    hook takes every move of one step at once, ``hook([(obj, before, after), ...])`` (one
+    element for :func:`transition`, all of them for :func:`transition_bulk`). Register from
+    the app's ``AppConfig.ready``. Returns the function unchanged.
     """
 
     def register(hook: W) -> W:
         for model in models_:
-            _HOOKS.setdefault(model, []).append((hook, tuple(fields)))
+            _HOOKS.setdefault(model, []).append((hook, tuple(fields), bulk))
         return hook
 
     return register
 
 
-def _hooks_for(model: type[models.Model]) -> list[tuple[Callable[..., Any], tuple[str, ...]]]:
+def _hooks_for(
+    model: type[models.Model],
+) -> list[tuple[Callable[..., Any], tuple[str, ...], bool]]:
     return [hook for klass in model.__mro__ for hook in _HOOKS.get(klass, ())]
+
+
+def _hooks_run(
+    hooks: list[tuple[Callable[..., Any], tuple[str, ...], bool]],
+    moved: list[tuple[models.Model, Mapping[str, Any], set[str]]],
+) -> None:
+    """Call each hook with ``(obj, before, after)`` of its fields for every ``(obj, stored,
+    saved fields)`` in ``moved``: a bulk hook once, the others once per move."""
+    for hook, names, bulk in hooks:
+        calls = [
+            (
+                obj,
+                {name: stored[name] for name in names},
+                {name: getattr(obj, name) if name in saved else stored[name] for name in names},
+            )
+            for obj, stored, saved in moved
+        ]
+        if bulk:
+            hook(calls)
+        else:
+            for obj, before, after in calls:
+                hook(obj, before=before, after=after)
 
 
 def _writer_for(model: type[models.Model]) -> tuple[Callable[..., Any], str]:
@@ -211,7 +257,7 @@ def transition(
     with transaction.atomic():
         model = target[0] if isinstance(target, tuple) else type(target)
         hooks = _hooks_for(model)
-        read = list(dict.fromkeys([*moves, *(name for _, names in hooks for name in names)]))
+        read = list(dict.fromkeys([*moves, *(name for _, names, _ in hooks for name in names)]))
         if isinstance(target, tuple):
             obj = lock(model, target[1])
             stored = {name: getattr(obj, name) for name in read}
@@ -236,16 +282,98 @@ def transition(
             event_data["reason"] = reason
         writer, keyword = _writer_for(model)
         writer(**{keyword: obj}, type=event, actor=actor, data=event_data)
-        saved = set(fields)
-        for hook, names in hooks:
-            hook(
-                obj,
-                before={name: stored[name] for name in names},
-                after={
-                    name: getattr(obj, name) if name in saved else stored[name] for name in names
-                },
-            )
+        _hooks_run(hooks, [(obj, stored, set(fields))])
     return obj
+
+
+@dataclass(frozen=True)
+class Move:
+    """One move of :func:`transition_bulk`: the arguments of :func:`transition` for one
+    instance (``obj`` must be an instance, not ``(Model, pk)``)."""
+
+    obj: models.Model
+    to: str
+    event: str
+    also: Mapping[str, str] | None = None
+    actor: Any = None
+    reason: str | None = None
+    data: Mapping[str, Any] | None = None
+
+
+def transition_bulk(
+    moves: Sequence[Move], *, field: str = "status", update_fields: Iterable[str] = ()
+) -> list[models.Model]:
+    """Make every move of ``moves`` (instances of one model) in one step: all of them or,
+    when one is refused, none.
+
+    The same as :func:`transition` called for each in turn (the same checks against the stored
+    values, the same fields saved, the same events in the same order, the same hooks), in fewer
+    statements: one ``SELECT ... FOR UPDATE`` of every row, one ``UPDATE`` of them all
+    (:func:`smartbank.db.rows_update` of the moved fields, ``update_fields`` and
+    ``updated_at``: each instance's values of those fields are written), one ``INSERT`` of
+    the events when the model's writer has a bulk form (:func:`event_writer`), and each bulk
+    hook called once.
+
+    Returns the instances in ``moves``' order. Raises :class:`InvalidTransition` (nothing
+    changes), ``ValueError`` for moves of more than one model or an instance twice, and
+    ``DoesNotExist`` when a row is gone.
+    """
+    if not moves:
+        return []
+    model = type(moves[0].obj)
+    if any(type(m.obj) is not model for m in moves):
+        raise ValueError("transition_bulk moves instances of one model at a time.")
+    if len({m.obj.pk for m in moves}) != len(moves):
+        raise ValueError("transition_bulk moves each instance once per step.")
+    with transaction.atomic():
+        hooks = _hooks_for(model)
+        plans = [(m, {field: m.to, **(m.also or {})}) for m in moves]
+        read = list(
+            dict.fromkeys(
+                [
+                    "pk",
+                    *(name for _, plan in plans for name in plan),
+                    *(name for _, names, _ in hooks for name in names),
+                ]
+            )
+        )
+        rows = model._base_manager.select_for_update().filter(pk__in=[m.obj.pk for m in moves])
+        stored_by_pk = {row["pk"]: row for row in rows.order_by("pk").values(*read)}
+        missing = [m.obj.pk for m in moves if m.obj.pk not in stored_by_pk]
+        if missing:
+            raise model.DoesNotExist(f"{model.__name__} {missing[0]} does not exist.")
+        for m, plan in plans:
+            stored = stored_by_pk[m.obj.pk]
+            for name, new in plan.items():
+                if name == field or stored[name] != new:
+                    check_move(model, field=name, old=stored[name], new=new)
+        fields = list(dict.fromkeys([name for _, plan in plans for name in plan]))
+        fields += [name for name in update_fields if name not in fields]
+        concrete = {f.name: f for f in model._meta.concrete_fields}
+        if "updated_at" in concrete:
+            fields.append("updated_at")
+        for m, plan in plans:
+            for name, new in plan.items():
+                setattr(m.obj, name, new)
+            if "updated_at" in concrete:
+                concrete["updated_at"].pre_save(m.obj, add=False)  # auto_now, as save() does
+        rows_update([m.obj for m in moves], fields)
+        events = []
+        for m, _ in plans:
+            event_data = {"from": stored_by_pk[m.obj.pk][field], "to": m.to, **(m.data or {})}
+            if m.reason is not None:
+                event_data["reason"] = m.reason
+            events.append((m.obj, m.event, m.actor, event_data))
+        writer, keyword = _writer_for(model)  # imports <app>.events, which registers both
+        bulk_writer = next((_BULK_WRITERS[k] for k in model.__mro__ if k in _BULK_WRITERS), None)
+        if bulk_writer is None:
+            for obj, event, actor, event_data in events:
+                writer(**{keyword: obj}, type=event, actor=actor, data=event_data)
+        else:
+            bulk_writer(events)
+        saved = set(fields)
+        _hooks_run(hooks, [(m.obj, stored_by_pk[m.obj.pk], saved) for m in moves])
+    return [m.obj for m in moves]
 
 
 def status_write_check(obj: models.Model, *, update_fields: Iterable[str] | None) -> None:

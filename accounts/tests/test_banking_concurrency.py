@@ -5,7 +5,6 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from accounts.models import AccountEvent, AccountType, BankAccount, LedgerEntry
 from accounts.selectors import bank_account_ledger_balance
@@ -17,26 +16,9 @@ from accounts.services import (
 )
 from accounts.tests.banking_factories import onboarded_customer, open_account
 from smartbank.errors import ApplicationError, InvalidTransition
+from smartbank.tests.threads import run_in_threads
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_in_threads(target, args_list):
-    """Start one thread per args tuple, released together by a barrier; join them all."""
-    barrier = threading.Barrier(len(args_list))
-
-    def wrapped(*args):
-        barrier.wait()
-        try:
-            target(*args)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=wrapped, args=args) for args in args_list]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
 
 
 def test_two_staff_approving_at_once_yield_one_approval_and_one_error(reviewer):

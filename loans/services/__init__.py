@@ -22,6 +22,7 @@ from .processing import (
     loan_application_checks_complete,
     loan_application_processing_failed,
     loan_application_processing_start,
+    loan_applications_decide,
 )
 from .repayments import RepaymentResult, loan_repayment_pay
 from .submission import application_id_generate, loan_application_submit
@@ -39,5 +40,6 @@ __all__ = [
     "loan_application_reject",
     "loan_application_reprocess",
     "loan_application_submit",
+    "loan_applications_decide",
     "loan_repayment_pay",
 ]

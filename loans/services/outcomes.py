@@ -1,24 +1,30 @@
 """What follows a decision: disbursement through the ledger and the applicant's notification."""
 
+import logging
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils import timezone
 
 from accounts.models import LedgerEntry
 from accounts.services import ledger_post
+from smartbank.db import rows_update
 from smartbank.errors import ApplicationError, ConflictError
+from smartbank.models import Notification
 from smartbank.money import format_inr
 from smartbank.notifications import (
     mask_account_number,
-    notification_send,
+    notification_build,
     notifications_enqueue,
 )
 
 from .. import rules
-from ..events import loan_application_event_record
+from ..events import loan_application_event_record, loan_application_events_record
 from ..loan_accounts import loan_account_ensure
 from ..models import LoanApplication, LoanApplicationEvent, StageStatus
 from ..selectors import disbursement_account_for, loan_application_emi, loan_application_tenure
+
+logger = logging.getLogger(__name__)
 
 Status = LoanApplication.Status
 EventType = LoanApplicationEvent.Type
@@ -93,9 +99,9 @@ def _customer_remarks(application: LoanApplication) -> str:
     return GENERIC_DECLINE
 
 
-def loan_application_notify(*, application: LoanApplication) -> None:
-    """Email the applicant the decision (or that staff review it) and send an SMS alert;
-    sets ``email_sent`` / ``alert_sent``. Both are delivered after commit by one task."""
+def _decision_messages(application: LoanApplication) -> tuple[str, list[Notification]]:
+    """``(status told, built notifications)`` of ``application``'s decision: the email and
+    the SMS alert its contacts allow; sets ``email_sent`` / ``alert_sent`` accordingly."""
     status = {
         Status.APPROVED: "APPROVED",
         Status.REJECTED: "REJECTED",
@@ -114,38 +120,73 @@ def loan_application_notify(*, application: LoanApplication) -> None:
         context["emi"] = format_inr(loan_application_emi(application=application))
         if application.disbursement_account_id and application.disbursed_at:
             context["disbursed_to"] = mask_account_number(application.disbursement_account.number)
-    channels, queued = [], []
+    built = []
     if rules.email_is_valid(application.email):
-        queued.append(
-            notification_send(
+        built.append(
+            notification_build(
                 channel="EMAIL",
                 template="loan_decision",
                 recipient=application.email,
                 context=context,
                 user=application.customer,
-                enqueue=False,
             )
         )
         application.email_sent = True
-        channels.append("EMAIL")
     if application.phone.startswith("+") and rules.phone_is_valid(application.phone):
-        queued.append(
-            notification_send(
+        built.append(
+            notification_build(
                 channel="SMS",
                 template="loan_decision_sms",
                 recipient=application.phone,
                 context=context,
                 user=application.customer,
-                enqueue=False,
             )
         )
         application.alert_sent = True
-        channels.append("SMS")
-    notifications_enqueue(queued)  # one delivery task for both (issue 13)
-    if channels:
-        application.save(update_fields=["email_sent", "alert_sent", "updated_at"])
-    loan_application_event_record(
-        application=application,
-        type=EventType.APPLICANT_NOTIFIED,
-        data={"status": status, "channels": channels},
-    )
+    return status, built
+
+
+def loan_applications_notify(*, applications: Sequence[LoanApplication]) -> None:
+    """Email each applicant the decision (or that staff review it) and send an SMS alert;
+    sets ``email_sent`` / ``alert_sent``; an APPLICANT_NOTIFIED event each. Call inside the
+    deciding transaction. Every message of ``applications`` is stored in one ``INSERT`` and
+    delivered after commit by one task (issue 13: a batch of decisions); the flags are one
+    ``UPDATE`` and the events one ``INSERT``."""
+    built: list[Notification] = []
+    flagged: list[LoanApplication] = []
+    events = []
+    for application in applications:
+        status, messages = _decision_messages(application)
+        built += messages
+        if messages:
+            flagged.append(application)
+        events.append(
+            (
+                application,
+                EventType.APPLICANT_NOTIFIED,
+                None,
+                {"status": status, "channels": [m.channel for m in messages]},
+            )
+        )
+    Notification.objects.bulk_create(built)
+    for notification in built:
+        logger.info(
+            "notification %s queued: %s %s",
+            notification.pk,
+            notification.channel,
+            notification.template,
+        )
+    notifications_enqueue(built)
+    if flagged:
+        updated_at = LoanApplication._meta.get_field("updated_at")
+        for application in flagged:
+            updated_at.pre_save(application, add=False)
+        rows_update(flagged, ["email_sent", "alert_sent", "updated_at"])
+    loan_application_events_record(events)
+
+
+def loan_application_notify(*, application: LoanApplication) -> None:
+    """Email the applicant the decision (or that staff review it) and send an SMS alert;
+    sets ``email_sent`` / ``alert_sent``. Both are delivered after commit by one task
+    (:func:`loan_applications_notify` of one application)."""
+    loan_applications_notify(applications=[application])

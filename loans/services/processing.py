@@ -3,17 +3,22 @@
 import logging
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from smartbank.transitions import transition
+from smartbank.transitions import Move, transition, transition_bulk
 
 from .. import rules
-from ..events import loan_application_event_record
+from ..events import loan_application_event_record, loan_application_events_record
 from ..models import LoanApplication, LoanApplicationEvent
-from ..pipeline import ChecksOutcome
+from ..pipeline import ChecksOutcome, loan_application_run_checks
+from ..pipeline import checks_reference_load as loan_application_checks_reference
 from ._transitions import locked
-from .outcomes import loan_application_disburse, loan_application_notify
+from .outcomes import (
+    loan_application_disburse,
+    loan_application_notify,
+    loan_applications_notify,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -53,21 +58,26 @@ def _final_remarks(outcome: ChecksOutcome) -> str:
     return f"{prefix}. " + " | ".join(parts)
 
 
-@transaction.atomic
-def loan_application_checks_complete(
-    *, loan_application_id: Any, outcome: ChecksOutcome
-) -> LoanApplication:
-    """Store the three stages' results and decide: APPROVED, REJECTED, or REVIEW (final
-    status PENDING, in the staff's queue). The KYC stage's staff-only notes go to
-    ``kyc_staff_remarks``, apart from the remarks the applicant reads. Each stage's result is
-    an audit event; an approval of a registered customer is disbursed
-    (:func:`loan_application_disburse`); the applicant is notified. Idempotent: an application
-    no longer PROCESSING is returned unchanged.
-    """
-    application = locked(loan_application_id)
-    if application.status != Status.PROCESSING:
-        return application
-    now = timezone.now()
+#: The fields a decision writes beside the status fields.
+_OUTCOME_FIELDS = (
+    *(f"{stage}_{suffix}" for stage, _ in _STAGE_EVENTS for suffix in ("verified_at", "remarks")),
+    "kyc_staff_remarks",
+    "dti_ratio",
+    "political_connection",
+    "senior_relative",
+    "compliance_evidence",
+    "final_decision_at",
+    "final_remarks",
+    "last_error",
+)
+
+
+def _outcome_move(
+    application: LoanApplication, outcome: ChecksOutcome, *, now: Any
+) -> tuple[Move, list[tuple[LoanApplication, str, Any, dict[str, Any]]]]:
+    """Set ``application``'s outcome fields; returns the decision's move and the three
+    stages' events (each stage's result first, then the decision that moves every status
+    field at once)."""
     for stage, _ in _STAGE_EVENTS:
         result = getattr(outcome, stage)
         setattr(application, f"{stage}_verified_at", now)
@@ -84,7 +94,7 @@ def loan_application_checks_complete(
     application.final_decision_at = now if final != rules.PENDING else None
     application.final_remarks = _final_remarks(outcome)
     application.last_error = ""
-    # Each stage's result first, then the decision that moves every status field at once.
+    events = []
     for stage, event_type in _STAGE_EVENTS:
         result = getattr(outcome, stage)
         data = {
@@ -99,9 +109,9 @@ def loan_application_checks_complete(
         if stage == "eligibility":
             ratio = application.dti_ratio
             data["dti_ratio"] = str(ratio) if ratio is not None else None
-        loan_application_event_record(application=application, type=event_type, data=data)
-    transition(
-        application,
+        events.append((application, event_type, None, data))
+    move = Move(
+        obj=application,
         to=to,
         also={
             "final_status": final,
@@ -109,27 +119,117 @@ def loan_application_checks_complete(
         },
         event=EventType.AUTO_DECIDED,
         data={"final_status": final, "remarks": application.final_remarks},
-        update_fields=[
-            *(
-                f"{stage}_{suffix}"
-                for stage, _ in _STAGE_EVENTS
-                for suffix in ("verified_at", "remarks")
-            ),
-            "kyc_staff_remarks",
-            "dti_ratio",
-            "political_connection",
-            "senior_relative",
-            "compliance_evidence",
-            "final_decision_at",
-            "final_remarks",
-            "last_error",
-        ],
     )
-    logger.info("loan application %s decided %s", application.application_id, to)
-    if to == Status.APPROVED:
-        loan_application_disburse(application=application)
-    loan_application_notify(application=application)
+    return move, events
+
+
+def _outcomes_store(decided: list[tuple[LoanApplication, ChecksOutcome]]) -> None:
+    """Store the outcomes of PROCESSING applications whose rows the caller holds locked: the
+    stages' events (one ``INSERT``), every decision (:func:`transition_bulk`), the approvals'
+    disbursements, the applicants' notifications (:func:`loan_applications_notify`)."""
+    now = timezone.now()
+    moves, stage_events = [], []
+    for application, outcome in decided:
+        move, events = _outcome_move(application, outcome, now=now)
+        moves.append(move)
+        stage_events += events
+    loan_application_events_record(stage_events)
+    transition_bulk(moves, update_fields=_OUTCOME_FIELDS)
+    for application, _ in decided:
+        logger.info(
+            "loan application %s decided %s", application.application_id, application.status
+        )
+        if application.status == Status.APPROVED:
+            loan_application_disburse(application=application)
+    loan_applications_notify(applications=[application for application, _ in decided])
+
+
+@transaction.atomic
+def loan_application_checks_complete(
+    *, loan_application_id: Any, outcome: ChecksOutcome
+) -> LoanApplication:
+    """Store the three stages' results and decide: APPROVED, REJECTED, or REVIEW (final
+    status PENDING, in the staff's queue). The KYC stage's staff-only notes go to
+    ``kyc_staff_remarks``, apart from the remarks the applicant reads. Each stage's result is
+    an audit event; an approval of a registered customer is disbursed
+    (:func:`loan_application_disburse`); the applicant is notified. Idempotent: an application
+    no longer PROCESSING is returned unchanged.
+    """
+    application = locked(loan_application_id)
+    if application.status != Status.PROCESSING:
+        return application
+    _outcomes_store([(application, outcome)])
     return application
+
+
+def _claimed(loan_application_id: Any, *, limit: int) -> list[LoanApplication]:
+    """The application (row locked, waiting for the lock) and, while it is still to decide,
+    up to ``limit - 1`` other SUBMITTED ones, oldest first, that no other worker holds
+    (``SKIP LOCKED``: two workers never claim the same). ``[]`` when the application is past
+    its checks. Raises ``LoanApplication.DoesNotExist``."""
+    rows = LoanApplication.objects.select_related("product", "customer")
+    own = rows.select_for_update(of=("self",)).get(pk=loan_application_id)
+    if own.status not in (Status.SUBMITTED, Status.PROCESSING):
+        return []
+    if limit <= 1:
+        return [own]
+    others = (
+        rows.select_for_update(skip_locked=True, of=("self",))
+        .filter(status=Status.SUBMITTED)
+        .exclude(pk=own.pk)
+        .order_by("created_at")[: limit - 1]
+    )
+    return [own, *others]
+
+
+def loan_applications_decide(*, loan_application_id: Any, limit: int) -> str | None:
+    """Run the checks of the application and of up to ``limit - 1`` other waiting ones and
+    decide them all in one transaction (issue 13: a decision no longer costs four commits and
+    one task each; the checks only read the database, so PROCESSING and the decision commit
+    together). Each decided application gets the same fields, events, roll-ups and
+    notifications as :func:`loan_application_processing_start` then
+    :func:`loan_application_checks_complete` would give it; every message is delivered by one
+    task after commit.
+
+    Returns the application's resulting status, or ``None`` when its own checks raised (it is
+    left as it was, for the task's single path to record and retry the error). Another
+    application whose checks raise is left SUBMITTED for its own task. The reference data the
+    checks read (lists, register, FATF list) is read once for the batch. Raises
+    ``LoanApplication.DoesNotExist`` and database errors (nothing is stored then).
+    """
+    with transaction.atomic():
+        batch = _claimed(loan_application_id, limit=limit)
+        if not batch:
+            return LoanApplication.objects.values_list("status", flat=True).get(
+                pk=loan_application_id
+            )
+        reference = loan_application_checks_reference()
+        decided: list[tuple[LoanApplication, ChecksOutcome]] = []
+        for application in batch:
+            try:
+                outcome = loan_application_run_checks(application=application, reference=reference)
+            except DatabaseError:
+                raise
+            except Exception as exc:  # an engine error: that application's own task retries it
+                logger.warning(
+                    "loan application %s: checks raised %s in a batch; left to its own task",
+                    application.application_id,
+                    type(exc).__name__,
+                )
+                continue
+            decided.append((application, outcome))
+        if decided:
+            transition_bulk(
+                [
+                    Move(obj=application, to=Status.PROCESSING, event=EventType.PROCESSING_STARTED)
+                    for application, _ in decided
+                ]
+            )
+            _outcomes_store(decided)
+    own = batch[0]
+    if decided and decided[0][0] is own:
+        return own.status
+    return None
 
 
 @transaction.atomic

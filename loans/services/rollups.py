@@ -121,9 +121,23 @@ def _apply(
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any] | None,
 ) -> None:
-    shard = application.pk.int % ROLLUP_SHARDS
-    _upsert(LoanStatusRollup, shard, _deltas(_status_part, before, after))
-    _upsert(LoanDailyRollup, shard, _deltas(_daily_part, before, after))
+    _apply_many(application.pk.int % ROLLUP_SHARDS, [(before, after)])
+
+
+def _apply_many(
+    shard: int, changes: list[tuple[Mapping[str, Any] | None, Mapping[str, Any] | None]]
+) -> None:
+    """Add the deltas of every ``(before, after)`` in ``changes`` to ``shard``: one statement
+    per table (the shard is only where the sum is spread; readers add the shards up)."""
+    for model, part in ((LoanStatusRollup, _status_part), (LoanDailyRollup, _daily_part)):
+        total: dict[Key, list[Any]] = {}
+        for before, after in changes:
+            for key, delta in _deltas(part, before, after).items():
+                old = total.get(key)
+                total[key] = (
+                    delta if old is None else [x + y for x, y in zip(old, delta, strict=True)]
+                )
+        _upsert(model, shard, {key: d for key, d in total.items() if any(d)})
 
 
 def rollup_application_added(application: LoanApplication) -> None:
@@ -135,13 +149,17 @@ def rollup_application_added(application: LoanApplication) -> None:
     )
 
 
-@transition_hook(LoanApplication, fields=ROLLUP_FIELDS)
+@transition_hook(LoanApplication, fields=ROLLUP_FIELDS, bulk=True)
 def rollup_application_moved(
-    application: LoanApplication, *, before: Mapping[str, Any], after: Mapping[str, Any]
+    moved: list[tuple[LoanApplication, Mapping[str, Any], Mapping[str, Any]]],
 ) -> None:
-    """Move ``application``'s contribution from its ``before`` groups to its ``after`` ones;
-    no query when the move changed none of :data:`ROLLUP_FIELDS` (checks starting)."""
-    _apply(application, before=before, after=after)
+    """Move each application's contribution from its ``before`` groups to its ``after`` ones
+    for every ``(application, before, after)`` of one step (one for a single move, a batch's
+    for :func:`smartbank.transitions.transition_bulk`): one statement per roll-up table, none
+    when the moves changed none of :data:`ROLLUP_FIELDS` (checks starting). The step's first
+    application picks the shard."""
+    if moved:
+        _apply_many(moved[0][0].pk.int % ROLLUP_SHARDS, [(b, a) for _, b, a in moved])
 
 
 def _recomputed() -> tuple[dict[Key, tuple[Any, ...]], dict[Key, tuple[Any, ...]]]:

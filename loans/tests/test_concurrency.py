@@ -1,37 +1,18 @@
 """Concurrency on real PostgreSQL: row locks keep decisions single, the advisory lock keeps
 duplicate submissions out."""
 
-import threading
 
 import pytest
-from django.db import connection
 
 from loans.models import LoanApplication, LoanApplicationEvent
 from loans.services import loan_application_approve, loan_application_reject
 from smartbank.errors import ApplicationError, ConflictError, InvalidTransition
+from smartbank.tests.threads import run_in_threads
 
 from .factories import default_product, staff_member, submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 E = LoanApplicationEvent.Type
-
-
-def run_in_threads(target, args_list):
-    """Start one thread per args tuple, released together by a barrier; join them all."""
-    barrier = threading.Barrier(len(args_list))
-
-    def wrapped(*args):
-        barrier.wait()
-        try:
-            target(*args)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=wrapped, args=args) for args in args_list]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
 
 
 def review_application(**overrides):

@@ -1,40 +1,21 @@
 """Two payments of one instalment at once, on real PostgreSQL (issue 12): the application row
 lock lets one through; the other pays nothing."""
 
-import threading
 import uuid
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from accounts.models import LedgerEntry
 from accounts.tests.banking_factories import onboarded_customer, open_account
 from loans.models import LoanApplication, LoanRepayment
 from loans.services import loan_application_submit, loan_repayment_pay
 from smartbank.errors import ConflictError
+from smartbank.tests.threads import run_in_threads
 
 from .factories import default_product
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_in_threads(target, args_list):
-    """One thread per args tuple, released together by a barrier; join them all."""
-    barrier = threading.Barrier(len(args_list))
-
-    def wrapped(*args):
-        barrier.wait()
-        try:
-            target(*args)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=wrapped, args=args) for args in args_list]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
 
 
 def approved_loan():

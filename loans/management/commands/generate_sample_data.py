@@ -27,6 +27,7 @@ import math
 import random
 import re
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -140,12 +141,24 @@ class _CopyTable:
             cursor.cursor.copy_expert(self.sql, lines)
 
 
+def _existing_ids(ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of ``ids`` are applications already. On PostgreSQL one array parameter
+    (``= ANY``): Django's ``id__in`` of 10,000 values cost 0.3 s of Python per chunk."""
+    if connection.vendor != "postgresql":
+        return set(LoanApplication.objects.filter(id__in=ids).values_list("id", flat=True))
+    table = connection.ops.quote_name(LoanApplication._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {table} WHERE id = ANY(%s::uuid[])",  # noqa: S608 - our own table
+            [[str(i) for i in ids]],
+        )
+        return {uuid.UUID(str(row[0])) for row in cursor.fetchall()}
+
+
 @transaction.atomic
 def _insert(rows: list[dict[str, Any]], products: dict[Any, LoanProduct]) -> None:
     """Insert the applications of ``rows`` that do not exist yet, and their events."""
-    existing = set(
-        LoanApplication.objects.filter(id__in=[r["id"] for r in rows]).values_list("id", flat=True)
-    )
+    existing = _existing_ids([r["id"] for r in rows])
     fresh = [r for r in rows if r["id"] not in existing]
     events = [
         {
