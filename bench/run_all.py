@@ -37,6 +37,7 @@ BENCHES: tuple[tuple[str, str, list[str], list[str]], ...] = (
     ("screening", "bench/screening.py", [], ["--rows", "20000"]),
     ("dashboards", "bench/dashboards.py", [], ["--rows", "100000"]),
     ("loan_submit", "bench/loan_submit.py", [], ["--rows", "2000,20000", "--seconds", "6"]),
+    ("registration_submit", "bench/registration_submit.py", [], ["--seconds", "6", "--pool", "80"]),
     ("identity_reads", "bench/identity_reads.py", [], []),
 )
 PG = "postgres://smartbank:smartbank@127.0.0.1:5432"
