@@ -36,17 +36,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import Row, emit  # noqa: E402
+from bench._common import Row, emit, percentile, postgres_cpu_seconds  # noqa: E402
 from bench._world import bench_world  # noqa: E402
 from bench.loadtest import run as world  # noqa: E402
 
 BENCH = "kyc_speed"
 FACES = ("astronaut", "grace_hopper")
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def documents(count: int, offset: int) -> list[dict]:
@@ -214,7 +209,9 @@ def main() -> None:
         one_cores = (cpu_seconds(worker.pid) - before) / (time.monotonic() - began)
         stop(processes)
         start_workers(processes, 2)
+        database_cpu = postgres_cpu_seconds()
         two = throughput(batch[2 * args.documents + 1 :])
+        database_ms = 1000 * (postgres_cpu_seconds() - database_cpu) / args.documents
         scaling = two / (2 * one)
         # Two workers cannot use more than the machine's cores: when one worker already keeps
         # more than half of them busy (OCR in a thread beside dlib, target 1), 2 x one is out of
@@ -234,6 +231,9 @@ def main() -> None:
                 f"{two:.2f} docs/s", f"one {one:.2f} docs/s", scaling, "≥ 0.9", scaling >= 0.9),
             Row(BENCH, f"cores one worker keeps busy; the ceiling {cores} cores allow 2",
                 f"{one_cores:.2f} cores", f"ceiling {ceiling:.2f}", None, "", None),
+            Row(BENCH, "PostgreSQL CPU per document, submitted and decided (per DB core)",
+                f"{database_ms:.1f} ms", f"{1000 / max(database_ms, 1e-3):.0f}/s", None, "",
+                None),
         ]  # fmt: skip
     emit(rows, args.json)
 

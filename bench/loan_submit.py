@@ -43,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import Row, emit  # noqa: E402
+from bench._common import Row, clients_run, emit, postgres_cpu_seconds  # noqa: E402
 from bench._world import bench_world  # noqa: E402
 from bench.loadtest import run as world  # noqa: E402
 
@@ -53,11 +53,6 @@ FIRST = ("Aarav", "Diya", "Kabir", "Ananya", "Rohan", "Isha", "Vivaan", "Meera",
 LAST = ("Sharma", "Patel", "Singh", "Iyer", "Mehta", "Reddy", "Gupta", "Nair", "Rao")
 COUNTRIES = ("India", "US", "GB", "Singapore", "DE", "BR")
 BENCH_DOMAIN = "integrator.example.com"
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 class Counter:
@@ -106,62 +101,20 @@ def load(
 ) -> dict:
     """``clients`` threads on keep-alive connections send ``kind`` (``"anchor"`` or
     ``"submit"``) for ``seconds`` (at ``rate`` per second in all when given, else as fast as
-    answered). Returns ``{"requests", "errors", "rps", "p50_ms", "p99_ms", "statuses"}``."""
+    answered). Returns :func:`bench._common.clients_run`'s figures."""
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    lock = threading.Lock()
-    start = time.perf_counter()
-    deadline = start + seconds
-    interval = clients / rate if rate else 0.0
 
-    def client(offset: float) -> None:
-        connection = http.client.HTTPConnection(HOST, port, timeout=30)
-        mine: list[float] = []
-        codes: dict[int, int] = {}
-        next_at = start + offset
-        while True:
-            now = time.perf_counter()
-            if now >= deadline:
-                break
-            if interval:
-                if next_at > now:
-                    time.sleep(next_at - now)
-                next_at += interval
-            began = time.perf_counter()
-            if kind == "anchor":
-                connection.request("GET", "/api/v1/auth/whoami/", headers=headers)
-            else:
-                body = application_body(numbers.take())
-                connection.request("POST", "/api/v1/loan-applications/", body, headers)
-            response = connection.getresponse()
-            response.read()
-            mine.append(time.perf_counter() - began)
-            codes[response.status] = codes.get(response.status, 0) + 1
-        connection.close()
-        with lock:
-            latencies.extend(mine)
-            for code, n in codes.items():
-                statuses[code] = statuses.get(code, 0) + n
+    def send(connection: http.client.HTTPConnection) -> http.client.HTTPResponse:
+        if kind == "anchor":
+            connection.request("GET", "/api/v1/auth/whoami/", headers=headers)
+        else:
+            body = application_body(numbers.take())
+            connection.request("POST", "/api/v1/loan-applications/", body, headers)
+        return connection.getresponse()
 
-    threads = [
-        threading.Thread(target=client, args=(i * interval / clients if interval else 0,))
-        for i in range(clients)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - start
-    errors = sum(n for code, n in statuses.items() if code not in (200, 201))
-    return {
-        "requests": len(latencies),
-        "errors": errors,
-        "rps": len(latencies) / elapsed,
-        "p50_ms": 1000 * percentile(latencies, 0.5),
-        "p99_ms": 1000 * percentile(latencies, 0.99),
-        "statuses": statuses,
-    }
+    return clients_run(
+        HOST, port, clients=clients, seconds=seconds, send=send, ok=(200, 201), rate=rate
+    )
 
 
 def integrator_token() -> str:
@@ -320,6 +273,7 @@ def main() -> None:
             return
         backlog_until = time.time()
         backlog, _, _, _ = decisions(after=0, before=backlog_until)
+        database_cpu = postgres_cpu_seconds()
         for worker in ("w1", "w2"):
             processes.start(
                 f"worker-{worker}",
@@ -329,6 +283,7 @@ def main() -> None:
             )  # fmt: skip
         all_decided(after=0, before=backlog_until)
         _, decided, per_second, _ = decisions(after=0, before=backlog_until)
+        database_ms = 1000 * (postgres_cpu_seconds() - database_cpu) / max(decided, 1)
         delivered_in = messages_delivered()
         print(f"{decided} of {backlog} waiting decided at {per_second:.0f}/s; their messages "
               f"delivered {delivered_in:.1f} s after the last decision", flush=True)  # fmt: skip
@@ -344,6 +299,9 @@ def main() -> None:
                 f"{per_second:.0f}/s", "", None, "≥ 100/s", per_second >= 100),
             Row(BENCH, "their messages all delivered, after the last decision",
                 f"{delivered_in:.1f} s", "", None, "", None),
+            Row(BENCH, "PostgreSQL CPU per decision (decisions one database core holds)",
+                f"{database_ms:.2f} ms", f"{1000 / max(database_ms, 1e-3):.0f}/s", None, "",
+                None),
             Row(BENCH, f"submission → decision p50 at {offered['rps']:.0f} submissions/s "
                 f"(asked {args.decision_rate:.0f}/s, {decided_now} of {submitted} decided)",
                 f"{p50:.2f} s", "", None, "≤ 2 s", p50 <= 2),

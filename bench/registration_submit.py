@@ -35,10 +35,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import Row, emit  # noqa: E402
+from bench._common import Row, clients_run, emit  # noqa: E402
 from bench._world import bench_world  # noqa: E402
 from bench.loadtest import run as world  # noqa: E402
-from bench.loan_submit import Counter, integrator_token, load, percentile  # noqa: E402
+from bench.loan_submit import Counter, integrator_token, load  # noqa: E402
 
 HOST = world.HOST
 BENCH = "registration_submit"
@@ -91,57 +91,20 @@ def bodies(manifest: Path) -> list[tuple[bytes, str]]:
 
 def register(port: int, requests: list[tuple[bytes, str]], *, clients: int, seconds: float) -> dict:
     """``clients`` threads post the next unused request until ``seconds`` pass or the pool
-    runs out. Returns ``{"requests", "errors", "rps", "p50_ms", "p99_ms", "statuses",
-    "exhausted"}``."""
+    runs out. Returns :func:`bench._common.clients_run`'s figures."""
     pending = iter(requests)
     take = threading.Lock()
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    lock = threading.Lock()
-    exhausted = threading.Event()
-    start = time.perf_counter()
-    deadline = start + seconds
 
-    def client() -> None:
-        connection = http.client.HTTPConnection(HOST, port, timeout=60)
-        mine: list[float] = []
-        codes: dict[int, int] = {}
-        while time.perf_counter() < deadline:
-            with take:
-                request = next(pending, None)
-            if request is None:
-                exhausted.set()
-                break
-            body, content_type = request
-            began = time.perf_counter()
-            connection.request(
-                "POST", "/api/v1/registrations/", body, {"Content-Type": content_type}
-            )
-            response = connection.getresponse()
-            response.read()
-            mine.append(time.perf_counter() - began)
-            codes[response.status] = codes.get(response.status, 0) + 1
-        connection.close()
-        with lock:
-            latencies.extend(mine)
-            for code, n in codes.items():
-                statuses[code] = statuses.get(code, 0) + n
+    def send(connection: http.client.HTTPConnection) -> http.client.HTTPResponse | None:
+        with take:
+            request = next(pending, None)
+        if request is None:
+            return None
+        body, content_type = request
+        connection.request("POST", "/api/v1/registrations/", body, {"Content-Type": content_type})
+        return connection.getresponse()
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - start
-    return {
-        "requests": len(latencies),
-        "errors": sum(n for code, n in statuses.items() if code != 202),
-        "rps": len(latencies) / elapsed,
-        "p50_ms": 1000 * percentile(latencies, 0.5),
-        "p99_ms": 1000 * percentile(latencies, 0.99),
-        "statuses": statuses,
-        "exhausted": exhausted.is_set(),
-    }
+    return clients_run(HOST, port, clients=clients, seconds=seconds, send=send, ok=(202,))
 
 
 def server_cpu_seconds(pid: int) -> float:

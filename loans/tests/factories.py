@@ -131,6 +131,38 @@ def submit(*, submitted_by: Any = None, **overrides: Any) -> LoanApplication:
     )
 
 
+#: A sanctioned person of OpenSanctions' ``targets.simple.csv`` shape (the US OFAC SDN entry).
+SANCTIONED = {
+    "id": "NK-bout",
+    "schema": "Person",
+    "name": "Viktor Petrovich Bout",
+    "aliases": "Victor Bout;Viktor But",
+    "birth_date": "1967-01-13",
+    "countries": "ru",
+    "dataset": "US OFAC SDN",
+}
+
+
+def customer_submit(customer: Any, **extra: Any) -> LoanApplication:
+    """Submit a registered customer's application through the service (their own profile
+    gives the name and contacts): a loan their income easily carries, unless ``extra`` says
+    otherwise."""
+    values = {
+        "submitted_by": customer,
+        "customer": customer,
+        "income": Decimal("900000.00"),
+        "debt": Decimal("100000.00"),
+        "credit_score": 780,
+        "loan_amount": Decimal("300000.00"),
+        "loan_purpose": "Home renovation",
+        "region": "ASIA",
+        "country": "India",
+        "product": default_product(),
+    }
+    values.update(extra)
+    return loan_application_submit(**values)
+
+
 def write_targets_csv(path: Path, rows: list[dict[str, str]]) -> Path:
     """Write an OpenSanctions ``targets.simple.csv`` with ``rows`` (missing columns empty)."""
     with path.open("w", newline="", encoding="utf-8") as fh:

@@ -14,7 +14,6 @@ from loans.pipeline import loan_application_run_checks
 from loans.services import (
     loan_application_checks_complete,
     loan_application_processing_start,
-    loan_application_submit,
     loan_applications_decide,
 )
 from loans.services.rollups import rollups_differences
@@ -23,21 +22,12 @@ from loans.watchlists import watchlist_import
 from smartbank.models import Notification, OutboxMessage
 from smartbank.tests.threads import run_in_threads
 
-from .factories import default_product, submit, write_targets_csv
+from .factories import SANCTIONED, customer_submit, default_product, submit, write_targets_csv
 
 Status = LoanApplication.Status
 E = LoanApplicationEvent.Type
 D = Decimal
 
-SANCTIONED = {
-    "id": "NK-bout",
-    "schema": "Person",
-    "name": "Viktor Petrovich Bout",
-    "aliases": "Victor Bout;Viktor But",
-    "birth_date": "1967-01-13",
-    "countries": "ru",
-    "dataset": "US OFAC SDN",
-}
 
 #: Applicants that end every way an automatic decision can: approved, rejected on
 #: eligibility, rejected on sanctions screening, sent to staff for a FATF country, sent to
@@ -68,18 +58,7 @@ def customer_application():
     """A registered customer with a savings account: approved and disbursed."""
     customer = onboarded_customer()
     open_account(user=customer)
-    return loan_application_submit(
-        submitted_by=customer,
-        customer=customer,
-        income=D("900000.00"),
-        debt=D("100000.00"),
-        credit_score=780,
-        loan_amount=D("300000.00"),
-        loan_purpose="Home renovation",
-        region="ASIA",
-        country="India",
-        product=default_product(),
-    )
+    return customer_submit(customer)
 
 
 def decide_alone(application):

@@ -23,14 +23,20 @@ from loans.services import (
     loan_application_approve,
     loan_application_reject,
     loan_application_reprocess,
-    loan_application_submit,
 )
 from loans.tasks import loan_application_process_task
 from loans.watchlists import watchlist_import
 from smartbank import sms
 from smartbank.errors import ApplicationError, ConflictError, InvalidTransition, NotAllowed
 
-from .factories import default_product, integrator, staff_member, submit, write_targets_csv
+from .factories import (
+    SANCTIONED,
+    customer_submit,
+    integrator,
+    staff_member,
+    submit,
+    write_targets_csv,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -71,15 +77,6 @@ def import_list(tmp_path, *, kind, version, rows, name="OpenSanctions"):
         return watchlist_import(file=fh, name=name, kind=kind, version=version)
 
 
-SANCTIONED = {
-    "id": "NK-bout",
-    "schema": "Person",
-    "name": "Viktor Petrovich Bout",
-    "aliases": "Victor Bout;Viktor But",
-    "birth_date": "1967-01-13",
-    "countries": "ru",
-    "dataset": "US OFAC SDN",
-}
 PEP = {
     "id": "pep-1",
     "schema": "Person",
@@ -280,23 +277,6 @@ def test_eligibility_failure_rejects_with_remarks(run):
 
 
 # --- registered customers -----------------------------------------------------------------
-
-
-def customer_submit(customer, **extra):
-    values = {
-        "submitted_by": customer,
-        "customer": customer,
-        "income": D("900000.00"),
-        "debt": D("100000.00"),
-        "credit_score": 780,
-        "loan_amount": D("300000.00"),
-        "loan_purpose": "Home renovation",
-        "region": "ASIA",
-        "country": "India",
-        "product": default_product(),
-    }
-    values.update(extra)
-    return loan_application_submit(**values)
 
 
 def test_customer_application_uses_their_profile_and_is_disbursed(
