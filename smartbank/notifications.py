@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.template import Context, engines
 from django.utils import timezone
 
@@ -294,6 +294,17 @@ def _deliver(*, notification: Notification, recipient: str, body: str) -> str:
     return get_sms_gateway().send(to=recipient, text=body.strip())
 
 
+def _commit_without_waiting_for_the_flush() -> None:
+    """This transaction's commit does not wait for PostgreSQL's WAL flush (``SET LOCAL
+    synchronous_commit TO OFF``; a no-op elsewhere): a delivery's commit cost 2.6 ms of
+    waiting here, two per loan decision (issue 13). What a database crash can lose is the last
+    fraction of a second of SENT marks: those messages go out again, as they would after a
+    crash between the send and any commit (delivery is at least once)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def notification_deliver(*, notification_id: UUID | str) -> Notification:
     """Make one delivery attempt of a QUEUED notification.
 
@@ -311,6 +322,7 @@ def notification_deliver(*, notification_id: UUID | str) -> Notification:
         notification = lock(Notification, notification_id)
         if notification.status != Notification.Status.QUEUED:
             return notification
+        _commit_without_waiting_for_the_flush()
         notification.attempts += 1
         recipient = body = ""
         try:

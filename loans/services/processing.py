@@ -197,6 +197,11 @@ def loan_applications_decide(*, loan_application_id: Any, limit: int) -> str | N
     checks read (lists, register, FATF list) is read once for the batch. Raises
     ``LoanApplication.DoesNotExist`` and database errors (nothing is stored then).
     """
+    # A message whose application a batch already decided reads one row and stops: no lock,
+    # no transaction (most messages, once batches decide their applications ahead of them).
+    status = LoanApplication.objects.values_list("status", flat=True).get(pk=loan_application_id)
+    if status not in (Status.SUBMITTED, Status.PROCESSING):
+        return status
     with transaction.atomic():
         batch = _claimed(loan_application_id, limit=limit)
         if not batch:
