@@ -242,8 +242,12 @@ def main() -> None:
                 print(f"table topped up to {table_size():,} rows in {took:.0f} s", flush=True)
             first = load(port, token, kind="anchor", clients=args.clients,
                          seconds=args.seconds / 2, numbers=numbers)  # fmt: skip
+            database_cpu = postgres_cpu_seconds()
             submit = load(port, token, kind="submit", clients=args.clients,
                           seconds=args.seconds, numbers=numbers)  # fmt: skip
+            database_ms = (
+                1000 * (postgres_cpu_seconds() - database_cpu) / max(submit["requests"], 1)
+            )
             second = load(port, token, kind="anchor", clients=args.clients,
                           seconds=args.seconds / 2, numbers=numbers)  # fmt: skip
             anchor_p99 = (first["p99_ms"] + second["p99_ms"]) / 2
@@ -261,6 +265,9 @@ def main() -> None:
                 Row(BENCH, f"loan submit errors, {label}",
                     f"{submit['errors']} of {submit['requests']}", "", None, "0",
                     submit["errors"] == 0),
+                Row(BENCH, f"PostgreSQL CPU per submission, {label} (per database core)",
+                    f"{database_ms:.2f} ms", f"{1000 / max(database_ms, 1e-3):.0f}/s", None,
+                    "", None),
             ]  # fmt: skip
         if len(sizes) > 1:
             ratio = submit_rps[sizes[0]] / submit_rps[sizes[-1]]
