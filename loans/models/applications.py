@@ -312,6 +312,14 @@ class LoanApplication(StatusModel):
             models.Index(Upper("email"), F("loan_amount"), name="loan_app_email_ci_idx"),
             # No covering indexes for the dashboards: they read the roll-ups (issue 13,
             # loans/models/rollups.py), so every insert maintains three indexes fewer.
+            # The applications waiting for their checks, oldest first, for the batches of
+            # decisions (loans.services.loan_applications_decide): without it PostgreSQL
+            # walked the created_at index through 1,000,000 decided rows to find them.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(status="SUBMITTED"),
+                name="loan_app_waiting_idx",
+            ),
         ]
 
     def __str__(self) -> str:
