@@ -120,29 +120,25 @@ def _decision_messages(application: LoanApplication) -> tuple[str, list[Notifica
         context["emi"] = format_inr(loan_application_emi(application=application))
         if application.disbursement_account_id and application.disbursed_at:
             context["disbursed_to"] = mask_account_number(application.disbursement_account.number)
-    built = []
-    if rules.email_is_valid(application.email):
-        built.append(
-            notification_build(
-                channel="EMAIL",
-                template="loan_decision",
-                recipient=application.email,
-                context=context,
-                user=application.customer,
-            )
+    email_ok = rules.email_is_valid(application.email)
+    sms_ok = application.phone.startswith("+") and rules.phone_is_valid(application.phone)
+    channels = (
+        ("EMAIL", "loan_decision", application.email, email_ok),
+        ("SMS", "loan_decision_sms", application.phone, sms_ok),
+    )
+    built = [
+        notification_build(
+            channel=channel,
+            template=template,
+            recipient=recipient,
+            context=context,
+            user=application.customer,
         )
-        application.email_sent = True
-    if application.phone.startswith("+") and rules.phone_is_valid(application.phone):
-        built.append(
-            notification_build(
-                channel="SMS",
-                template="loan_decision_sms",
-                recipient=application.phone,
-                context=context,
-                user=application.customer,
-            )
-        )
-        application.alert_sent = True
+        for channel, template, recipient, wanted in channels
+        if wanted
+    ]
+    application.email_sent = application.email_sent or email_ok
+    application.alert_sent = application.alert_sent or sms_ok
     return status, built
 
 
