@@ -17,6 +17,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -288,6 +289,19 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Two queues. What a person waits for on the screen (a one-time code, a decision's message, a
+# face step-up) goes to "interactive"; document checks, loan decisions and housekeeping stay on
+# Celery's default "celery". One queue had a customer's code wait behind every KYC card queued
+# before it (0.3-1 s of OCR and dlib each); a worker consumes both, one message at a time
+# (prefetch 1) and taking the queues in turn (kombu's round robin), so a code now waits for at
+# most the tasks already running. Every worker consumes both unless started with -Q: a worker
+# of its own for messages is `celery -A smartbank worker -Q interactive`.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("interactive"))
+CELERY_TASK_ROUTES = {
+    "smartbank.tasks.notification_deliver_task": {"queue": "interactive"},
+    "accounts.tasks.step_up_check_task": {"queue": "interactive"},
+}
 
 # --- Outbox and sweeper (issue #10, smartbank/outbox.py and smartbank/sweeper.py) ----------
 # Celery beat runs the dispatcher and the sweeper; run exactly one beat per deployment

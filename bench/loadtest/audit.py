@@ -35,15 +35,18 @@ from accounts.models import CustomerProfile  # noqa: E402
 from kyc.models import KycCase, KycCaseEvent  # noqa: E402
 from loans.models import LoanApplication, LoanApplicationEvent  # noqa: E402
 from smartbank.models import Notification  # noqa: E402
+from smartbank.monitoring import broker_queue_lengths  # noqa: E402
 
 OPEN_KYC = [KycCase.Status.PENDING, KycCase.Status.PROCESSING]
 OPEN_LOAN = [LoanApplication.Status.SUBMITTED, LoanApplication.Status.PROCESSING]
 
 
 def queue_depth() -> dict[str, int]:
-    """Messages waiting in the default Celery queue, and taken but not yet acknowledged."""
+    """Messages waiting in the app's Celery queues, and taken but not yet acknowledged."""
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    return {"queued": broker.llen("celery"), "unacked": broker.hlen("unacked")}
+    queues = [queue.name for queue in settings.CELERY_TASK_QUEUES]
+    waiting = broker_queue_lengths(settings.CELERY_BROKER_URL, queues)
+    return {"queued": sum(waiting.values()), "unacked": broker.hlen("unacked")}
 
 
 def in_flight() -> dict[str, int]:

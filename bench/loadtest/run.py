@@ -362,10 +362,16 @@ def manage(env: dict[str, str], *args: str) -> subprocess.Popen:
     )
 
 
+#: The Celery queues of ``settings.CELERY_TASK_QUEUES`` (this script runs without Django).
+CELERY_QUEUES = ("celery", "interactive")
+
+
 def queue_length(args: argparse.Namespace) -> int:
+    """Messages waiting in the app's Celery queues (their plain lists: no priorities here)."""
     import redis
 
-    return redis.Redis.from_url(redis_url(args, args.broker_db)).llen("celery")
+    broker = redis.Redis.from_url(redis_url(args, args.broker_db))
+    return sum(broker.llen(queue) for queue in CELERY_QUEUES)
 
 
 # --- figures --------------------------------------------------------------------------------
