@@ -126,6 +126,39 @@ def test_an_old_pan_without_labels_is_read_by_position() -> None:
     assert {f: c.support for f, c in fields.items()} == dict.fromkeys(claims.FIELDS, MATCH)
 
 
+def test_a_glyph_read_twice_in_both_cases_is_the_claimed_letter() -> None:
+    # Tesseract LSTM "diplopia" (issues #884, #1060): a blurred bold "C." read "Cc." by every
+    # reading of an old PAN card; the name as established is then the claimed spelling.
+    text = (
+        "INCOME TAX DEPARTMENT GOVT. OF INDIA\nCc. SELVI\nCHANDRAN\n09/09/1992\n"
+        "Permanent Account Number\nGDAPS5283E\nSignature"
+    )
+    fields = check(
+        text, "C Selvi", id_type="PAN", number="GDAPS5283E", dob=datetime.date(1992, 9, 9)
+    )
+
+    assert (fields["name"].support, fields["name"].distance) == (MATCH, 0)
+    assert (fields["name"].read, fields["name"].value) == ("Cc. SELVI", "C Selvi")
+
+
+@pytest.mark.parametrize(
+    ("printed", "typed", "distance"),
+    [
+        ("Aarav Mehta", "Aarav Mehta", 0),  # a name's own "Aa" is not collapsed away
+        ("AARAV MEHTA", "Aarav Mehta", 0),
+        ("Aarav Mehta", "Arav Mehta", 1),  # title case: "Aa" may be the spelling
+        ("CcHANDRAN", "Chandran", 0),  # in capitals a small "c" after "C" is the same glyph
+        ("CHANDRAN", "Chandran", 0),
+    ],
+)
+def test_a_doubled_glyph_is_only_an_alternative_reading(
+    printed: str, typed: str, distance: int
+) -> None:
+    fields = check(aadhaar_text(printed), typed)
+
+    assert (fields["name"].support, fields["name"].distance) == (MATCH, distance)
+
+
 @pytest.mark.parametrize(
     "dob_line",
     [

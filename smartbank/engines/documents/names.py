@@ -11,6 +11,12 @@ Rules and their sources:
 - Weaker agreements send the case to staff instead of deciding it (issue 8 §1): an initial on
   one side against a full word on the other (``INITIALS``), the same words in another order
   (``ORDER``), and one word more or less on one side (``PARTIAL``).
+- A letter the card's reading gives twice in a row, once in each case ("Cc." read for "C.",
+  "VwW" for "VW"), on a line printed in capitals is one printed glyph: Tesseract's LSTM decoder
+  emits a glyph twice ("diplopia", tesseract-ocr/tesseract issues #884, #1060, #1465). The
+  span search counts such a pair once when that brings the span closer to the claim
+  (:func:`collapse_doubled_glyphs`). Measured: a blurred bold "C. SELVI" on an old PAN card
+  read "Cc. SELVI" by every reading and at every line height from 24 to 64 px.
 """
 
 from __future__ import annotations
@@ -31,6 +37,11 @@ NAME_DISTANCE_LIMIT: Final = 2
 
 NAME_MIN_WORD_CONFIDENCE: Final = 60.0
 """Blind reading: lower-case or short OCR words below this confidence (0–100) are specks."""
+
+CAPITALS_SHARE: Final = 0.7
+"""A line is printed in capitals when at least this share of its letters are capitals (PAN
+cards print names in capitals; the share leaves room for a letter misread in small case, as in
+:mod:`.pan`)."""
 
 EXACT: Final = "EXACT"
 INITIALS: Final = "INITIALS"
@@ -75,6 +86,30 @@ def normalise_name(name: str) -> str:
         elif category != "Mn":
             kept.append(char)
     return " ".join("".join(kept).split())
+
+
+def collapse_doubled_glyphs(text: str) -> str:
+    """``text`` with each letter that repeats the letter before it in the other case dropped.
+
+    "Cc. SELVI" → "C. SELVI", "VwW" → "Vw", "LoOrenm" → "Lorenm"; "AARON" and "Anna" come
+    back unchanged. A title-case name can hold such a pair of its own ("Aarav" → "Arav"), so
+    the span search applies this only to lines printed in capitals (CAPITALS_SHARE), and
+    there only as an alternative to the text as read, the closer of the two to the claim
+    (:func:`find_name_span`). Source: Tesseract LSTM "diplopia", tesseract-ocr/tesseract
+    issues #884, #1060, #1465.
+    """
+    kept: list[str] = []
+    for char in text:
+        previous = kept[-1] if kept else ""
+        if (
+            char.isalpha()
+            and previous.isalpha()
+            and char != previous
+            and char.casefold() == previous.casefold()
+        ):
+            continue
+        kept.append(char)
+    return "".join(kept)
 
 
 def _fold(text: str) -> str:
@@ -174,6 +209,25 @@ _WEAK_CHECKS: Final = (
 )
 
 
+def _in_capitals(line: Line) -> bool:
+    """At least CAPITALS_SHARE of the line's letters are capitals."""
+    letters = [char for char in line.text if char.isalpha()]
+    capitals = sum(char.isupper() for char in letters)
+    return bool(letters) and capitals >= CAPITALS_SHARE * len(letters)
+
+
+def _span_distance(tokens: list[str], claim_spaced: str, claim_compact: str) -> int:
+    """Levenshtein distance of normalised, folded ``tokens`` to the claim, with and without
+    spaces (the smaller)."""
+    spaced = " ".join(tokens)
+    return int(
+        min(
+            Levenshtein.distance(spaced, claim_spaced),
+            Levenshtein.distance(spaced.replace(" ", ""), claim_compact),
+        )
+    )
+
+
 def find_name_span(
     claimed: str, lines: Sequence[Line], *, skip_lines: frozenset[int] = frozenset()
 ) -> NameSpan | None:
@@ -181,7 +235,9 @@ def find_name_span(
 
     Runs of the claim's word count ±2 are tried on each line not in ``skip_lines`` (e.g. the
     father's-name line of a PAN card). The closest run by Levenshtein distance (with and
-    without spaces, OCR look-alikes folded) decides: within NAME_DISTANCE_LIMIT it is an
+    without spaces, OCR look-alikes folded, and for a run holding a letter read twice in both
+    cases the smaller of the distances with and without the pair collapsed, see
+    :func:`collapse_doubled_glyphs`) decides: within NAME_DISTANCE_LIMIT it is an
     ``EXACT`` span; otherwise the first weak agreement found (initials, order, one word more
     or less) is returned; None when no run agrees at all.
     """
@@ -197,6 +253,15 @@ def find_name_span(
         if line.index in skip_lines:
             continue
         per_word = [_word_tokens(word) for word in line.words]
+        # On a line printed in capitals a small letter beside its own capital is no spelling;
+        # on a title-case line "Aa" may be one ("Aarav"), so it is left as read there.
+        per_word_single = (
+            [_tokens(collapse_doubled_glyphs(word.text)) for word in line.words]
+            if _in_capitals(line)
+            else None
+        )
+        if per_word_single == per_word:
+            per_word_single = None
         for start in range(len(line.words)):
             if not per_word[start]:
                 continue
@@ -204,12 +269,13 @@ def find_name_span(
                 tokens = [token for word in per_word[start:stop] for token in word]
                 if not tokens or len(tokens) > count + 2 or not per_word[stop - 1]:
                     continue
-                spaced = " ".join(tokens)
-                distance = min(
-                    Levenshtein.distance(spaced, claim_spaced),
-                    Levenshtein.distance(spaced.replace(" ", ""), claim_compact),
-                )
                 words = line.words[start:stop]
+                distance = _span_distance(tokens, claim_spaced, claim_compact)
+                if per_word_single is not None:
+                    collapsed = [token for word in per_word_single[start:stop] for token in word]
+                    if collapsed and collapsed != tokens:
+                        single = _span_distance(collapsed, claim_spaced, claim_compact)
+                        distance = min(distance, single)
                 confidence = mean_confidence(words)
                 rank = (distance, abs(len(tokens) - count), -(confidence or 0.0))
                 text = " ".join(word.text for word in words)
