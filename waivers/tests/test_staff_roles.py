@@ -20,7 +20,7 @@ from accounts.services import (
 )
 from accounts.tests.banking_factories import onboarded_customer, open_account
 from accounts.tests.factories import CustomerProfileFactory
-from kyc.models import KycCase
+from kyc.models import KycCase, KycDocumentRule
 from kyc.services import kyc_case_approve, kyc_case_reject, kyc_case_request_resubmission
 from kyc.tests.factories import KycCaseFactory
 from loans.models import LoanApplication
@@ -41,6 +41,7 @@ from waivers.tests.factories import approved_loan, borrower, ensure_seed, waiver
 pytestmark = pytest.mark.django_db
 
 _KYC = importlib.import_module("kyc.migrations.0003_staff_group")
+_KYC_RULES = importlib.import_module("kyc.migrations.0009_document_rules_for_reviewers")
 _ACCOUNTS = importlib.import_module("accounts.migrations.0009_staff_group")
 
 KYC, LOANS, ACCOUNTS = "KYC reviewers", "Loan officers", "Account officers"
@@ -54,6 +55,7 @@ def ensure_groups() -> None:
     ensure_seed()
     for module, app_label, wanted in (
         (_KYC, "kyc", _KYC.KYC_REVIEWER_PERMISSIONS),
+        (_KYC_RULES, "kyc", _KYC_RULES.DOCUMENT_RULE_PERMISSIONS),
         (_ACCOUNTS, "accounts", _ACCOUNTS.ACCOUNT_OFFICER_PERMISSIONS),
     ):
         group, _ = Group.objects.get_or_create(name=module.GROUP_NAME)
@@ -213,6 +215,31 @@ def test_a_loan_officer_cannot_approve_kyc_in_the_admin_and_sees_no_review_butto
     assert response.status_code == 403
     case.refresh_from_db()
     assert case.status == KycCase.Status.MANUAL_REVIEW
+
+
+def test_kyc_reviewers_keep_the_document_rules_and_other_groups_do_not_see_them(client):
+    # Given a KYC reviewer asked which ID types residents of Singapore may use
+    login_verified(client, staff_in(KYC))
+    listing = client.get("/admin/kyc/kycdocumentrule/")
+    assert listing.status_code == 200
+    assert b"Every other country" in listing.content
+
+    # When they add the rule in the admin
+    response = client.post(
+        "/admin/kyc/kycdocumentrule/add/", {"country": "SG", "id_type": "PASSPORT"}, follow=True
+    )
+
+    # Then it is kept, and staff of other groups can neither read nor change the table
+    assert response.status_code == 200
+    assert KycDocumentRule.objects.filter(country="SG", id_type="PASSPORT").exists()
+    for group in (LOANS, ACCOUNTS, WAIVERS, COMPLIANCE):
+        other = type(client)()
+        login_verified(other, staff_in(group, email=f"{group.split()[0].lower()}@smartbank.test"))
+        assert other.get("/admin/kyc/kycdocumentrule/").status_code == 403
+        assert other.post(
+            "/admin/kyc/kycdocumentrule/add/", {"country": "US", "id_type": "PAN"}
+        ).status_code == 403
+    assert not KycDocumentRule.objects.filter(country="US").exists()
 
 
 def test_the_admin_shows_each_group_only_its_own_actions(client):
