@@ -28,7 +28,12 @@ class FieldsBuiltOnce:
     2.2 ms an application's answer took, the largest cost of a loan submission after the
     database (issue 13). Here the unbound fields are built the first time and every instance
     gets shallow copies bound to itself (its own ``parent`` and ``context``): ~0.1 ms. The
-    fields, and so the body, are exactly those DRF would build. For output serializers.
+    fields, and so the body, are exactly those DRF would build.
+
+    Also for an input serializer whose fields keep nothing of a request (DRF's own do not: a
+    field's lazily built ``_validators`` lands on each instance's copy, and a list's shared
+    ``child`` only reads its settings): a plain ``Serializer`` deep-copies its declared
+    fields per instance (~0.5 ms for the loan submission's 16).
     """
 
     @cached_property

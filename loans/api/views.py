@@ -48,6 +48,7 @@ from .examples import (
     SUBMIT_EXAMPLES,
 )
 from .serializers import (
+    FieldsBuiltOnce,
     LoanApplicationEventSerializer,
     LoanApplicationEventStaffSerializer,
     LoanApplicationResponseSerializer,
@@ -92,7 +93,7 @@ class LoanApplicationListCreateApi(APIView):
     the caller may see, newest first, ``?status=PENDING|APPROVED|REJECTED&region=APAC``,
     ``&limit=`` (1-1000, default 100) ``&offset=``; ``count`` is the total."""
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(FieldsBuiltOnce, serializers.Serializer):
         class Meta:
             ref_name = "LoanApplicationSubmit"
 

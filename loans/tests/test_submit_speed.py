@@ -13,9 +13,11 @@ from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
 from loans.api.serializers import LoanApplicationSerializer, LoanApplicationStaffSerializer
+from loans.api.views import LoanApplicationListCreateApi
 from loans.models import LoanApplication, LoanProduct
 from loans.selectors import loan_product_default
 from smartbank.models import Notification, OutboxMessage
+from smartbank.tests.threads import run_in_threads
 
 from .factories import SEED_BODY, default_product, integrator, submit
 
@@ -105,6 +107,44 @@ def test_the_answer_is_byte_for_byte_what_drf_builds(
         body = serializer_class(application).data
         assert render(body) == render(built_by_drf(serializer_class, application))
     assert json.loads(render(body))["application_id"] == decided.application_id
+
+
+#: Submissions an integrator may send: valid, and wrong in each kind of field.
+INPUT_BODIES = [
+    SEED_BODY,
+    {**SEED_BODY, "documents": ["id_proof"] * 21},
+    {**SEED_BODY, "documents": ["x" * 101, "income_proof"]},
+    {**SEED_BODY, "credit_score": 950, "income": "-1", "loan_amount": "12.345"},
+    {**SEED_BODY, "region": "MARS", "date_of_birth": "1990-13-01", "tenure_months": 0},
+    {key: value for key, value in SEED_BODY.items() if key not in ("name", "email")},
+    {**SEED_BODY, "name": "", "phone": "9" * 40, "documents_uploaded": "perhaps"},
+]
+
+
+def validated_by_drf(body: dict) -> tuple[dict, dict]:
+    """``(validated_data, errors)`` of the submission's input serializer with its fields
+    deep-copied for this instance, as DRF's ``Serializer`` makes them."""
+    serializer = LoanApplicationListCreateApi.InputSerializer(data=body)
+    serializer.__dict__["fields"] = serializers.Serializer.fields.func(serializer)
+    serializer.is_valid()
+    return dict(serializer.validated_data), serializer.errors
+
+
+def test_the_submission_input_built_once_validates_as_drf_does_also_in_threads():
+    expected = [validated_by_drf(body) for body in INPUT_BODIES]
+    outcomes: list[tuple[int, tuple[dict, dict]]] = []
+
+    def validate(n: int) -> None:
+        for _ in range(20):  # the fields built once, reused by every instance and thread
+            serializer = LoanApplicationListCreateApi.InputSerializer(data=INPUT_BODIES[n])
+            serializer.is_valid()
+            outcomes.append((n, (dict(serializer.validated_data), serializer.errors)))
+
+    run_in_threads(validate, [(n,) for n in range(len(INPUT_BODIES))] * 3)
+
+    assert len(outcomes) == 20 * 3 * len(INPUT_BODIES)
+    assert all(outcome == expected[n] for n, outcome in outcomes)
+    assert expected[0][1] == {} and all(errors for _, errors in expected[1:])
 
 
 def test_a_decisions_email_and_sms_are_one_task_and_both_sent(
