@@ -18,7 +18,13 @@ from .engines.antivirus import ScannerUnavailable
 from .errors import RetryableError
 from .idempotency import idempotency_key_purge
 from .models import Notification
-from .notifications import NotificationDeliveryError, notification_deliver, notification_fail
+from .notifications import (
+    DeliveryOutcome,
+    NotificationDeliveryError,
+    notification_deliver,
+    notification_fail,
+    notifications_deliver,
+)
 from .outbox import outbox_dispatch, outbox_purge
 from .sweeper import SweepTarget, stuck_sweep, sweep_target_register
 
@@ -207,10 +213,26 @@ def pipeline_task_run(task: Task, steps: PipelineSteps, entity_id: str) -> str:
         return steps.complete(**key, outcome=outcome).status
 
 
+def _deliveries(*notification_ids: str) -> list[DeliveryOutcome]:
+    """One attempt per notification: alone through :func:`notification_deliver` (an OTP),
+    several in one transaction through :func:`notifications_deliver` (a batch of decisions'
+    messages)."""
+    if len(notification_ids) > 1:
+        return notifications_deliver(notification_ids=notification_ids)
+    (one,) = notification_ids
+    try:
+        return [DeliveryOutcome(one, notification_deliver(notification_id=one), None)]
+    except Notification.DoesNotExist:
+        return [DeliveryOutcome(one, None, None)]
+    except NotificationDeliveryError as exc:
+        return [DeliveryOutcome(one, Notification.objects.get(pk=one), exc)]
+
+
 @shared_task(bind=True, max_retries=None, acks_late=True)
 def notification_deliver_task(self, notification_id: str, *more_ids: str) -> str:  # noqa: ANN001
-    """Deliver one notification, or several in turn (a loan decision's email and SMS, sent by
-    :func:`smartbank.notifications.notifications_enqueue`); returns the resulting statuses in
+    """Deliver one notification, or several in one transaction (a batch of loan decisions'
+    emails and SMS, sent by :func:`smartbank.notifications.notifications_enqueue`; see
+    :func:`smartbank.notifications.notifications_deliver`); returns the resulting statuses in
     order, joined by commas (``"SENT"``, ``"SENT,SENT"``; ``QUEUED`` for one waiting to retry).
 
     Re-running is harmless: a SENT or FAILED notification is left alone. A failed attempt is
@@ -223,21 +245,21 @@ def notification_deliver_task(self, notification_id: str, *more_ids: str) -> str
     failed: list[str] = []
     error: NotificationDeliveryError | None = None
     with database_errors_retried(self):
-        for one in (notification_id, *more_ids):
-            try:
-                statuses.append(notification_deliver(notification_id=one).status)
-            except Notification.DoesNotExist:
+        for outcome in _deliveries(notification_id, *more_ids):
+            one = outcome.notification_id
+            if outcome.notification is None:
                 # A message for a row that no longer exists (a reset database): nothing to do.
                 logger.warning("notification %s not found; task dropped", one)
                 statuses.append("MISSING")
-            except NotificationDeliveryError as exc:
-                if self.request.retries >= settings.NOTIFICATION_MAX_RETRIES:
-                    notification_fail(notification_id=one, error=str(exc))
-                    statuses.append(Notification.Status.FAILED)
-                else:
-                    failed.append(one)
-                    statuses.append(Notification.Status.QUEUED)
-                    error = exc
+            elif outcome.error is None:
+                statuses.append(outcome.notification.status)
+            elif self.request.retries >= settings.NOTIFICATION_MAX_RETRIES:
+                notification_fail(notification_id=one, error=str(outcome.error))
+                statuses.append(Notification.Status.FAILED)
+            else:
+                failed.append(one)
+                statuses.append(Notification.Status.QUEUED)
+                error = outcome.error
         if error is not None:
             raise self.retry(
                 args=failed, exc=error, countdown=min(2**self.request.retries * 10, 600)

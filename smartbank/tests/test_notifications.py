@@ -459,3 +459,86 @@ def test_kyc_rejection_without_attempts_left_does_not_invite_a_resubmission():
 def test_otp_messages_state_the_validity_they_are_given():
     _, body = notification_render(template="otp_login_sms", context={"code": CODE, "minutes": 5})
     assert body.startswith(f"{CODE} is your SmartBank sign-in code. It expires in 5 minutes.")
+
+
+def decision_messages(count: int) -> list[Notification]:
+    """``count`` loan decisions' email and SMS, queued and not yet handed to a worker."""
+    made = []
+    for n in range(count):
+        context = {**SAMPLE_CONTEXTS["loan_decision"], "application_id": f"LOAN-20261202-{n:08d}"}
+        made.append(
+            notification_send(
+                channel="EMAIL",
+                template="loan_decision",
+                recipient=f"applicant{n}@example.com",
+                context=context,
+                enqueue=False,
+            )
+        )
+        made.append(
+            notification_send(
+                channel="SMS",
+                template="loan_decision_sms",
+                recipient=f"+9198765{n:05d}",
+                context={**SAMPLE_CONTEXTS["loan_decision_sms"], "application_id": f"L{n}"},
+                enqueue=False,
+            )
+        )
+    return made
+
+
+@pytest.mark.django_db
+def test_a_batch_of_decision_messages_is_delivered_each_once_in_few_statements(locmem_sms):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from smartbank.tasks import notification_deliver_task
+
+    few, many = decision_messages(1), decision_messages(20)
+    with CaptureQueriesContext(connection) as two:
+        result = notification_deliver_task.apply(args=[str(n.pk) for n in few]).get()
+    assert result == "SENT,SENT"
+    with CaptureQueriesContext(connection) as forty:
+        result = notification_deliver_task.apply(args=[str(n.pk) for n in many]).get()
+
+    # Each message went out once, its row SENT with one event and nothing left to read back
+    assert result == ",".join(["SENT"] * 40)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [f"applicant{n}@example.com" for n in range(20)] + ["applicant0@example.com"]
+    )
+    assert len(locmem_sms) == 21
+    for notification in Notification.objects.filter(pk__in=[n.pk for n in many]):
+        assert notification.status == Notification.Status.SENT and notification.attempts == 1
+        assert notification.recipient_encrypted == notification.body_encrypted == ""
+        assert list(notification.events.values_list("type", "data")) == [
+            ("SENT", {"from": "QUEUED", "to": "SENT", "attempts": 1})
+        ]
+    # Forty messages cost the statements of two
+    assert len(forty.captured_queries) <= len(two.captured_queries)
+
+    # And a redelivered task sends nothing twice
+    again = notification_deliver_task.apply(args=[str(n.pk) for n in many]).get()
+    assert again == ",".join(["SENT"] * 40)
+    assert len(mail.outbox) == 21 and len(locmem_sms) == 21
+
+
+@pytest.mark.django_db
+def test_in_a_batch_only_the_failed_message_waits_for_its_retry(http_gateway):
+    from smartbank.notifications import notifications_deliver
+
+    email, sms_message, *_ = decision_messages(1)
+    # The SMS provider lives outside this machine: its HTTP call fails as when it is down.
+    refused = urllib.error.URLError("[Errno 111] Connection refused")
+    with mock.patch("urllib.request.urlopen", side_effect=refused):
+        outcomes = notifications_deliver(notification_ids=[email.pk, sms_message.pk])
+
+    assert [(o.notification.status, o.error is None) for o in outcomes] == [
+        (Notification.Status.SENT, True),
+        (Notification.Status.QUEUED, False),
+    ]
+    sms_message.refresh_from_db()
+    assert sms_message.status == Notification.Status.QUEUED and sms_message.attempts == 1
+    assert sms_message.error.startswith("SmsDeliveryError: gateway unreachable")
+    assert sms_message.body_encrypted != ""  # kept for the retry
+    assert not sms_message.events.exists()
+    assert [m.to for m in mail.outbox] == [["applicant0@example.com"]]
