@@ -1,11 +1,15 @@
 """How often the KYC pipeline reads each field right and decides right, on cards nobody tuned to.
 
-Runs the generated corpus (``kyc/tests/corpus/``: six or more layouts, several font families,
-names with bare and dotted initials, seven damage conditions, impostor cards) through the real
-engines: Tesseract readings as the KYC task makes them (``smartbank.engines.documents.read_card``),
-dlib on the card photo and the selfie, and the decision rule of the pipeline (``kyc.pipeline``
-checks and ``decide``). In the same run and on the same images it measures the anchor: plain
-``pytesseract.image_to_string`` plus simple regular expressions.
+Runs the generated corpus (``kyc/tests/corpus/``: six card layouts and two passport data page
+layouts, several font families, names with bare and dotted initials, seven damage conditions,
+impostor cards) through the real engines: Tesseract readings as the KYC task makes them
+(``smartbank.engines.documents.read_card``; passports ``read_passport``, the MRZ and the visual
+zone), dlib on the card photo and the selfie, and the decision rule of the pipeline
+(``kyc.pipeline`` checks and ``decide``; passports ``kyc.passport_checks.passport_checks``, as
+``kyc.pipeline`` runs them for ``IdType.PASSPORT``, without the database's duplicate checks). In
+the same run and on the same images it measures the anchor: plain
+``pytesseract.image_to_string`` plus simple regular expressions (passports: the MRZ's lines
+found by regex, the number and dates also in the visual zone).
 
 Prints, per layout and condition, exact-field accuracy for name, date of birth and ID number
 beside the anchor, then the three decision rates, each with its target (issue 8 §3); a miss
@@ -14,8 +18,9 @@ and spaces aside), for both; the pipeline's name is the claimed spelling when th
 equals it up to OCR look-alikes (l/I/1, rn/m, O/0), else the span as read. Not a test: CI does
 not run it.
 
-    .venv/bin/python bench/ocr_accuracy.py                 # about 250 cards, 2 processes
+    .venv/bin/python bench/ocr_accuracy.py                 # about 340 cards, 2 processes
     .venv/bin/python bench/ocr_accuracy.py --per-cell 2    # a quicker look
+    .venv/bin/python bench/ocr_accuracy.py --no-passports  # the ID cards only
 """
 
 from __future__ import annotations
@@ -42,12 +47,45 @@ _RAW_DATE = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})")
 _RAW_YEAR = re.compile(r"Year\s*of\s*Birth\s*:?\s*(\d{4})", re.IGNORECASE)
 _RAW_AADHAAR = re.compile(r"(?<!\d)(\d{4})\s?(\d{4})\s?(\d{4})(?!\s?\d)")
 _RAW_PAN = re.compile(r"\b([A-Z]{5}[0-9]{4}[A-Z])\b")
+# Passports, ICAO 9303 part 4 §4.2.2: line 1 "P<" + issuing state + SURNAME<<GIVEN<NAMES; line 2
+# number (9), check digit, nationality, birth date YYMMDD, check digit, sex, expiry...
+_RAW_MRZ_NAMES = re.compile(r"P[A-Z<]([A-Z]{3})([A-Z<]+)")
+_RAW_MRZ_DATA = re.compile(r"([A-Z0-9<]{9})[0-9][A-Z<]{3}([0-9]{6})[0-9][MFX<]")
+_RAW_PASSPORT = re.compile(r"\b([A-Z][0-9]{7})\b")
 
 
 def _setup() -> None:
     import django
 
     django.setup()
+
+
+def _raw_passport(text: str, card) -> dict[str, bool]:  # noqa: ANN001 - CorpusCard
+    """The passport anchor on image_to_string's text: the MRZ lines found by regex in the text
+    with its spaces removed (names: SURNAME<<GIVEN<NAMES; number and YYMMDD birth date), the
+    number also as printed in the visual zone (a letter and seven digits) and the birth date
+    as any DD/MM/YYYY there (the visual zone's labels are on other lines than the values)."""
+    from kyc.tests.corpus import loose_name
+
+    printed = card.printed
+    names, numbers, births = set(), set(_RAW_PASSPORT.findall(text)), set()
+    for line in text.splitlines():
+        compact = line.replace(" ", "")
+        found = _RAW_MRZ_NAMES.match(compact)
+        if found and "<<" in found.group(2):
+            surname, _, given = found.group(2).partition("<<")
+            names.add(loose_name(f"{given} {surname}".replace("<", " ")))
+        for number, birth in _RAW_MRZ_DATA.findall(compact):
+            numbers.add(number.rstrip("<"))
+            births.add(birth)
+    dates = {(int(d), int(m), int(y)) for d, m, y in _RAW_DATE.findall(text)}
+    dob = printed.date_of_birth
+    wanted = loose_name(printed.name)
+    return {
+        "name": wanted in names or any(wanted in loose_name(ln) for ln in text.splitlines()),
+        "date_of_birth": f"{dob:%y%m%d}" in births or (dob.day, dob.month, dob.year) in dates,
+        "id_number": printed.id_number in numbers,
+    }
 
 
 def _raw_fields(image, card) -> dict[str, bool]:  # noqa: ANN001 - PIL image, CorpusCard
@@ -57,6 +95,8 @@ def _raw_fields(image, card) -> dict[str, bool]:  # noqa: ANN001 - PIL image, Co
     from kyc.tests.corpus import loose_name
 
     text = pytesseract.image_to_string(image)
+    if card.id_type == "PASSPORT":
+        return _raw_passport(text, card)
     printed = card.printed
     wanted = loose_name(printed.name)
     name_ok = any(wanted in loose_name(line) for line in text.splitlines())
@@ -76,6 +116,9 @@ def _raw_fields(image, card) -> dict[str, bool]:  # noqa: ANN001 - PIL image, Co
 
 
 def _pipeline_fields(reading, card) -> dict[str, bool]:  # noqa: ANN001
+    """Which of name, DOB and number the pipeline established as printed. ``reading`` is a
+    card's ``documents.CardReading`` or a passport's ``documents.PassportReading``, both with
+    ``fields``: passports' name is the visual zone's, DOB and number the MRZ's."""
     from kyc.tests.corpus import loose_name
 
     printed = card.printed
@@ -92,29 +135,60 @@ def _pipeline_fields(reading, card) -> dict[str, bool]:  # noqa: ANN001
     }
 
 
-def run_card(card) -> dict:  # noqa: ANN001 - CorpusCard
-    """Everything measured on one card (runs in a worker process)."""
-    _setup()
+def _read_and_decide(image, selfie, card) -> tuple[object, str, list[dict], int]:  # noqa: ANN001
+    """What the KYC task does with one card: (the reading, status, reasons, readings made)."""
     from django.conf import settings
+    from django.utils import timezone
 
+    from kyc import passport_checks
     from kyc.pipeline import decide, document_checks, face_checks
     from smartbank.engines import documents
 
-    image, selfie = card.image(), card.selfie()
-    started = time.perf_counter()
     entered = documents.normalise_id_number(card.id_type, card.claim.id_number)
-    claim = documents.Claim(
-        id_type=card.id_type,
-        full_name=card.claim.full_name,
-        date_of_birth=card.claim.date_of_birth,
-        id_number=entered,
-    )
-    reading = documents.read_card(image, claim, low_confidence=settings.KYC_OCR_LOW_CONFIDENCE)
-    checks = document_checks(
-        id_type=card.id_type, reading=reading, entered_number=entered, duplicate_id=False
-    )
+    if card.id_type == documents.PASSPORT:
+        # As kyc.pipeline._passport_outcome: read_passport, passport_checks, the face checks.
+        passport_claim = documents.PassportClaim(
+            full_name=card.claim.full_name,
+            date_of_birth=card.claim.date_of_birth,
+            number=entered,
+            nationality=card.claim.nationality,
+            expiry=card.claim.expiry,
+        )
+        reading = documents.read_passport(
+            image, passport_claim, low_confidence=settings.KYC_OCR_LOW_CONFIDENCE
+        )
+        checks = passport_checks.passport_checks(
+            reading=reading,
+            entered=passport_claim,
+            duplicate_id=False,
+            today=timezone.localdate(),
+            high_confidence=settings.KYC_MRZ_HIGH_CONFIDENCE,
+            warning_days=settings.KYC_PASSPORT_EXPIRY_WARNING_DAYS,
+        )
+        passes = len(reading.mrz.readings) + len(reading.viz_passes)
+    else:
+        claim = documents.Claim(
+            id_type=card.id_type,
+            full_name=card.claim.full_name,
+            date_of_birth=card.claim.date_of_birth,
+            id_number=entered,
+        )
+        reading = documents.read_card(image, claim, low_confidence=settings.KYC_OCR_LOW_CONFIDENCE)
+        checks = document_checks(
+            id_type=card.id_type, reading=reading, entered_number=entered, duplicate_id=False
+        )
+        passes = len(reading.readings)
     found, _, _ = face_checks(selfie_image=selfie, id_image=image, other_encodings=[])
     status, reasons = decide(checks + found)
+    return reading, str(status), reasons, passes
+
+
+def run_card(card) -> dict:  # noqa: ANN001 - CorpusCard
+    """Everything measured on one card (runs in a worker process)."""
+    _setup()
+    image, selfie = card.image(), card.selfie()
+    started = time.perf_counter()
+    reading, status, reasons, passes = _read_and_decide(image, selfie, card)
     pipeline_seconds = time.perf_counter() - started
     started = time.perf_counter()
     raw = _raw_fields(image, card)
@@ -124,11 +198,12 @@ def run_card(card) -> dict:  # noqa: ANN001 - CorpusCard
         "layout": card.layout,
         "condition": card.condition,
         "kind": card.kind,
-        "status": str(status),
+        "id_type": card.id_type,
+        "status": status,
         "reasons": [r["code"] for r in reasons],
         "pipeline": _pipeline_fields(reading, card),
         "raw": raw,
-        "passes": len(reading.readings),
+        "passes": passes,
         "pipeline_seconds": pipeline_seconds,
         "raw_seconds": raw_seconds,
     }
@@ -147,11 +222,18 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--show-misses", action="store_true", help="list every wrong card")
     parser.add_argument("--json", default=None, help="write the decision rows there (make bench)")
+    parser.add_argument(
+        "--no-passports", action="store_true", help="the ID card layouts only (as before issue 11)"
+    )
+    parser.add_argument("--layouts", default=None, help="comma-separated layouts to run only")
     args = parser.parse_args()
 
-    from kyc.tests.corpus import generate_corpus
+    from kyc.tests.corpus import ALL_LAYOUTS, LAYOUTS, generate_corpus
 
-    corpus = generate_corpus(seed=args.seed, per_cell=args.per_cell)
+    layouts = LAYOUTS if args.no_passports else ALL_LAYOUTS
+    if args.layouts:
+        layouts = tuple(args.layouts.split(","))
+    corpus = generate_corpus(seed=args.seed, per_cell=args.per_cell, layouts=layouts)
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.processes, initializer=_setup) as pool:
         results = list(pool.map(run_card, corpus, chunksize=4))
@@ -223,6 +305,17 @@ def main() -> None:
         f"review rate, genuine {review_rate:6.1%} ({len(reviews)})"
         f"       ≤{TARGET_REVIEW_RATE:.0%}      {verdict(review_rate <= TARGET_REVIEW_RATE)}"
     )
+    for label, id_types in (("ID cards", ("AADHAAR", "PAN")), ("passports", ("PASSPORT",))):
+        part = [r for r in results if r["id_type"] in id_types]
+        if not part or len(part) == len(results):
+            continue
+        mine = [r for r in part if r["kind"] == "GENUINE"]
+        print(
+            f"  {label:16} false rejects {sum(r['status'] == 'REJECTED' for r in mine)} of"
+            f" {len(mine)}, false accepts"
+            f" {sum(r['status'] == 'VERIFIED' for r in part if r['kind'] != 'GENUINE')} of"
+            f" {len(part) - len(mine)}, reviews {sum(r['status'] == 'MANUAL_REVIEW' for r in mine)}"
+        )
     by_kind = collections.defaultdict(collections.Counter)
     for r in results:
         by_kind[r["kind"]][r["status"]] += 1

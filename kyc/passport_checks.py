@@ -10,7 +10,9 @@ Rules (issue 11, seed 003's decision rule over the checks):
 - ``MRZ``: every check digit valid passes; one failing fails (``MRZ_CHECKSUM_INVALID``) only
   when the characters it covers were read with confidence ≥ ``KYC_MRZ_HIGH_CONFIDENCE`` by a
   majority of readings and two readings read those characters alike; otherwise review
-  (``MRZ_UNCERTAIN``). Check digits that hold only with a digit no reading showed (a
+  (``MRZ_UNCERTAIN``), and review too when the visual zone's own value of the failing field
+  makes every check digit valid (the readings of one image share a misread; ICAO 9303 prints
+  the data in both zones). Check digits that hold only with a digit no reading showed (a
   character the check digits restored, or put over another digit) go to review too: that is
   what a tampered, smudged check digit looks like. No MRZ found: review (``MRZ_NOT_READ``).
 - ``DOCUMENT_EXPIRY``: the MRZ's expiry when its check digit is valid, else the one entered;
@@ -32,7 +34,7 @@ from typing import Any, Final
 
 from smartbank.checks import CheckResult
 from smartbank.engines import documents
-from smartbank.engines.documents import claims
+from smartbank.engines.documents import claims, passport
 
 from .models import KycCheck
 
@@ -86,9 +88,12 @@ def _field_detail(check: documents.FieldCheck, passed: str) -> str:
     return ", ".join(parts)
 
 
-def mrz_check(result: Any, *, high_confidence: float) -> CheckResult:
+def mrz_check(result: Any, *, high_confidence: float, viz_text: str = "") -> CheckResult:
     """The MRZ's check digits; ``result`` is a
-    :class:`~smartbank.engines.documents.passport.MrzResult`."""
+    :class:`~smartbank.engines.documents.passport.MrzResult`, ``viz_text`` a reading of the
+    whole page (the visual zone's values: a confident failure that the visual zone's own
+    value of the field makes valid is a shared misread, so staff look,
+    :func:`~smartbank.engines.documents.passport.viz_repair`)."""
     mrz, reading = result.mrz, result.reading
     if mrz is None or reading is None:
         return CheckResult("MRZ", REVIEW, "MRZ_NOT_READ", "no machine readable zone found")
@@ -119,6 +124,9 @@ def mrz_check(result: Any, *, high_confidence: float) -> CheckResult:
         f"{agreeing} of {len(result.readings)} readings alike there"
     )
     if confidence >= high_confidence and agreeing >= 2:
+        if viz_text and passport.viz_repair(reading.second, failed, viz_text):
+            detail += "; the visual zone's value makes every check digit valid (an MRZ misread)"
+            return CheckResult("MRZ", REVIEW, "MRZ_UNCERTAIN", detail)
         return CheckResult("MRZ", FAILED, "MRZ_CHECKSUM_INVALID", detail)
     return CheckResult("MRZ", REVIEW, "MRZ_UNCERTAIN", detail)
 
@@ -167,7 +175,7 @@ def passport_checks(
     """
     valid, code = documents.validate_id_number(documents.PASSPORT, entered.number)
     checks = [
-        mrz_check(reading.mrz, high_confidence=high_confidence),
+        mrz_check(reading.mrz, high_confidence=high_confidence, viz_text=reading.page.text),
         expiry_check(reading.mrz, entered=entered.expiry, today=today, warning_days=warning_days),
         CheckResult("ID_NUMBER", PASSED, "", "passport number format valid")
         if valid

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 import re
 
@@ -228,3 +229,61 @@ def test_every_generated_name_has_a_hindi_spelling():
         for tokens in (person.tokens, person.father):
             hindi = corpus.format_name(tokens, "dot", hindi=True)
             assert re.fullmatch(r"[\u0900-\u097f .\-]+", hindi), hindi
+
+
+# --- passport data pages (PASSPORT_LAYOUTS, drawn by smartbank.tests.passports) -------------
+
+
+@pytest.fixture(scope="module")
+def with_passports() -> list[corpus.CorpusCard]:
+    return corpus.generate_corpus(per_cell=2, layouts=corpus.ALL_LAYOUTS)
+
+
+def test_adding_the_passports_keeps_every_card(full, with_passports):
+    assert corpus.generate_corpus(per_cell=2) == full  # the default is the ID cards only
+    assert [c for c in with_passports if c.id_type != "PASSPORT"] == full
+    assert set(corpus.ALL_LAYOUTS) == set(corpus.LAYOUTS) | set(corpus.PASSPORT_LAYOUTS)
+
+
+def test_passport_pages_cover_every_layout_condition_and_kind(with_passports):
+    pages = [c for c in with_passports if c.id_type == "PASSPORT"]
+    genuine = {(c.layout, c.condition) for c in pages if c.genuine}
+    assert genuine == {(lay, cond) for lay in corpus.PASSPORT_LAYOUTS for cond in corpus.CONDITIONS}
+    assert {c.kind for c in pages} == set(corpus.KINDS)
+    assert {c.layout for c in pages} == set(corpus.PASSPORT_LAYOUTS)
+    for card in pages[::9]:
+        image = card.image()
+        assert image.mode == "RGB"
+        assert corpus.render(card).size == (1250, 880)
+
+
+def test_passport_pages_print_what_the_claim_and_the_mrz_say(with_passports):
+    from mrz.checker.td3 import TD3CodeChecker
+
+    from kyc.tests.corpus.passport import passport_holder
+    from smartbank.engines import documents
+    from smartbank.tests import passports
+
+    for card in (c for c in with_passports if c.id_type == "PASSPORT"):
+        p, claim = card.printed, card.claim
+        assert p.name == p.name.upper() and p.name.split()[-1] == p.surname
+        assert p.gender in ("MALE", "FEMALE") and not card.year_only and p.hindi_name is None
+        assert documents.validate_id_number("PASSPORT", claim.id_number) == (True, None)
+        assert re.fullmatch(r"[A-Z][1-9][0-9]{6}", p.id_number), card.card_id
+        assert (claim.nationality, claim.expiry) == ("IND", p.expiry)
+        assert p.expiry == p.issued.replace(year=p.issued.year + 10) - datetime.timedelta(days=1)
+        assert p.expiry > datetime.date(2030, 1, 1)
+        if card.kind == "IMPOSTOR_NUMBER":
+            claimed = _compact(claim.id_number)
+            assert sum(a != b for a, b in zip(claimed, p.id_number, strict=True)) == 1
+        else:
+            assert _compact(claim.id_number) == p.id_number, card.card_id
+        holder = passport_holder(card, random.Random(1))
+        first, second = passports.mrz_lines(holder)
+        checker = TD3CodeChecker(f"{first}\n{second}")
+        assert bool(checker), card.card_id  # every check digit valid
+        fields = checker.fields()
+        assert fields.document_number == p.id_number
+        assert fields.birth_date == f"{p.date_of_birth:%y%m%d}"
+        mrz_name = f"{fields.name} {fields.surname}"
+        assert corpus.loose_name(mrz_name) == corpus.loose_name(p.name), (mrz_name, p.name)

@@ -207,3 +207,38 @@ def test_check_digits_that_add_up_only_with_a_digit_no_reading_showed_go_to_revi
     check = passport_checks.mrz_check(result, high_confidence=80)
     assert (check.status, check.code) == (KycCheck.Status.REVIEW, "MRZ_UNCERTAIN")
     assert "position(s) 28" in check.detail
+
+
+def test_a_date_that_is_no_calendar_date_never_satisfies_a_check_digit():
+    # A 0/6 swap can make the check digit hold on month 69: the check digits must not choose it
+    assert passport._well_formed("expiry_date", "270906")
+    assert not passport._well_formed("expiry_date", "276900")
+    assert not passport._well_formed("date_of_birth", "900231")
+    assert passport._well_formed("date_of_birth", "920229")  # YYMMDD leaves the century open
+
+
+def test_a_chevron_run_read_inside_the_names_still_gives_both_names():
+    person = passports.holder(surname="QURESHI", given_names="HABANA")
+    first, second = passports.mrz_lines(person)
+    misread = first.replace("QURESHI<<HABANA", "QURESHI<<<<HABANA")[:44]
+    mrz = passport.parse_td3(misread, second)
+    assert (mrz.surname, mrz.given_names) == ("QURESHI", "HABANA")
+
+
+def test_an_mrz_misread_the_visual_zone_explains_is_repaired_and_a_tampered_one_is_not():
+    person = passports.holder()
+    first, second = passports.mrz_lines(person)
+    expiry = person.expiry.strftime("%y%m%d")
+    viz = (
+        f"Date of expiry\n{person.expiry:%d/%m/%Y}\n"
+        f"Date of birth\n{person.date_of_birth:%d/%m/%Y}"
+    )
+    start = second.index(expiry)
+    wrong_digit = "0" if expiry[-1] != "0" else "6"
+    misread = second[:start] + expiry[:-1] + wrong_digit + second[start + 6 :]
+
+    # A digit of the expiry misread in the MRZ: the visual zone's date makes every check hold
+    assert passport.viz_repair(misread, ["expiry_date", "composite"], viz) == second
+    # A check digit changed in the MRZ alone: the visual zone agrees with the MRZ, no repair
+    tampered = passports.tamper(second, 19)
+    assert passport.viz_repair(tampered, ["date_of_birth", "composite"], viz) is None

@@ -12,6 +12,12 @@ the MRZ is drawn in DejaVu Sans Mono (``fonts-dejavu-core``), a monospace font o
 same pitch (25 px per character, the 2.54 mm of ICAO 9303 part 3 at this scale). Nothing is
 downloaded.
 
+The look of the page is a :class:`PageStyle` (the default is the page described above); the
+KYC corpus (``kyc.tests.corpus``) draws its passport layouts with other styles: the photo on
+the right, other Latin fonts (Liberation, from ``fonts-liberation2``), the Indian passport's
+bilingual labels ("उपनाम / Surname", Noto Sans Devanagari from ``fonts-noto-core``), the
+MRZ in Liberation Mono and the issue fields (more dates on the page).
+
 All functions return new RGB ``PIL.Image.Image`` objects.
 """
 
@@ -49,10 +55,18 @@ _PAGE: Final = (238, 242, 236)
 _HEADER: Final = (40, 60, 110)
 
 
+_MRZ_NAME_LENGTH: Final = 39
+"""Characters of line 1 for ``SURNAME<<GIVEN<NAMES`` (ICAO 9303 part 4 §4.2.2, positions
+6–44)."""
+
+
 @dataclass(frozen=True)
 class PassportHolder:
-    """What a data page prints. ``surname`` and ``given_names`` as on the page (upper case);
-    ``nationality`` and ``country`` ISO 3166-1 alpha-3 (the MRZ's codes)."""
+    """What a data page prints. ``surname`` and ``given_names`` as on the page (upper case;
+    ``given_names`` may be "" for a holder with one name, which ICAO 9303 part 3 §4.6 makes the
+    primary identifier); ``nationality`` and ``country`` ISO 3166-1 alpha-3 (the MRZ's codes).
+    ``issued`` (the Date of Issue, printed only by styles with ``issue_fields``),
+    ``place_of_birth`` and ``place_of_issue`` are visual-zone-only fields."""
 
     surname: str
     given_names: str
@@ -63,11 +77,64 @@ class PassportHolder:
     expiry: datetime.date
     country: str = "IND"
     issuing_state: str = "REPUBLIC OF INDIA"
+    issued: datetime.date | None = None
+    place_of_birth: str = "BENGALURU"
+    place_of_issue: str = "BENGALURU"
 
     @property
     def full_name(self) -> str:
         """The name as a customer types it: given names, then surname."""
-        return f"{self.given_names} {self.surname}".title()
+        return " ".join(part for part in (self.given_names, self.surname) if part).title()
+
+
+@dataclass(frozen=True)
+class PageStyle:
+    """How a data page looks; the default is the page of :func:`render_passport`'s docstring.
+
+    Attributes:
+        photo_side: "left" (photo at x 50, fields from x 400) or "right" (fields from x 50,
+            photo at x 900).
+        regular_font, bold_font: TrueType paths of the labels and of the values (bold).
+        mrz_font: TrueType path of the MRZ, a monospace font (DejaVu Sans Mono, Liberation
+            Mono: about 25 px per character at MRZ_FONT_SIZE).
+        hindi_font: with a path, labels are bilingual as on Indian passports ("उपनाम /
+            Surname", the Hindi in this font, the English in ``regular_font``); None: English.
+        issue_fields: print Place of Issue and Date of Issue (``PassportHolder.issued``, or
+            the expiry less ten years) below the other fields.
+    """
+
+    photo_side: str = "left"
+    regular_font: str = f"{cards.FONT_DIR}/DejaVuSans.ttf"
+    bold_font: str = f"{cards.FONT_DIR}/DejaVuSans-Bold.ttf"
+    mrz_font: str = MRZ_FONT
+    hindi_font: str | None = None
+    issue_fields: bool = False
+
+
+DEFAULT_STYLE: Final = PageStyle()
+
+_HINDI_LABELS: Final = {
+    "Type": "प्रकार",
+    "Country Code": "कोड",
+    "Passport No.": "पासपोर्ट नं.",
+    "Surname": "उपनाम",
+    "Given Name(s)": "दिया गया नाम",
+    "Nationality": "राष्ट्रीयता",
+    "Sex": "लिंग",
+    "Date of Birth": "जन्मतिथि",
+    "Place of Birth": "जन्म स्थान",
+    "Place of Issue": "जारी करने का स्थान",
+    "Date of Issue": "जारी करने की तिथि",
+    "Date of Expiry": "समाप्ति की तिथि",
+}
+"""The Hindi halves of an Indian passport's bilingual labels."""
+
+
+def mrz_name(text: str) -> str:
+    """A visual-zone name as the MRZ writes it (ICAO 9303 part 3 §4.6): upper case, full stops
+    and apostrophes left out ("A.P.J." → "APJ", "D'SOUZA" → "DSOUZA"); the ``mrz`` library
+    turns hyphens and spaces into ``<``."""
+    return text.upper().replace(".", "").replace("'", "").strip()
 
 
 def holder(**changes: object) -> PassportHolder:
@@ -86,12 +153,20 @@ def holder(**changes: object) -> PassportHolder:
 
 
 def mrz_lines(person: PassportHolder) -> tuple[str, str]:
-    """The two 44-character TD3 lines of ``person``, check digits from the ``mrz`` library."""
+    """The two 44-character TD3 lines of ``person``, check digits from the ``mrz`` library.
+
+    Names go through :func:`mrz_name`; a name longer than line 1's 39 places loses given-name
+    characters from the end (ICAO 9303 part 3 §4.6 truncation, simplified: the surname is
+    kept whole)."""
+    surname, given = mrz_name(person.surname), mrz_name(person.given_names)
+    room = _MRZ_NAME_LENGTH - len(surname) - 2
+    if len(given) > room:
+        given = given[: max(room, 0)].rstrip(" -")
     code = TD3CodeGenerator(
         "P",
         person.country,
-        person.surname,
-        person.given_names,
+        surname,
+        given,
         person.number,
         person.nationality,
         f"{person.date_of_birth:%y%m%d}",
@@ -110,14 +185,8 @@ def tamper(line: str, position: int) -> str:
 
 
 @functools.cache
-def _font(size: int, *, bold: bool = False) -> ImageFont.FreeTypeFont:
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    return ImageFont.truetype(f"{cards.FONT_DIR}/{name}", size)
-
-
-@functools.cache
-def _mrz_font() -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(MRZ_FONT, MRZ_FONT_SIZE)
+def _truetype(path: str, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, size)
 
 
 def _photo(photo: Image.Image) -> Image.Image:
@@ -135,56 +204,71 @@ def render_passport(
     *,
     photo: Image.Image | None,
     mrz: tuple[str, str] | None = None,
+    style: PageStyle = DEFAULT_STYLE,
 ) -> Image.Image:
     """Draw ``person``'s data page, 1250×880 RGB.
 
-    Layout: a navy header band with the issuing state and "PASSPORT"; the photo 300×385 at
-    (50, 120); to its right label/value pairs (labels small, values bold upper case below):
-    Type / Country code / Passport No. on one row, then Surname, Given Name(s), Nationality,
-    Sex and Date of Birth, Date of Expiry (DD/MM/YYYY); the MRZ's two lines at y≈745 and ≈810
-    on a white band.
+    Layout (the default ``style``): a navy header band with the issuing state and "PASSPORT";
+    the photo 300×385 at (50, 120); to its right label/value pairs (labels small, values bold
+    upper case below): Type / Country code / Passport No. on one row, then Surname, Given
+    Name(s), Nationality, Sex and Date of Birth, Date of Expiry (DD/MM/YYYY), Place of Birth;
+    the MRZ's two lines at y≈745 and ≈810 on a white band. Other styles move the photo to the
+    right (the fields then start at x 50), change the fonts, print bilingual labels or add
+    Place of Issue and Date of Issue (:class:`PageStyle`).
 
     Args:
         person: what the page prints.
         photo: the holder's face photo; None leaves a grey box.
         mrz: the two MRZ lines to print instead of ``mrz_lines(person)`` (tampered lines).
+        style: the page's look.
     """
     page = Image.new("RGB", PAGE_SIZE, _PAGE)
     draw = ImageDraw.Draw(page)
+    bold_34 = _truetype(style.bold_font, 34)
     draw.rectangle((0, 0, PAGE_SIZE[0], 90), fill=_HEADER)
-    draw.text((50, 45), person.issuing_state, font=_font(34, bold=True), fill="white", anchor="lm")
-    draw.text(
-        (PAGE_SIZE[0] - 50, 45), "PASSPORT", font=_font(34, bold=True), fill="white", anchor="rm"
-    )
+    draw.text((50, 45), person.issuing_state, font=bold_34, fill="white", anchor="lm")
+    draw.text((PAGE_SIZE[0] - 50, 45), "PASSPORT", font=bold_34, fill="white", anchor="rm")
+    photo_x, left = (50, 400) if style.photo_side == "left" else (900, 50)
     if photo is not None:
-        page.paste(_photo(photo), (50, 120))
+        page.paste(_photo(photo), (photo_x, 120))
     else:
-        draw.rectangle((50, 120, 350, 505), fill=(200, 200, 200))
-    draw.rectangle((48, 118, 351, 506), outline=(120, 120, 120), width=2)
+        draw.rectangle((photo_x, 120, photo_x + 300, 505), fill=(200, 200, 200))
+    draw.rectangle((photo_x - 2, 118, photo_x + 301, 506), outline=(120, 120, 120), width=2)
 
-    label, value = _font(20), _font(30, bold=True)
+    label, value = _truetype(style.regular_font, 20), _truetype(style.bold_font, 30)
+    hindi = _truetype(style.hindi_font, 20) if style.hindi_font else None
 
     def field(x: int, y: int, caption: str, text: str) -> None:
-        draw.text((x, y), caption, font=label, fill=_LABEL)
+        if hindi is None:
+            draw.text((x, y), caption, font=label, fill=_LABEL)
+        else:
+            first = f"{_HINDI_LABELS[caption]} / "
+            draw.text((x, y), first, font=hindi, fill=_LABEL)
+            draw.text((x + round(hindi.getlength(first)), y), caption, font=label, fill=_LABEL)
         draw.text((x, y + 26), text, font=value, fill=_INK)
 
-    field(400, 115, "Type", "P")
-    field(520, 115, "Country Code", person.country)
-    field(800, 115, "Passport No.", person.number)
-    field(400, 190, "Surname", person.surname)
-    field(400, 265, "Given Name(s)", person.given_names)
-    field(400, 340, "Nationality", "INDIAN" if person.nationality == "IND" else person.nationality)
-    field(800, 340, "Sex", person.sex)
-    field(400, 415, "Date of Birth", f"{person.date_of_birth:%d/%m/%Y}")
-    field(800, 415, "Date of Expiry", f"{person.expiry:%d/%m/%Y}")
-    field(400, 490, "Place of Birth", "BENGALURU")
+    second = left + 400
+    field(left, 115, "Type", "P")
+    field(left + 120, 115, "Country Code", person.country)
+    field(second, 115, "Passport No.", person.number)
+    field(left, 190, "Surname", person.surname)
+    field(left, 265, "Given Name(s)", person.given_names)
+    field(left, 340, "Nationality", "INDIAN" if person.nationality == "IND" else person.nationality)
+    field(second, 340, "Sex", person.sex)
+    field(left, 415, "Date of Birth", f"{person.date_of_birth:%d/%m/%Y}")
+    field(second, 415, "Date of Expiry", f"{person.expiry:%d/%m/%Y}")
+    field(left, 490, "Place of Birth", person.place_of_birth)
+    if style.issue_fields:
+        issued = person.issued or person.expiry.replace(year=person.expiry.year - 10)
+        field(left, 565, "Place of Issue", person.place_of_issue)
+        field(second, 565, "Date of Issue", f"{issued:%d/%m/%Y}")
 
     draw.rectangle((0, 700, PAGE_SIZE[0], PAGE_SIZE[1]), fill=(252, 252, 250))
-    first, second = mrz or mrz_lines(person)
-    font = _mrz_font()
-    left = (PAGE_SIZE[0] - round(font.getlength(first))) // 2
-    draw.text((left, 745), first, font=font, fill=_INK, anchor="lm")
-    draw.text((left, 810), second, font=font, fill=_INK, anchor="lm")
+    first, second_line = mrz or mrz_lines(person)
+    font = _truetype(style.mrz_font, MRZ_FONT_SIZE)
+    mrz_left = (PAGE_SIZE[0] - round(font.getlength(first))) // 2
+    draw.text((mrz_left, 745), first, font=font, fill=_INK, anchor="lm")
+    draw.text((mrz_left, 810), second_line, font=font, fill=_INK, anchor="lm")
     return page
 
 

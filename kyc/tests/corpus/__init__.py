@@ -1,10 +1,12 @@
-"""A seeded corpus of varied Aadhaar and PAN card images, genuine and impostor, with claims.
+"""A seeded corpus of varied Aadhaar and PAN card images and passport data pages, genuine and
+impostor, with claims.
 
 This is the shared test generator of issue 8 section 3: the cards that the claim-guided
 matcher and ``bench/ocr_accuracy.py`` are measured on. It draws what real cards look like
-(six layouts, several font families and weights, Hindi lines in Noto Sans Devanagari,
-distractor numbers and dates, realistic scan and phone-photo damage) and is deliberately
-not tuned to any extractor: nothing here knows how the cards are read.
+(six card layouts, several font families and weights, Hindi lines in Noto Sans Devanagari,
+distractor numbers and dates, realistic scan and phone-photo damage; two passport data page
+layouts, :data:`PASSPORT_LAYOUTS`, with ``layouts=ALL_LAYOUTS``) and is deliberately not
+tuned to any extractor: nothing here knows how the cards are read.
 
 Everything is drawn with Pillow, deterministic from a seed (``random.Random`` seeded with
 strings, so independent of ``PYTHONHASHSEED``), with no downloads. Face photos are the
@@ -14,7 +16,8 @@ scikit-image's astronaut, matplotlib's grace_hopper); selfies are
 
 Fonts (Debian packages): ``fonts-dejavu-core`` (DejaVu Sans, Serif), ``fonts-dejavu-extra``
 (DejaVu Sans Condensed), ``fonts-liberation2`` (Liberation Sans, Serif) and
-``fonts-noto-core`` (Noto Sans Devanagari, for the Hindi lines). Pillow must have Raqm
+``fonts-noto-core`` (Noto Sans Devanagari, for the Hindi lines); passports' MRZ also
+Liberation Mono and DejaVu Sans Mono. Pillow must have Raqm
 (``PIL.features.check("raqm")``) to shape Devanagari; the pip wheels do.
 
 Typical use::
@@ -40,7 +43,8 @@ Vocabulary:
 
 Modules: :mod:`.vocabulary` (layouts, conditions, kinds, fonts), :mod:`.model` (the
 dataclasses), :mod:`.names` and :mod:`.people` (who is on a card), :mod:`.cases` (building
-the corpus), :mod:`.drawing`, :mod:`.aadhaar` and :mod:`.pan` (the layouts), :mod:`.render`
+the corpus), :mod:`.drawing`, :mod:`.aadhaar`, :mod:`.pan` and :mod:`.passport` (the
+layouts; passports through :mod:`smartbank.tests.passports`), :mod:`.render`
 and :mod:`.damage`. Import from ``kyc.tests.corpus``.
 """
 
@@ -55,6 +59,7 @@ from .people import loose_name
 from .render import _damaged_cached as _damaged_cached
 from .render import render
 from .vocabulary import (
+    ALL_LAYOUTS,
     CONDITIONS,
     FONT_FAMILIES,
     ID_TYPE_OF_LAYOUT,
@@ -62,10 +67,12 @@ from .vocabulary import (
     KINDS,
     LAYOUTS,
     NAMED_CASES,
+    PASSPORT_LAYOUTS,
 )
 from .vocabulary import FACES as FACES
 
 __all__ = [
+    "ALL_LAYOUTS",
     "CONDITIONS",
     "FONT_FAMILIES",
     "ID_TYPE_OF_LAYOUT",
@@ -73,6 +80,7 @@ __all__ = [
     "KINDS",
     "LAYOUTS",
     "NAMED_CASES",
+    "PASSPORT_LAYOUTS",
     "Claim",
     "CorpusCard",
     "Printed",

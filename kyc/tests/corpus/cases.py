@@ -12,12 +12,14 @@ from .people import (
     _distinct_person,
     _one_off,
     _other_dob,
+    _passport_dates,
     _Person,
     _printed_init_style,
     _random_aadhaar,
     _random_dob,
     _random_name,
     _random_pan,
+    _random_passport,
     _random_person,
     _typed_name,
     _typed_number,
@@ -25,6 +27,7 @@ from .people import (
     format_name,
 )
 from .vocabulary import (
+    ALL_LAYOUTS,
     CONDITIONS,
     FACES,
     ID_TYPE_OF_LAYOUT,
@@ -54,8 +57,8 @@ def _build(
     claim_name: str | None = None,
     year_only: bool | None = None,
 ) -> CorpusCard:
-    if layout not in LAYOUTS:
-        raise ValueError(f"unknown layout {layout!r}; choose from {LAYOUTS}")
+    if layout not in ALL_LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}; choose from {ALL_LAYOUTS}")
     if condition not in CONDITIONS:
         raise ValueError(f"unknown condition {condition!r}; choose from {CONDITIONS}")
     if kind not in KINDS:
@@ -63,6 +66,8 @@ def _build(
     rng = random.Random(f"content:{key}")
     id_type = ID_TYPE_OF_LAYOUT[layout]
     pan = id_type == "PAN"
+    passport = id_type == "PASSPORT"
+    upper = pan or passport  # PAN cards and passports print names in capitals
     customer = person or _random_person(rng)
     holder = _distinct_person(rng, customer) if kind == "IMPOSTOR_NAME" else customer
     style = init_style or _printed_init_style(rng, holder.tokens)
@@ -73,7 +78,10 @@ def _build(
     hindi = None
     if rng.random() < _HINDI_NAME_RATE.get(layout, 0.0):
         hindi = format_name(holder.tokens, style, hindi=True)
-    number = _random_pan(rng, holder.tokens) if pan else _random_aadhaar(rng)
+    if passport:
+        number = _random_passport(rng)
+    else:
+        number = _random_pan(rng, holder.tokens) if pan else _random_aadhaar(rng)
     printed_number = _one_off(rng, number, id_type) if kind == "IMPOSTOR_NUMBER" else number
     printed_dob = _other_dob(rng, holder.dob) if kind == "IMPOSTOR_DOB" else holder.dob
     face = rng.choice(FACES)
@@ -81,15 +89,22 @@ def _build(
     if kind == "IMPOSTOR_FACE":
         selfie_face = next(f for f in FACES if f != face)
     if claim_name is None:
-        claim_name = _typed_name(rng, customer.tokens, style, pan=pan)
+        claim_name = _typed_name(rng, customer.tokens, style, pan=upper)
+    typed_number = _typed_number(rng, number, id_type)
+    surname = issued = expiry = None
+    if passport:
+        surname = name.upper().split()[-1]
+        issued, expiry = _passport_dates(rng, printed_dob)
     claim = Claim(
         full_name=claim_name,
         date_of_birth=holder.dob,
         id_type=id_type,
-        id_number=_typed_number(rng, number, id_type),
+        id_number=typed_number,
+        nationality="IND" if passport else "",
+        expiry=expiry,
     )
     printed = Printed(
-        name=name.upper() if pan else name,
+        name=name.upper() if upper else name,
         date_of_birth=None if year_only else printed_dob,
         year_of_birth=printed_dob.year if year_only else None,
         id_number=printed_number,
@@ -98,6 +113,9 @@ def _build(
         else None,
         gender=None if pan else holder.gender,
         hindi_name=hindi,
+        surname=surname,
+        expiry=expiry,
+        issued=issued,
     )
     return CorpusCard(
         card_id=card_id,
@@ -134,7 +152,8 @@ def generate_corpus(
     Args:
         seed: corpus seed; the same arguments always give the same cards and images.
         per_cell: genuine cards per (layout, condition) cell.
-        layouts: subset of :data:`LAYOUTS`.
+        layouts: subset of :data:`ALL_LAYOUTS` (the cards, :data:`LAYOUTS`, by default;
+            ``ALL_LAYOUTS`` adds the passport data pages, :data:`PASSPORT_LAYOUTS`).
         conditions: subset of :data:`CONDITIONS`.
         impostors_per_layout: impostor cards per layout, cycling through
             :data:`IMPOSTOR_KINDS` and spread over ``conditions`` (shifted per layout so
@@ -146,8 +165,8 @@ def generate_corpus(
         impostors_per_layout`` impostors ("<layout>.<condition>.<kind>.<j>"). A card's
         content depends only on ``seed`` and its id: raising ``per_cell`` keeps the
         existing cards. Default ``per_cell=5``-style use: 6 x 7 x 5 = 210 genuine + 48
-        impostors = 258 cards.
-    """
+        impostors = 258 cards; with ``layouts=ALL_LAYOUTS`` 8 x 7 x 5 = 280 + 64 = 344, the
+        ID cards the same cards as without the passports (they come first)."""
     if per_cell < 0 or impostors_per_layout < 0:
         raise ValueError("per_cell and impostors_per_layout must be >= 0")
     result = [

@@ -19,15 +19,21 @@ class Claim:
     Attributes:
         full_name: as typed, e.g. "K Chandrasekhar", "rahul k sharma", "Anita D’Souza".
         date_of_birth: the customer's full date of birth (also on ``year_only`` cards).
-        id_type: "AADHAAR" or "PAN".
+        id_type: "AADHAAR", "PAN" or "PASSPORT".
         id_number: as typed: Aadhaar "234567890124", "2345 6789 0124" or "2345-6789-0124";
-            PAN "ABCPE1234F" or "abcpe1234f". Always checksum-valid (stdnum).
+            PAN "ABCPE1234F" or "abcpe1234f"; passport "K1234567" or "k1234567". Always
+            checksum-valid (stdnum; passports: the format of
+            ``smartbank.engines.documents.validate_id_number``).
+        nationality: passports: ISO 3166-1 alpha-3 as entered ("IND"); "" on cards.
+        expiry: passports: the expiry date entered (the page's); None on cards.
     """
 
     full_name: str
     date_of_birth: datetime.date
     id_type: str
     id_number: str
+    nationality: str = ""
+    expiry: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -35,17 +41,22 @@ class Printed:
     """What is printed on the card: the ground truth for field accuracy.
 
     Attributes:
-        name: the English name exactly as printed ("Rahul K Sharma"; PAN: "RAHUL K SHARMA").
+        name: the English name exactly as printed ("Rahul K Sharma"; PAN: "RAHUL K SHARMA";
+            passports: given names then surname, "RAHUL K. SHARMA").
         date_of_birth: printed full date, or None on ``year_only`` cards.
         year_of_birth: the printed year on ``year_only`` cards ("Year of Birth : 1987"),
             else None.
-        id_number: normalised, no spaces: 12 digits (Aadhaar) or 10 upper-case
-            characters (PAN).
+        id_number: normalised, no spaces: 12 digits (Aadhaar), 10 upper-case
+            characters (PAN) or a letter and seven digits (passport, also in the MRZ).
         father_name: PAN father's name as printed (upper case); e-Aadhaar relative of the
             S/O, D/O or C/O line; None on Aadhaar fronts.
         gender: "MALE" / "FEMALE" on Aadhaar cards (printed as "MALE", "Male", "पुरुष/ MALE"
-            ...), None on PAN.
+            ...) and passports ("M" / "F"), None on PAN.
         hindi_name: the Devanagari name line if printed, else None.
+        surname: passports: the Surname field (the last word of ``name``; the given names
+            are the words before it, "" for a one-word name); None on cards.
+        expiry: passports: the Date of Expiry (also in the MRZ); None on cards.
+        issued: passports: the Date of Issue (ten years before the expiry, less a day).
     """
 
     name: str
@@ -55,6 +66,9 @@ class Printed:
     father_name: str | None
     gender: str | None
     hindi_name: str | None
+    surname: str | None = None
+    expiry: datetime.date | None = None
+    issued: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -66,7 +80,7 @@ class CorpusCard:
         layout: one of :data:`LAYOUTS`.
         condition: one of :data:`CONDITIONS`.
         kind: one of :data:`KINDS`.
-        id_type: "AADHAAR" or "PAN".
+        id_type: "AADHAAR", "PAN" or "PASSPORT".
         claim: what the customer typed.
         printed: what the card shows.
         face: face photo printed on the card (name for :func:`cards.face_photo`).
@@ -97,8 +111,9 @@ class CorpusCard:
         """Return the card as uploaded: rendered and damaged by ``condition``, RGB.
 
         About 930-1070 x 590-675 px for cards, about 930-1070 x 1340-1580 px for the
-        e-Aadhaar crop; larger for ``rotated`` (expanded canvas) and ``photo_on_table``
-        (4:3 frame, card filling 70-85 % of it). Deterministic; a new copy each call.
+        e-Aadhaar crop, 1250 x 880 for passport data pages; larger for ``rotated``
+        (expanded canvas) and ``photo_on_table`` (4:3 frame, card filling 70-85 % of it).
+        Deterministic; a new copy each call.
         """
         return _damaged_cached(self).copy()
 

@@ -305,9 +305,38 @@ def _random_pan(rng: random.Random, tokens: Sequence[Token]) -> str:
     return f"{head}P{_surname_initial(tokens)}{digits}{rng.choice(letters)}"
 
 
+_PASSPORT_LETTERS: Final = "ABCEFGHJKLMNPRSTUVWZ"
+"""First letters of the generated passport numbers (Indian numbers: a letter, seven digits)."""
+
+
+def _random_passport(rng: random.Random) -> str:
+    """An Indian-style passport number: a letter and seven digits, the first not 0."""
+    return rng.choice(_PASSPORT_LETTERS) + str(rng.randint(1, 9)) + f"{rng.randint(0, 999999):06d}"
+
+
+def _passport_dates(rng: random.Random, dob: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """(Date of Issue, Date of Expiry) of an adult's passport: issued 2021-2025, at 18 or
+    older, valid ten years less a day (the Passports Rules 1980's adult validity). Fixed
+    dates, not today's: the corpus stays deterministic (every page valid until 2030)."""
+    adult = datetime.date(dob.year + 18, dob.month, min(dob.day, 28))
+    start = max(datetime.date(2021, 1, 1), adult).toordinal()
+    issued = datetime.date.fromordinal(rng.randint(start, datetime.date(2025, 12, 31).toordinal()))
+    day = min(issued.day, 28) if issued.month == 2 else issued.day
+    expiry = datetime.date(issued.year + 10, issued.month, day) - datetime.timedelta(days=1)
+    return issued, expiry
+
+
 def _one_off(rng: random.Random, number: str, id_type: str) -> str:
     """``number`` with exactly one position changed (see ``IMPOSTOR_NUMBER``)."""
     chars = list(number)
+    if id_type == "PASSPORT":
+        pos = rng.randrange(8)
+        if pos == 0:
+            chars[0] = rng.choice([c for c in _PASSPORT_LETTERS if c != number[0]])
+        else:
+            lowest = 1 if pos == 1 else 0
+            chars[pos] = rng.choice([str(d) for d in range(lowest, 10) if str(d) != chars[pos]])
+        return "".join(chars)
     if id_type == "AADHAAR":
         pos = rng.randrange(12)
         lowest = 2 if pos == 0 else 0
@@ -333,7 +362,7 @@ def _typed_number(rng: random.Random, number: str, id_type: str) -> str:
         if r < 0.95:
             return " ".join(groups)
         return "-".join(groups)
-    return number if rng.random() < 0.85 else number.lower()
+    return number if rng.random() < 0.85 else number.lower()  # PAN and passport alike
 
 
 def _other_dob(rng: random.Random, dob: datetime.date) -> datetime.date:

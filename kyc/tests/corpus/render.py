@@ -14,6 +14,7 @@ from smartbank.tests import cards
 from .aadhaar import _render_aadhaar_front, _render_eaadhaar_letter
 from .damage import damage
 from .pan import _render_pan_new, _render_pan_old
+from .passport import _render_passport
 
 if TYPE_CHECKING:
     from .model import CorpusCard
@@ -26,11 +27,14 @@ _RENDERERS: Final = {
     "eaadhaar_letter": _render_eaadhaar_letter,
     "pan_old": _render_pan_old,
     "pan_new": _render_pan_new,
+    "passport_photo_left": _render_passport,
+    "passport_photo_right": _render_passport,
 }
 
 
 def render(card: CorpusCard) -> Image.Image:
-    """Return ``card`` drawn undamaged, RGB (about 1000x630; e-Aadhaar about 1000x1460).
+    """Return ``card`` drawn undamaged, RGB (about 1000x630; e-Aadhaar about 1000x1460;
+    passport data pages 1250x880).
 
     Style (fonts, colours, jitter, distractors such as VID, enrolment number, issue
     dates, PIN code) comes from ``card.render_seed``: deterministic.

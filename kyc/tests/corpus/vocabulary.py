@@ -40,6 +40,28 @@ LAYOUTS: Final[tuple[str, ...]] = (
   Birth", a QR code, a signature. Photo on the left.
 """
 
+PASSPORT_LAYOUTS: Final[tuple[str, ...]] = ("passport_photo_left", "passport_photo_right")
+"""Passport data pages (ICAO 9303 TD3, 1250x880, :mod:`smartbank.tests.passports`): kept
+apart from :data:`LAYOUTS`, the ID cards, whose invariants (Verhoeff, PAN structure, card
+size) the corpus's tests check; ``generate_corpus(layouts=ALL_LAYOUTS)`` adds them.
+
+- ``passport_photo_left``: the test suite's page: navy header "REPUBLIC OF INDIA" /
+  "PASSPORT", photo left, English labels over bold upper-case values (Type, Country Code,
+  Passport No., Surname, Given Name(s), Nationality, Sex, Date of Birth, Date of Expiry,
+  Place of Birth), a Latin font family per page (:data:`FONT_FAMILIES`), the MRZ in DejaVu
+  Sans Mono.
+- ``passport_photo_right``: photo right, fields from the left edge, the Indian passport's
+  bilingual labels ("उपनाम / Surname", Noto Sans Devanagari), Place of Issue and Date of
+  Issue added (a third date), a Liberation font family, the MRZ in Liberation Mono.
+
+Names are printed upper case, the surname being the last word (a one-word name is the
+surname, given names empty: ICAO 9303 part 3 §4.6); the MRZ drops full stops and
+apostrophes and turns hyphens into ``<``.
+"""
+
+ALL_LAYOUTS: Final[tuple[str, ...]] = LAYOUTS + PASSPORT_LAYOUTS
+"""Every layout :func:`generate_corpus` accepts: the cards, then the passports."""
+
 CONDITIONS: Final[tuple[str, ...]] = (
     "clean",
     "rotated",
@@ -69,6 +91,8 @@ KINDS: Final[tuple[str, ...]] = (
   ``stdnum.in_.pan`` (a digit or a free letter changes). On Aadhaar the printed number is
   never Verhoeff-valid: Verhoeff detects every single-digit change, so a one-digit-off
   card is an altered card.
+  On passports the printed number is another valid-looking number (one digit, or the
+  letter, changed) and the MRZ is that number's, its check digits valid.
 - ``IMPOSTOR_DOB``: another date of birth is printed (another year, usually another day
   and month; on ``year_only`` cards another year).
 - ``IMPOSTOR_FACE``: the card photo is another person than the selfie (astronaut vs
@@ -84,6 +108,8 @@ ID_TYPE_OF_LAYOUT: Final[dict[str, str]] = {
     "eaadhaar_letter": "AADHAAR",
     "pan_old": "PAN",
     "pan_new": "PAN",
+    "passport_photo_left": "PASSPORT",
+    "passport_photo_right": "PASSPORT",
 }
 
 NAMED_CASES: Final[tuple[str, ...]] = (

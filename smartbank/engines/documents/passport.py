@@ -24,8 +24,9 @@ OCR-B model is packaged in Debian):
    lines most like MRZ lines (about 44 characters, many ``<``) are the zone.
 2. slots: Tesseract drops and merges chevrons (``<<<<`` read as one wide ``<``) and now and
    then doubles a glyph, so the text's length is not to be trusted; the MRZ is monospaced, so
-   each character's box says which of the 44 slots it fills (:func:`align`). An empty slot
-   is a ``<`` with confidence 0.
+   each character's box says which of the 44 slots it fills (:func:`align`; the pitch may
+   change linearly along the line, as in a photo taken at an angle). An empty slot is a
+   ``<`` with confidence 0.
 3. position: letters read in numeric fields become digits (O→0, I→1, B→8, S→5...) and
    digits in alphabetic fields letters; chevron-run specks in line 1's filler become ``<``.
 4. further readings of the zone while a check digit fails, or while the claim checks want a
@@ -43,6 +44,7 @@ OCR-B model is packaged in Debian):
 from __future__ import annotations
 
 import datetime
+import math
 import re
 import statistics
 from collections.abc import Callable, Sequence
@@ -330,11 +332,20 @@ def check_digit(text: str) -> str:
     return hash_string(text)
 
 
+# Days in each month of a leap year: a YYMMDD whose century the MRZ leaves open.
+_MONTH_DAYS: Final = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _well_formed(name: str, value: str) -> bool:
-    """A field fit for its check digit: dates all digits, the number's filler only at its end
+    """A field fit for its check digit: dates six digits of a calendar date (YYMMDD, ICAO 9303
+    part 4 §4.2.2: month 01–12, a day of that month; a check digit that holds on "276900" is
+    a misread, and the check digits must not choose it), the number's filler only at its end
     (``<`` counts 0 in the arithmetic, so an unread digit 0 would otherwise pass)."""
     if name in ("date_of_birth", "expiry_date"):
-        return value.isdigit()
+        if not (len(value) == 6 and value.isdigit()):
+            return False
+        month, day = int(value[2:4]), int(value[4:6])
+        return 1 <= month <= 12 and 1 <= day <= _MONTH_DAYS[month - 1]
     if name == "document_number":
         return bool(value.rstrip("<")) and "<" not in value.rstrip("<")
     return True
@@ -514,6 +525,47 @@ def correct_line(second: str, confidences: Sequence[float] | None = None) -> Cor
     return Correction(candidate, f"{repair} (check digits)", restored=restored)
 
 
+_VIZ_DATE_RE: Final = re.compile(r"\b(\d{2})\s?[/.\-]\s?(\d{2})\s?[/.\-]\s?(\d{4})\b")
+_VIZ_NUMBER_RE: Final = re.compile(r"\b(?=[A-Z0-9]*[0-9])[A-Z0-9]{6,9}\b")
+_VIZ_MISREAD: Final = 2
+"""At most this many characters of an MRZ field may differ from the visual zone's value for
+the difference to be a misread (:func:`viz_repair`); more is another value."""
+
+
+def viz_repair(second: str, failed: Sequence[str], viz_text: str) -> str | None:
+    """Line 2 with one failing field replaced by a value the visual zone prints, when that
+    makes every check digit valid; None when no value of the page does.
+
+    The visual zone prints the MRZ's data a second time in other glyphs (ICAO 9303 part 4:
+    zones I-V of the data page, the MRZ being zone VII): its DD/MM/YYYY dates stand for the
+    birth and expiry dates (YYMMDD), its runs of 6–9 letters and digits for the document
+    number. A check digit that fails on
+    the MRZ as read but holds with the value the visual zone shows is a misread of the MRZ
+    (the readings of one image share their misreads), not a tampered zone: a digit changed
+    in the MRZ alone leaves the visual zone's value failing as well. Only values that differ
+    from the MRZ's field in one or two characters count (a misread, not another field's
+    date: the expiry put in the birth date's place can hold by chance). ``failed`` are the
+    failing check digits (:attr:`Mrz.failed_checks`); ``viz_text`` a reading of the page
+    (its lines with a ``<``, the MRZ's, are left out).
+    """
+    viz_text = "\n".join(line for line in viz_text.splitlines() if "<" not in line)
+    dates = {f"{year[2:]}{month}{day}" for day, month, year in _VIZ_DATE_RE.findall(viz_text)}
+    numbers = {n.ljust(9, "<") for n in _VIZ_NUMBER_RE.findall(viz_text.upper()) if len(n) <= 9}
+    for name in failed:
+        if name not in ("document_number", "date_of_birth", "expiry_date"):
+            continue
+        (start, stop), _ = _CHECK_SPANS[name]
+        values = numbers if name == "document_number" else dates
+        read = second[start:stop]
+        for value in sorted(values):
+            if not 0 < sum(x != y for x, y in zip(value, read, strict=True)) <= _VIZ_MISREAD:
+                continue  # the same value, or another field's (the expiry for the birth date)
+            line = second[:start] + value + second[stop:]
+            if all(_check_digits(line).values()):
+                return line
+    return None
+
+
 def _mrz_date(text: str, *, birth: bool, today: datetime.date) -> datetime.date | None:
     """YYMMDD as a date: a birth date in the century that puts it in the past, an expiry in
     2000–2099 unless that is over 50 years ahead (ICAO leaves the century to the reader)."""
@@ -530,6 +582,20 @@ def _mrz_date(text: str, *, birth: bool, today: datetime.date) -> datetime.date 
     if birth and found > today:
         found = found.replace(year=found.year - 100)
     return found
+
+
+def _names(first: str, surname: str, given: str) -> tuple[str, str]:
+    """(surname, given names) of line 1, space-separated: the library's, or, where it has
+    none, line 1's name field split at its first ``<<`` (ICAO 9303 part 4 §4.2.2: the primary
+    identifier, ``<<``, the secondary identifier, components separated by ``<``). The library
+    answers the string "None" for both when the field splits into an empty part, as a
+    chevron run read inside the names ("QURESHI<<<<HABANA") does: a misread, not a name."""
+    if surname != "None":
+        return " ".join(surname.split()), " ".join(given.split())
+    primary, _, secondary = first[5:].rstrip("<").partition("<<")
+    return " ".join(primary.replace("<", " ").split()), " ".join(
+        secondary.replace("<", " ").split()
+    )
 
 
 def parse_td3(first: str, second: str, *, today: datetime.date | None = None) -> Mrz | None:
@@ -559,13 +625,14 @@ def parse_td3(first: str, second: str, *, today: datetime.date | None = None) ->
         for name, ((start, stop), _) in _CHECK_SPANS.items()
     }
     checks = {name: library[name] and formed.get(name, True) for name in CHECK_DIGITS}
+    surname, given_names = _names(first, fields.surname, fields.name)
     return Mrz(
         first=first,
         second=second,
         document_type=first[0:2].rstrip("<"),
         issuing_country=first[2:5].rstrip("<"),
-        surname=" ".join(fields.surname.split()),
-        given_names=" ".join(fields.name.split()),
+        surname=surname,
+        given_names=given_names,
         document_number=second[0:9].rstrip("<"),
         nationality=second[10:13].rstrip("<"),
         birth_date_text=second[13:19],
@@ -587,42 +654,85 @@ def _centre(char: OcrChar) -> float:
     return (char.box[0] + char.box[2]) / 2
 
 
+def _slot_of(
+    steps: Sequence[tuple[float, float]], left: float, right: float
+) -> Callable[[float], float]:
+    """x → slot position (0 at ``left``, 44 at ``right``) for a pitch that changes linearly
+    along the line, fitted to ``steps`` (``(x, distance to the next glyph)`` of neighbouring
+    glyphs). A page photographed at an angle is a plane in perspective: its scale changes
+    along the line, a few per cent from one end to the other, which a single pitch turns
+    into a whole slot's error by mid-line. With a pitch ``a + b·x`` the slot position is its
+    integral, ``ln((a + b·x) / (a + b·left)) / b``, scaled so that the extent is 44 slots;
+    ``b`` = 0 (a flat scan) is the even pitch of ``(right - left) / 44``."""
+    even = (right - left) / LINE_LENGTH
+
+    def uniform(x: float) -> float:
+        return (x - left) / even
+
+    if len(steps) < 10 or right <= left:
+        return uniform
+    xs = np.array([x for x, _ in steps], dtype=np.float64)
+    ys = np.array([step for _, step in steps], dtype=np.float64)
+    if float(np.ptp(xs)) <= 0:
+        return uniform
+    slope, intercept = (float(v) for v in np.polyfit(xs, ys, 1))
+    start, end = intercept + slope * left, intercept + slope * right
+    if abs(slope) < 1e-9 or min(start, end) <= 0:
+        return uniform
+    total = math.log(end / start) / slope
+
+    def graded(x: float) -> float:
+        pitch = max(intercept + slope * x, 1e-6)
+        return LINE_LENGTH * (math.log(pitch / start) / slope) / total
+
+    return graded
+
+
 def align(lines: Sequence[Sequence[OcrChar]]) -> tuple[list[str], list[float], bool]:
     """Place two lines' characters in their 44 slots by their boxes (the MRZ is monospaced
     and both lines start and end at the same x).
 
     The pitch is the two lines' common extent over 44 when it agrees (within 6 %) with the
-    median distance between neighbouring glyphs, else that median. A box wider than one
-    and a half pitches (a merged chevron run) fills every slot it covers; two characters in
-    one slot keep the more confident. Returns ``([line 1, line 2], 88 confidences, aligned)``,
+    median distance between neighbouring glyphs, else that median. When the extent agrees,
+    the pitch may change linearly along the lines, fitted to the neighbouring glyphs'
+    distances (:func:`_slot_of`: a page photographed at an angle). A box wider than one and
+    a half pitches (a merged chevron run) fills every slot it covers; two characters in one
+    slot keep the more confident. Returns ``([line 1, line 2], 88 confidences, aligned)``,
     ``aligned`` False when the extent disagrees with the glyph pitch.
     """
     chars = [char for line in lines for char in line]
     left = min(char.box[0] for char in chars)
     right = max(char.box[2] for char in chars)
     extent_pitch = (right - left) / LINE_LENGTH
-    steps = []
+    steps: list[tuple[float, float]] = []
     for line in lines:
         ordered = sorted(line, key=_centre)
         for a, b in zip(ordered, ordered[1:], strict=False):
             step = _centre(b) - _centre(a)
             narrow = max(a.box[2] - a.box[0], b.box[2] - b.box[0]) < 1.5 * extent_pitch
             if narrow and 0.6 * extent_pitch < step < 1.5 * extent_pitch:
-                steps.append(step)
-    glyph_pitch = statistics.median(steps) if steps else extent_pitch
+                steps.append(((_centre(a) + _centre(b)) / 2, step))
+    glyph_pitch = statistics.median(step for _, step in steps) if steps else extent_pitch
     aligned = abs(extent_pitch - glyph_pitch) <= 0.06 * glyph_pitch
     pitch = extent_pitch if aligned else glyph_pitch
+    if aligned:
+        slot_of = _slot_of(steps, left, right)
+    else:
+
+        def slot_of(x: float) -> float:
+            return (x - left) / pitch
+
     texts, confidences = [], []
     for line in lines:
         slots: list[tuple[str, float] | None] = [None] * LINE_LENGTH
         for char in line:
             width = char.box[2] - char.box[0]
             if width > 1.5 * pitch:
-                first = round((char.box[0] - left) / pitch)
-                last = round((char.box[2] - left) / pitch) - 1
+                first = round(slot_of(char.box[0]))
+                last = round(slot_of(char.box[2])) - 1
                 covered = range(max(0, first), min(LINE_LENGTH - 1, last) + 1)
             else:
-                slot = int((_centre(char) - left) / pitch)
+                slot = int(slot_of(_centre(char)))
                 covered = range(slot, slot + 1) if 0 <= slot < LINE_LENGTH else range(0)
             for slot in covered:
                 held = slots[slot]

@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from PIL import Image
+from rapidfuzz.distance import Levenshtein
 
 from smartbank.engines.ocr import OcrResult, ocr_image
 
@@ -54,10 +55,15 @@ _WEAK_NAME_CODES: Final = {
 }
 _SURNAME_RE: Final = re.compile(r"\bsurname\b|\bnom\b", re.IGNORECASE)
 _GIVEN_RE: Final = re.compile(r"\bgiven\b|\bprénoms?\b", re.IGNORECASE)
+_SURNAME: Final = ("surname",)
+_GIVEN: Final = ("given",)
 _LABEL_WORDS: Final = frozenset(
     "surname given name names nom prenoms type code country passport no nationality sex "
     "date of birth expiry issue place".split()
 )
+_FUZZY_LABEL_LENGTH: Final = 5
+"""Label words this long or longer still count as labels when read one character off
+("Neme(s)" for "Name(s)", "Expicy" for "Expiry"); shorter ones only exactly."""
 # Fields the check digits cover, the check digit's name, and the MRZ value.
 _CHECKED: Final = {
     "id_number": ("document_number", "ID_NUMBER"),
@@ -159,13 +165,39 @@ def _letters(text: str) -> str:
     return re.sub(r"[^a-z]", "", text.lower())
 
 
-def _value_after(lines: Sequence[Line], position: int, label: re.Pattern[str]) -> Line | None:
-    """The value of a labelled field: the rest of the label's line, else the next line."""
+def _label_like(text: str, labels: Sequence[str]) -> bool:
+    """``text`` (one word as read) is one of ``labels`` (lower-case words) up to OCR: both
+    sides' letters with the names' look-alike folds (``rn``→``m``, ``l``/``1``→``i``...:
+    "Sumame" is "Surname"), and one character off for labels of _FUZZY_LABEL_LENGTH or more.
+    The labels are printed words of the data page (ICAO 9303 part 4 names its fields),
+    read like any other text, so their misreads are OCR's, not the page's."""
+    # names._fold: the cards' look-alike folds, shared so labels and names fold alike.
+    read = names._fold(_letters(text))
+    if not read:
+        return False
+    for label in labels:
+        wanted = names._fold(label)
+        if read == wanted or (
+            len(wanted) >= _FUZZY_LABEL_LENGTH and Levenshtein.distance(read, wanted) <= 1
+        ):
+            return True
+    return False
+
+
+def _is_label(word: Word, label: re.Pattern[str], words: Sequence[str]) -> bool:
+    return bool(label.search(word.text)) or _label_like(word.text, words)
+
+
+def _value_after(
+    lines: Sequence[Line], position: int, label: re.Pattern[str], words: Sequence[str]
+) -> Line | None:
+    """The value of a labelled field (the label ``label`` or one of ``words`` up to OCR): the
+    rest of the label's line without label words, else the next line."""
     line = lines[position]
-    words = list(line.words)
-    for index, word in enumerate(words):
-        if label.search(word.text):
-            rest = [w for w in words[index + 1 :] if _letters(w.text) not in _LABEL_WORDS]
+    line_words = list(line.words)
+    for index, word in enumerate(line_words):
+        if _is_label(word, label, words):
+            rest = [w for w in line_words[index + 1 :] if not _label_like(w.text, _LABEL_WORDS)]
             if rest:
                 return Line(line.index, tuple(rest))
             break
@@ -193,10 +225,10 @@ def viz_name_lines(ocr: OcrResult) -> tuple[list[Line], str | None, float | None
     lines = _viz_lines(ocr)
     surname = given = None
     for position, line in enumerate(lines):
-        if surname is None and _SURNAME_RE.search(line.text):
-            surname = _value_after(lines, position, _SURNAME_RE)
-        elif given is None and _GIVEN_RE.search(line.text):
-            given = _value_after(lines, position, _GIVEN_RE)
+        if surname is None and any(_is_label(w, _SURNAME_RE, _SURNAME) for w in line.words):
+            surname = _value_after(lines, position, _SURNAME_RE, _SURNAME)
+        elif given is None and any(_is_label(w, _GIVEN_RE, _GIVEN) for w in line.words):
+            given = _value_after(lines, position, _GIVEN_RE, _GIVEN)
     if surname is not None and given is not None:
         words_given, words_surname = list(given.words), list(surname.words)
         joined = [
