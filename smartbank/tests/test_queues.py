@@ -2,7 +2,6 @@
 it: one-time codes and face step-ups have a Celery queue of their own (settings
 ``CELERY_TASK_ROUTES``), which every worker takes in turn with the default queue."""
 
-import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from kyc.tests.test_tasks import DOB
 from smartbank.celery import app
 from smartbank.models import Notification
 from smartbank.notifications import notification_send
-from smartbank.tests.workers import solo_worker
+from smartbank.tests.workers import solo_worker, wait_until
 
 QUEUED_CARDS = 6
 
@@ -74,17 +73,16 @@ def test_a_one_time_code_overtakes_the_kyc_documents_queued_before_it(
         )
 
         # Then the code is sent while most of the documents are still waiting
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
+        def code_left_the_queue() -> bool:
             code.refresh_from_db()
-            if code.status != Notification.Status.QUEUED:
-                break
-            time.sleep(0.2)
+            return code.status != Notification.Status.QUEUED
+
+        wait_until(code_left_the_queue, timeout=180)
         waiting = still_waiting(cases)
         assert code.status == Notification.Status.SENT, log.read_text()[-3000:]
         assert waiting >= QUEUED_CARDS - 2, log.read_text()[-3000:]
 
         # And the documents are all checked afterwards
-        while time.monotonic() < deadline and still_waiting(cases):
-            time.sleep(0.5)
-        assert still_waiting(cases) == 0, log.read_text()[-3000:]
+        assert wait_until(lambda: still_waiting(cases) == 0, timeout=180, interval=0.5), (
+            log.read_text()[-3000:]
+        )

@@ -3,7 +3,8 @@
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -46,3 +47,14 @@ def solo_worker(log_path: Path, **env: str) -> Iterator[subprocess.Popen]:
         finally:
             worker.terminate()
             worker.wait(timeout=30)
+
+
+def wait_until(done: Callable[[], bool], *, timeout: float, interval: float = 0.2) -> bool:
+    """Call ``done`` every ``interval`` seconds until it returns true or ``timeout`` seconds
+    have passed; returns its last answer (a worker works at its own pace)."""
+    deadline = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(interval)
+    return True
