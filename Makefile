@@ -151,7 +151,7 @@ loadtest: system-deps venv services $(VENV)/.installed-load
 
 ## Every benchmark under bench/ (issue 13): one table of figures, anchors, ratios and targets,
 ## written to bench/results.md with the machine's description. BENCH_ARGS=--quick for a look.
-bench: system-deps venv services
+bench: system-deps venv services $(VENV)/.installed-load
 	$(PY) bench/run_all.py $(BENCH_ARGS)
 
 # locust on top of requirements.txt; pip check's one known complaint is face-recognition's dlib,
