@@ -242,3 +242,20 @@ def test_an_mrz_misread_the_visual_zone_explains_is_repaired_and_a_tampered_one_
     # A check digit changed in the MRZ alone: the visual zone agrees with the MRZ, no repair
     tampered = passports.tamper(second, 19)
     assert passport.viz_repair(tampered, ["date_of_birth", "composite"], viz) is None
+
+
+def test_captions_misread_are_still_captions_and_names_like_captions_stay_names():
+    from smartbank.engines.documents import passport_claims as pc
+    from smartbank.engines.documents.lines import Line, Word
+
+    def line(index: int, *words: str) -> Line:
+        return Line(index, tuple(Word(word, 90.0) for word in words))
+
+    # "Sumame" and "Neme(s)": captions read with OCR's look-alikes
+    assert pc._label_like("Sumame", pc._SURNAME)
+    misread = pc._value_after([line(0, "Given", "Neme(s)", "SHARMA")], 0, pc._GIVEN_RE, pc._GIVEN)
+    assert misread.text == "SHARMA"
+    # A holder named JAMES (one letter off "names") or BIRCH ("birth") keeps the name
+    given = pc._value_after([line(0, "Given", "names", "JAMES")], 0, pc._GIVEN_RE, pc._GIVEN)
+    assert given.text == "JAMES"
+    assert not pc._label_like("BIRCH", sorted(pc._LABEL_WORDS))

@@ -168,17 +168,22 @@ def _letters(text: str) -> str:
 def _label_like(text: str, labels: Sequence[str]) -> bool:
     """``text`` (one word as read) is one of ``labels`` (lower-case words) up to OCR: both
     sides' letters with the names' look-alike folds (``rn``→``m``, ``l``/``1``→``i``...:
-    "Sumame" is "Surname"), and one character off for labels of _FUZZY_LABEL_LENGTH or more.
-    The labels are printed words of the data page (ICAO 9303 part 4 names its fields),
-    read like any other text, so their misreads are OCR's, not the page's."""
+    "Sumame" is "Surname"), and one character off for labels of _FUZZY_LABEL_LENGTH or more
+    when the word is not in capitals. The labels are printed words of the data page (ICAO
+    9303 part 4 names its fields), read like any other text, so their misreads are OCR's;
+    the page prints its captions in small letters and the holder's names in capitals, and a
+    name one letter off a caption ("JAMES" and "names", "BIRCH" and "birth") is a name."""
     # names._fold: the cards' look-alike folds, shared so labels and names fold alike.
     read = names._fold(_letters(text))
     if not read:
         return False
+    fuzzy = not text.isupper()
     for label in labels:
         wanted = names._fold(label)
         if read == wanted or (
-            len(wanted) >= _FUZZY_LABEL_LENGTH and Levenshtein.distance(read, wanted) <= 1
+            fuzzy
+            and len(wanted) >= _FUZZY_LABEL_LENGTH
+            and Levenshtein.distance(read, wanted) <= 1
         ):
             return True
     return False
