@@ -40,8 +40,8 @@ NAME_MIN_WORD_CONFIDENCE: Final = 60.0
 
 CAPITALS_SHARE: Final = 0.7
 """A line is printed in capitals when at least this share of its letters are capitals (PAN
-cards print names in capitals; the share leaves room for a letter misread in small case, as in
-:mod:`.pan`)."""
+cards print names in capitals; the share leaves room for a letter misread in small case):
+:func:`line_in_capitals`."""
 
 EXACT: Final = "EXACT"
 INITIALS: Final = "INITIALS"
@@ -209,8 +209,9 @@ _WEAK_CHECKS: Final = (
 )
 
 
-def _in_capitals(line: Line) -> bool:
-    """At least CAPITALS_SHARE of the line's letters are capitals."""
+def line_in_capitals(line: Line) -> bool:
+    """At least CAPITALS_SHARE of the line's letters are capitals (a PAN card's name lines,
+    :mod:`.pan`; the doubled-glyph rule of :func:`find_name_span`)."""
     letters = [char for char in line.text if char.isalpha()]
     capitals = sum(char.isupper() for char in letters)
     return bool(letters) and capitals >= CAPITALS_SHARE * len(letters)
@@ -257,7 +258,7 @@ def find_name_span(
         # on a title-case line "Aa" may be one ("Aarav"), so it is left as read there.
         per_word_single = (
             [_tokens(collapse_doubled_glyphs(word.text)) for word in line.words]
-            if _in_capitals(line)
+            if line_in_capitals(line)
             else None
         )
         if per_word_single == per_word:

@@ -74,11 +74,9 @@ def _names(lines: list[Line]) -> tuple[tuple[str, float | None, int] | None, ...
     for line in lines:
         if not _is_name_line(line):
             continue
-        words = line.words
-        letters = [char for word in words for char in word.text if char.isalpha()]
-        if not letters or sum(char.isupper() for char in letters) < 0.7 * len(letters):
+        if not names.line_in_capitals(line):
             continue  # PAN cards print names in capitals
-        cleaned = names.clean_name(words)
+        cleaned = names.clean_name(line.words)
         if cleaned:
             found.append((cleaned[0], cleaned[1], line.index))
         if len(found) == 2:
