@@ -230,8 +230,7 @@ def test_an_mrz_misread_the_visual_zone_explains_is_repaired_and_a_tampered_one_
     first, second = passports.mrz_lines(person)
     expiry = person.expiry.strftime("%y%m%d")
     viz = (
-        f"Date of expiry\n{person.expiry:%d/%m/%Y}\n"
-        f"Date of birth\n{person.date_of_birth:%d/%m/%Y}"
+        f"Date of expiry\n{person.expiry:%d/%m/%Y}\nDate of birth\n{person.date_of_birth:%d/%m/%Y}"
     )
     start = second.index(expiry)
     wrong_digit = "0" if expiry[-1] != "0" else "6"
@@ -259,3 +258,55 @@ def test_captions_misread_are_still_captions_and_names_like_captions_stay_names(
     given = pc._value_after([line(0, "Given", "names", "JAMES")], 0, pc._GIVEN_RE, pc._GIVEN)
     assert given.text == "JAMES"
     assert not pc._label_like("BIRCH", sorted(pc._LABEL_WORDS))
+
+
+# --- the visual zone's name checked against the MRZ's (what the bench's misses showed) ------
+
+
+def _name_check(support: str, read: str, *, distance: int, confidence: float, value=None):
+    from smartbank.engines.documents.claims import FieldCheck
+
+    return FieldCheck(
+        "name", support, read=read, distance=distance, confidence=confidence, value=value
+    )
+
+
+def test_a_visual_zone_slip_takes_the_claimed_spelling_the_mrz_shows_exactly():
+    from smartbank.engines.documents.passport_claims import viz_name_value
+
+    # The corpus's DejaVu bold read "T N" as "™N"; the MRZ read T<N<<MEENAKSHI.
+    viz = _name_check("MATCH", "™N MEENAKSHI", distance=2, confidence=87.0)
+    mrz = _name_check("MATCH", "T N MEENAKSHI", distance=0, confidence=98.7, value="T.N. Meenakshi")
+    assert viz_name_value(viz, mrz) == "T.N. Meenakshi"
+    # Without the MRZ's exact agreement the reading stays what it was.
+    unsure = _name_check("MATCH", "T M MEENAKSHI", distance=1, confidence=60.0)
+    assert viz_name_value(viz, unsure) == "™N MEENAKSHI"
+
+
+def test_a_word_one_letter_off_its_mrz_word_takes_the_mrz_letters_accents_kept():
+    from smartbank.engines.documents.passport_claims import viz_name_value
+
+    # Another holder's page (an impostor's claim): the decision rests on the support, but
+    # the name the page shows is the MRZ-checked one, accents where the MRZ has none.
+    viz = _name_check("CONTRADICTED", "José TYENGAR", distance=12, confidence=80.5)
+    mrz = _name_check("CONTRADICTED", "JOSE IYENGAR", distance=12, confidence=98.9)
+    assert viz_name_value(viz, mrz) == "José IYENGAR"
+    # A less confident MRZ, another word count or two letters off: the visual zone's own.
+    assert (
+        viz_name_value(
+            viz, _name_check("CONTRADICTED", "JOSE IYENGAR", distance=12, confidence=70.0)
+        )
+        == "José TYENGAR"
+    )
+    assert (
+        viz_name_value(
+            viz, _name_check("CONTRADICTED", "JOSE K IYENGAR", distance=12, confidence=99.0)
+        )
+        == "José TYENGAR"
+    )
+    assert (
+        viz_name_value(
+            viz, _name_check("CONTRADICTED", "JOSE IYENGER", distance=12, confidence=99.0)
+        )
+        == "José TYENGAR"
+    )

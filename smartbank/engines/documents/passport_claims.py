@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
@@ -181,9 +182,7 @@ def _label_like(text: str, labels: Sequence[str]) -> bool:
     for label in labels:
         wanted = names._fold(label)
         if read == wanted or (
-            fuzzy
-            and len(wanted) >= _FUZZY_LABEL_LENGTH
-            and Levenshtein.distance(read, wanted) <= 1
+            fuzzy and len(wanted) >= _FUZZY_LABEL_LENGTH and Levenshtein.distance(read, wanted) <= 1
         ):
             return True
     return False
@@ -431,6 +430,47 @@ def _mrz_settled(claim: PassportClaim, low_confidence: float):  # noqa: ANN202
     return settled
 
 
+def _mrz_letters(word: str) -> str:
+    """A visual-zone word in the MRZ's alphabet (ICAO 9303 part 3 §6: A-Z, accents dropped)."""
+    decomposed = unicodedata.normalize("NFKD", word.upper())
+    return "".join(c for c in decomposed if "A" <= c <= "Z")
+
+
+def viz_name_value(viz: FieldCheck, mrz: FieldCheck) -> str | None:
+    """The holder's name as the page establishes it: the visual zone's reading (``viz``)
+    checked letter by letter against the MRZ's (``mrz``), read in its own fixed-pitch font.
+
+    - The visual zone matched the claim only up to OCR slips (a distance above 0: "™N
+      MEENAKSHI" for "T.N. Meenakshi") while the MRZ shows the claimed name exactly: the
+      claimed spelling, as a card's exact match gives it.
+    - Otherwise, word for word with the MRZ's name (same words, same order), a visual-zone
+      word one letter off its MRZ word ("TYENGAR" / "IYENGAR") takes the MRZ's letters when
+      the MRZ was read at least as confidently; a word equal in the MRZ's alphabet keeps its
+      own accents and punctuation ("JOSÉ" / "JOSE").
+
+    Only the value shown changes, never the support of either check: what the decision rests
+    on is unchanged. Returns ``viz.value`` when the MRZ gives nothing to check against.
+    """
+    if viz.support == MATCH and (viz.distance or 0) > 0:
+        if mrz.support == MATCH and mrz.distance == 0:
+            return mrz.value
+    if not viz.value or not mrz.read or viz.support == MATCH and not viz.distance:
+        return viz.value
+    if (mrz.confidence or 0.0) < (viz.confidence or 0.0):
+        return viz.value
+    words, mrz_words = viz.value.split(), mrz.read.split()
+    if len(words) != len(mrz_words):
+        return viz.value
+    out = []
+    for word, mrz_word in zip(words, mrz_words, strict=True):
+        letters = _mrz_letters(word)
+        if letters == mrz_word or Levenshtein.distance(letters, mrz_word) != 1:
+            out.append(word)
+        else:
+            out.append(mrz_word)
+    return " ".join(out)
+
+
 def read_passport(
     image: Image.Image,
     claim: PassportClaim,
@@ -452,6 +492,7 @@ def read_passport(
     result = read_mrz(image, today=today, settled=_mrz_settled(claim, low_confidence))
     fields = check_mrz_claim(result, claim, low_confidence=low_confidence)
     name, shown, page, passes = _viz_name_check(image, claim, low_confidence)
+    name = replace(name, value=viz_name_value(name, fields["mrz_name"]))
     return PassportReading(
         fields={"name": name, **fields},
         mrz=result,
