@@ -19,7 +19,7 @@ from loans.selectors import loan_product_default
 from smartbank.models import Notification, OutboxMessage
 from smartbank.tests.threads import run_in_threads
 
-from .factories import SEED_BODY, default_product, integrator, submit
+from .factories import SEED_BODY, default_product, integrator, staff_member, submit
 
 pytestmark = pytest.mark.django_db
 DELIVER = "smartbank.tasks.notification_deliver_task"
@@ -175,3 +175,57 @@ def test_redelivering_a_batch_sends_nothing_twice(django_capture_on_commit_callb
 
     assert notification_deliver_task.apply(args=message.args).get() == "SENT,SENT"
     assert len(mail.outbox) == 1
+
+
+def _plan(queryset) -> str:
+    """PostgreSQL's plan of ``queryset`` with sequential scans priced out, so the plan names
+    an index whenever one can serve the query, however small the test table."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        return queryset.explain()
+
+
+def test_every_query_on_the_applications_table_has_an_index_and_no_index_is_extra():
+    """Each insert writes every index of the table, and each status move too (issue 13): the
+    queries the product runs are each served by an index, and there is no index a composite
+    already serves nor a LIKE twin nothing uses."""
+    from django.db import connection
+
+    from loans.selectors import loan_application_list
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's planner and index catalogue")
+    submit()
+    officer, customer = staff_member(), integrator()
+    Status = LoanApplication.Status
+    rows = LoanApplication.objects
+    queries = {
+        "list by status": loan_application_list(viewer=officer, status="APPROVED"),
+        "list by region": loan_application_list(viewer=officer, region="APAC"),
+        "a customer's applications": rows.filter(customer=customer).order_by("-created_at"),
+        "waiting, oldest first": rows.filter(status=Status.SUBMITTED).order_by("created_at"),
+        "in staff review": rows.filter(status=Status.REVIEW),
+        "by country": rows.filter(country_code="IN", final_status="PENDING"),
+        "the duplicate check": rows.filter(  # loans.selectors.loan_application_duplicate_exists
+            final_status__in=["PENDING", "APPROVED"],
+            loan_amount=Decimal("1.00"),
+            loan_purpose__iexact="x",
+            email__iexact="A@example.com",
+        ),
+    }
+    for name, queryset in queries.items():
+        assert "Index" in _plan(queryset), name
+    assert "loan_app_email_ci_idx" in _plan(queries["the duplicate check"])
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = %s",
+            [LoanApplication._meta.db_table],
+        )
+        definitions = [row[0] for row in cursor.fetchall()]
+    assert not [d for d in definitions if "pattern_ops" in d]
+    single_columns = {d.rsplit("(", 1)[1].rstrip(")") for d in definitions if ", " not in d}
+    for column in ("region", "country_code", "final_status", "customer_id", "email"):
+        assert column not in single_columns, column
