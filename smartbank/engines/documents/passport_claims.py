@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
@@ -431,9 +430,9 @@ def _mrz_settled(claim: PassportClaim, low_confidence: float):  # noqa: ANN202
 
 
 def _mrz_letters(word: str) -> str:
-    """A visual-zone word in the MRZ's alphabet (ICAO 9303 part 3 §6: A-Z, accents dropped)."""
-    decomposed = unicodedata.normalize("NFKD", word.upper())
-    return "".join(c for c in decomposed if "A" <= c <= "Z")
+    """A visual-zone word in the MRZ's alphabet (ICAO 9303 part 3 §6: A-Z), folded as every
+    name is (:func:`.names.normalise_name`: accents and punctuation dropped)."""
+    return "".join(c for c in names.normalise_name(word).upper() if "A" <= c <= "Z")
 
 
 def viz_name_value(viz: FieldCheck, mrz: FieldCheck) -> str | None:
