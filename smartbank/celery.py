@@ -53,7 +53,7 @@ def tasks_modules_import() -> None:
             import_module(f"{config.name}.tasks")
 
 
-def enqueue_on_commit(task_name: str, *args: str) -> None:
+def enqueue_on_commit(task_name: str, *args: str, doorbell: Any = None) -> None:
     """Enqueue the task registered as ``task_name`` with ``args`` once the current transaction
     commits (at once outside a transaction; never if it rolls back).
 
@@ -62,8 +62,9 @@ def enqueue_on_commit(task_name: str, *args: str) -> None:
     Services name their task instead of importing it, so a tasks module may import its
     services without a circle. The name is checked now, not at commit: an unknown name raises
     ``KeyError`` inside the caller's transaction. With ``CELERY_TASK_ALWAYS_EAGER`` the task
-    runs in the committing process, as ``task.delay_on_commit`` would.
+    runs in the committing process, as ``task.delay_on_commit`` would. ``doorbell``: a
+    :class:`smartbank.outbox.Doorbell` the commit rings instead of publishing the task.
     """
     from .outbox import outbox_enqueue
 
-    outbox_enqueue(task_name, *args)
+    outbox_enqueue(task_name, *args, doorbell=doorbell)

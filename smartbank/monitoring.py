@@ -18,7 +18,8 @@ Metrics (``smartbank_`` prefix; Grafana panels in the README):
 - ``celery_queue_length{queue}`` and ``celery_broker_up``: messages waiting in Redis (``LLEN``
   of each queue's lists, priority lists included), read when scraped; ``broker_up`` is 0 and
   no length is given while Redis does not answer within :data:`BROKER_TIMEOUT_SECONDS`.
-- ``outbox_waiting_messages``: tasks committed but not yet handed to the broker
+- ``outbox_waiting_messages``: tasks committed but not yet handed to the broker, nor taken
+  by a batch that answers a doorbell (loan applications, usually for well under a second)
   (:mod:`smartbank.outbox`), one count on a partial index.
 - Collectors of the apps, registered with :func:`scrape_collector_register` (``kyc/metrics.py``:
   ``kyc_cases{status}``), and ``scrape_collector_up{collector}``: 0 when one of them failed
@@ -223,7 +224,8 @@ def broker_queue_lengths(broker_url: str, queues: Iterable[str]) -> dict[str, in
 
 
 class OutboxCollector(Collector):
-    """``smartbank_outbox_waiting_messages``: outbox rows not yet published to the broker."""
+    """``smartbank_outbox_waiting_messages``: outbox rows not yet published to the broker nor
+    taken by a doorbell's batch."""
 
     def collect(self) -> Iterator[Metric]:
         from .models import OutboxMessage

@@ -10,21 +10,33 @@ Celery beat every ``OUTBOX_DISPATCH_INTERVAL_SECONDS``) publishes every row stil
 ``OUTBOX_DISPATCH_GRACE_SECONDS``. Publishing twice is harmless: every task is idempotent.
 
 This is the pattern of Richardson, *Microservices Patterns* (2018), "Transactional outbox".
+
+A pipeline whose worker takes what is waiting in batches (loan applications, issue 13) can
+give its messages a :class:`Doorbell` instead: after the commit the request only rings it
+(one ``SET NX`` in the shared cache), and a single no-argument task is published when it was
+not already rung. The task answers the bell (deletes the key) before it claims what waits, so
+every commit that found the bell rung is seen by that claim; the batch that decides a record
+marks its row dispatched in its own transaction (:func:`outbox_mark_decided`). Rows no batch
+took are published one by one by the dispatcher after the grace, as every other row.
 """
 
 import datetime
 import logging
 import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import kombu.exceptions
 import redis.exceptions
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
 from .celery import app, tasks_modules_import
 from .models import OutboxMessage
+from .throttles import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -53,13 +65,36 @@ def _task(task_name: str) -> Any:
     return app.tasks[task_name]
 
 
-def outbox_enqueue(task_name: str, *args: str, swept: bool = False) -> OutboxMessage:
+@dataclass(frozen=True)
+class Doorbell:
+    """A shared-cache key that says "a task deciding what waits is on its way".
+
+    Attributes:
+        key: the cache key (``settings.CACHES["default"]``, Redis: shared by every web and
+            worker process; a per-process cache would only delay, never lose, see
+            :func:`doorbell_ring`).
+        task_name: the registered name of the no-argument task that answers it
+            (:func:`doorbell_answer` first, then claims and decides a batch).
+        seconds: how long a ring nobody answered holds (a task lost with the broker, a
+            worker killed before answering): later commits ring again after it.
+    """
+
+    key: str
+    task_name: str
+    seconds: float = 10.0
+
+
+def outbox_enqueue(
+    task_name: str, *args: str, swept: bool = False, doorbell: Doorbell | None = None
+) -> OutboxMessage:
     """Record ``task_name(*args)`` in the current transaction and publish it after commit.
 
     Returns the row. Raises ``KeyError`` for an unknown task name, inside the caller's
     transaction. With ``CELERY_TASK_ALWAYS_EAGER`` the task runs in the committing process
     after commit, and its exceptions propagate (tests); otherwise a broker failure is logged
-    and left to :func:`outbox_dispatch`. ``swept`` marks a re-enqueue by the sweeper.
+    and left to :func:`outbox_dispatch`. ``swept`` marks a re-enqueue by the sweeper. With a
+    ``doorbell`` (not in eager mode) the commit rings it instead of publishing the row
+    (:func:`doorbell_ring`); the row waits for the batch that decides its record.
     """
     _task(task_name)
     message = OutboxMessage.objects.create(
@@ -68,8 +103,68 @@ def outbox_enqueue(task_name: str, *args: str, swept: bool = False) -> OutboxMes
         entity_id=str(args[0])[:64] if args else "",
         swept=swept,
     )
-    transaction.on_commit(lambda: outbox_publish(message))
+    if doorbell is not None and not app.conf.task_always_eager:
+        _task(doorbell.task_name)
+        transaction.on_commit(lambda: doorbell_ring(doorbell, message=message))
+    else:
+        transaction.on_commit(lambda: outbox_publish(message))
     return message
+
+
+def doorbell_ring(doorbell: Doorbell, *, message: OutboxMessage | None = None) -> bool:
+    """Ring ``doorbell`` after a commit; returns whether a task is on its way.
+
+    ``SET NX`` of the key for ``doorbell.seconds``: when it was not set, the doorbell's task
+    is published (one for every commit made while it waits); when it was, a task published
+    earlier has not answered yet and its claim will see this commit. A broker that refuses
+    the task clears the key again (the next commit rings anew) and returns False: ``message``
+    waits for :func:`outbox_dispatch`. A cache that cannot be reached publishes ``message``
+    itself (:func:`outbox_publish`), or the task when there is no message. Never raises for
+    a broker or cache failure.
+    """
+    try:
+        rung = cache.add(doorbell.key, 1, timeout=doorbell.seconds)
+    except CACHE_ERRORS as exc:
+        logger.warning("doorbell %s: cache unreachable (%s)", doorbell.key, type(exc).__name__)
+        if message is not None:
+            return outbox_publish(message)
+        rung = True
+    if not rung:
+        return True
+    try:
+        _task(doorbell.task_name).apply_async(retry=False)
+    except PUBLISH_ERRORS as exc:
+        logger.warning(
+            "doorbell %s: broker refused %s (%s); the dispatcher will publish what waits",
+            doorbell.key,
+            doorbell.task_name,
+            type(exc).__name__,
+        )
+        doorbell_answer(doorbell)
+        return False
+    return True
+
+
+def doorbell_answer(doorbell: Doorbell) -> None:
+    """Clear ``doorbell`` (its task calls this first, before it claims): a commit after this
+    rings again and publishes another task. A cache failure is logged; the key then expires
+    after ``doorbell.seconds``."""
+    try:
+        cache.delete(doorbell.key)
+    except CACHE_ERRORS as exc:
+        logger.warning("doorbell %s: cache unreachable (%s)", doorbell.key, type(exc).__name__)
+
+
+def outbox_mark_decided(task_name: str, entity_ids: Iterable[str]) -> int:
+    """Mark dispatched the waiting messages of ``task_name`` for ``entity_ids``, whose
+    records a batch decided (call in the batch's transaction: a rollback keeps them waiting);
+    returns how many. Their publish would only find the record decided."""
+    ids = [str(entity_id)[:64] for entity_id in entity_ids]
+    if not ids:
+        return 0
+    return OutboxMessage.objects.filter(
+        task_name=task_name, entity_id__in=ids, dispatched_at__isnull=True
+    ).update(dispatched_at=timezone.now())
 
 
 def outbox_publish(message: OutboxMessage) -> bool:

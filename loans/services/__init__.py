@@ -23,6 +23,7 @@ from .processing import (
     loan_application_processing_failed,
     loan_application_processing_start,
     loan_applications_decide,
+    loan_applications_decide_waiting,
 )
 from .repayments import RepaymentResult, loan_repayment_pay
 from .submission import application_id_generate, loan_application_submit
@@ -41,5 +42,6 @@ __all__ = [
     "loan_application_reprocess",
     "loan_application_submit",
     "loan_applications_decide",
+    "loan_applications_decide_waiting",
     "loan_repayment_pay",
 ]

@@ -6,6 +6,8 @@ from typing import Any
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from smartbank.celery import app as celery_app
+from smartbank.outbox import doorbell_answer, doorbell_ring, outbox_mark_decided
 from smartbank.transitions import Move, transition, transition_bulk
 
 from .. import rules
@@ -13,7 +15,7 @@ from ..events import loan_application_event_record, loan_application_events_reco
 from ..models import LoanApplication, LoanApplicationEvent
 from ..pipeline import ChecksOutcome, loan_application_run_checks
 from ..pipeline import checks_reference_load as loan_application_checks_reference
-from ._transitions import locked
+from ._transitions import CHECKS_DOORBELL, CHECKS_TASK, locked
 from .outcomes import (
     loan_application_disburse,
     loan_application_notify,
@@ -208,33 +210,71 @@ def loan_applications_decide(*, loan_application_id: Any, limit: int) -> str | N
             return LoanApplication.objects.values_list("status", flat=True).get(
                 pk=loan_application_id
             )
-        reference = loan_application_checks_reference()
-        decided: list[tuple[LoanApplication, ChecksOutcome]] = []
-        for application in batch:
-            try:
-                outcome = loan_application_run_checks(application=application, reference=reference)
-            except DatabaseError:
-                raise
-            except Exception as exc:  # an engine error: that application's own task retries it
-                logger.warning(
-                    "loan application %s: checks raised %s in a batch; left to its own task",
-                    application.application_id,
-                    type(exc).__name__,
-                )
-                continue
-            decided.append((application, outcome))
-        if decided:
-            transition_bulk(
-                [
-                    Move(obj=application, to=Status.PROCESSING, event=EventType.PROCESSING_STARTED)
-                    for application, _ in decided
-                ]
-            )
-            _outcomes_store(decided)
+        decided = _batch_decide(batch)
     own = batch[0]
-    if decided and decided[0][0] is own:
+    if decided and decided[0] is own:
         return own.status
     return None
+
+
+def loan_applications_decide_waiting(*, limit: int) -> int:
+    """Answer the checks' doorbell (:data:`loans.services._transitions.CHECKS_DOORBELL`):
+    decide up to ``limit`` SUBMITTED applications, oldest first, that no other worker holds,
+    in one transaction, as :func:`loan_applications_decide` does; returns how many were
+    decided.
+
+    The doorbell is answered (its key deleted) before the claim, so every submission that
+    committed while it rang is seen by this claim or a later one. A full claim rings it again
+    at once: another worker takes the next batch while this one decides (``SKIP LOCKED``).
+    An application whose checks raise is left SUBMITTED; its own message, which the
+    dispatcher publishes after its grace, takes the single path that records and retries the
+    error. Raises database errors (nothing is stored then).
+    """
+    doorbell_answer(CHECKS_DOORBELL)
+    with transaction.atomic():
+        batch = list(
+            LoanApplication.objects.select_related("product", "customer")
+            .select_for_update(skip_locked=True, of=("self",))
+            .filter(status=Status.SUBMITTED)
+            .order_by("created_at")[:limit]
+        )
+        if len(batch) == limit:
+            if celery_app.conf.task_always_eager:  # the next batch would run inside this one
+                transaction.on_commit(lambda: doorbell_ring(CHECKS_DOORBELL))
+            else:
+                doorbell_ring(CHECKS_DOORBELL)
+        return len(_batch_decide(batch))
+
+
+def _batch_decide(batch: list[LoanApplication]) -> list[LoanApplication]:
+    """Run the checks of the claimed (row-locked) ``batch`` and decide those whose checks
+    returned; returns them. Their checks messages waiting in the outbox are marked dispatched
+    in the same transaction: publishing them would only find them decided."""
+    reference = loan_application_checks_reference()
+    decided: list[tuple[LoanApplication, ChecksOutcome]] = []
+    for application in batch:
+        try:
+            outcome = loan_application_run_checks(application=application, reference=reference)
+        except DatabaseError:
+            raise
+        except Exception as exc:  # an engine error: that application's own task retries it
+            logger.warning(
+                "loan application %s: checks raised %s in a batch; left to its own task",
+                application.application_id,
+                type(exc).__name__,
+            )
+            continue
+        decided.append((application, outcome))
+    if decided:
+        transition_bulk(
+            [
+                Move(obj=application, to=Status.PROCESSING, event=EventType.PROCESSING_STARTED)
+                for application, _ in decided
+            ]
+        )
+        _outcomes_store(decided)
+        outbox_mark_decided(CHECKS_TASK, (str(application.pk) for application, _ in decided))
+    return [application for application, _ in decided]
 
 
 @transaction.atomic

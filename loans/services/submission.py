@@ -251,5 +251,5 @@ def loan_application_submit(
     )
     rollup_application_added(application)
     logger.info("loan application %s submitted", application.application_id)
-    enqueue_checks(application)
+    enqueue_checks(application, doorbell=True)
     return application
