@@ -101,6 +101,11 @@ class PageStyle:
             Surname", the Hindi in this font, the English in ``regular_font``); None: English.
         issue_fields: print Place of Issue and Date of Issue (``PassportHolder.issued``, or
             the expiry less ten years) below the other fields.
+        labels: captions printed instead of the English ones, by English caption (another
+            state's page: ``{"Surname": "Name/Surname/Nom"}``); not with ``hindi_font``.
+        date_format: ``strftime`` format of the printed dates ("%d.%m.%Y" in Germany).
+        nationality: the Nationality value printed ("" prints "INDIAN" for IND, else the
+            holder's code).
     """
 
     photo_side: str = "left"
@@ -109,6 +114,9 @@ class PageStyle:
     mrz_font: str = MRZ_FONT
     hindi_font: str | None = None
     issue_fields: bool = False
+    labels: tuple[tuple[str, str], ...] = ()
+    date_format: str = "%d/%m/%Y"
+    nationality: str = ""
 
 
 DEFAULT_STYLE: Final = PageStyle()
@@ -238,9 +246,11 @@ def render_passport(
     label, value = _truetype(style.regular_font, 20), _truetype(style.bold_font, 30)
     hindi = _truetype(style.hindi_font, 20) if style.hindi_font else None
 
+    printed = dict(style.labels)
+
     def field(x: int, y: int, caption: str, text: str) -> None:
         if hindi is None:
-            draw.text((x, y), caption, font=label, fill=_LABEL)
+            draw.text((x, y), printed.get(caption, caption), font=label, fill=_LABEL)
         else:
             first = f"{_HINDI_LABELS[caption]} / "
             draw.text((x, y), first, font=hindi, fill=_LABEL)
@@ -253,15 +263,18 @@ def render_passport(
     field(second, 115, "Passport No.", person.number)
     field(left, 190, "Surname", person.surname)
     field(left, 265, "Given Name(s)", person.given_names)
-    field(left, 340, "Nationality", "INDIAN" if person.nationality == "IND" else person.nationality)
+    nationality = style.nationality or (
+        "INDIAN" if person.nationality == "IND" else person.nationality
+    )
+    field(left, 340, "Nationality", nationality)
     field(second, 340, "Sex", person.sex)
-    field(left, 415, "Date of Birth", f"{person.date_of_birth:%d/%m/%Y}")
-    field(second, 415, "Date of Expiry", f"{person.expiry:%d/%m/%Y}")
+    field(left, 415, "Date of Birth", person.date_of_birth.strftime(style.date_format).upper())
+    field(second, 415, "Date of Expiry", person.expiry.strftime(style.date_format).upper())
     field(left, 490, "Place of Birth", person.place_of_birth)
     if style.issue_fields:
         issued = person.issued or person.expiry.replace(year=person.expiry.year - 10)
         field(left, 565, "Place of Issue", person.place_of_issue)
-        field(second, 565, "Date of Issue", f"{issued:%d/%m/%Y}")
+        field(second, 565, "Date of Issue", issued.strftime(style.date_format).upper())
 
     draw.rectangle((0, 700, PAGE_SIZE[0], PAGE_SIZE[1]), fill=(252, 252, 250))
     first, second_line = mrz or mrz_lines(person)

@@ -7,7 +7,7 @@ Tesseract's line structure and whose ``words`` carry one confidence (0–100) ea
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from smartbank.engines.ocr import OcrResult
 
@@ -22,10 +22,13 @@ class Word:
 
 @dataclass(frozen=True)
 class Line:
-    """One OCR line: its words in reading order and its index among the document's lines."""
+    """One OCR line: its words in reading order and its index among the document's lines;
+    ``top``: the highest top edge of its words in pixels of the image read, None when a word's
+    box is unknown (not compared)."""
 
     index: int
     words: tuple[Word, ...]
+    top: int | None = field(default=None, compare=False)
 
     @property
     def text(self) -> str:
@@ -44,10 +47,11 @@ def mean_confidence(words: Iterable[Word]) -> float | None:
 
 
 def lines_of(ocr: OcrResult) -> list[Line]:
-    """Split an OCR result into its non-empty lines, each word with its confidence.
+    """Split an OCR result into its non-empty lines, each word with its confidence and each
+    line with its top edge (:attr:`Line.top`).
 
-    When ``ocr.words`` does not align with ``ocr.text`` (hand-built results), confidences are
-    None.
+    When ``ocr.words`` does not align with ``ocr.text`` (hand-built results), confidences and
+    tops are None.
     """
     texts = [text.split() for text in ocr.text.splitlines()]
     texts = [tokens for tokens in texts if tokens]
@@ -62,7 +66,10 @@ def lines_of(ocr: OcrResult) -> list[Line]:
             Word(token, ocr.words[position + offset].confidence if aligned else None)
             for offset, token in enumerate(tokens)
         )
-        lines.append(Line(index=len(lines), words=words))
+        boxes = [w.box for w in ocr.words[position : position + len(tokens)]] if aligned else []
+        tops = [box[1] for box in boxes if box is not None]
+        top = min(tops) if tops and len(tops) == len(boxes) else None
+        lines.append(Line(index=len(lines), words=words, top=top))
         position += len(tokens)
     return lines
 

@@ -27,6 +27,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
+from mrz.base.functions import transliterate
+from mrz.generator.dictionaries.cyrillic import transliteration as _CYRILLIC
+from mrz.generator.dictionaries.greek import transliteration as _GREEK
+from mrz.generator.dictionaries.latin_based import transliteration as _LATIN
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
@@ -59,8 +63,10 @@ _SURNAME: Final = ("surname",)
 _GIVEN: Final = ("given",)
 _LABEL_WORDS: Final = frozenset(
     "surname given name names nom prenoms type code country passport no nationality sex "
-    "date of birth expiry issue place".split()
+    "date of birth expiry issue place vornamen apellidos nombres naissance geburtstag".split()
 )
+_FIELD_NUMBER_RE: Final = re.compile(r"\(\d{1,2}\)")
+"""A field's number printed after its caption ("Surname/Nom (1)" on British pages)."""
 _FUZZY_LABEL_LENGTH: Final = 5
 """Label words this long or longer still count as labels when read one character off
 ("Neme(s)" for "Name(s)", "Expicy" for "Expiry"); shorter ones only exactly."""
@@ -162,7 +168,8 @@ def _name_support(
 
 
 def _letters(text: str) -> str:
-    return re.sub(r"[^a-z]", "", text.lower())
+    # Accents folded, not dropped: "Prénoms" is "prenoms", not "prnoms".
+    return re.sub(r"[^a-z]", "", names.normalise_name(text))
 
 
 def _label_like(text: str, labels: Sequence[str]) -> bool:
@@ -187,6 +194,16 @@ def _label_like(text: str, labels: Sequence[str]) -> bool:
     return False
 
 
+def _caption_word(text: str) -> bool:
+    """``text`` (one word as read) belongs to a caption, not to a value: a label word, a
+    field number, or label words joined by slashes, as multilingual pages print them
+    ("names/Prénoms" of "Vornamen/Given names/Prénoms")."""
+    if _FIELD_NUMBER_RE.fullmatch(text) or _label_like(text, _LABEL_WORDS):
+        return True
+    parts = [part for part in text.split("/") if part]
+    return len(parts) > 1 and all(_label_like(part, _LABEL_WORDS) for part in parts)
+
+
 def _is_label(word: Word, label: re.Pattern[str], words: Sequence[str]) -> bool:
     return bool(label.search(word.text)) or _label_like(word.text, words)
 
@@ -200,7 +217,7 @@ def _value_after(
     line_words = list(line.words)
     for index, word in enumerate(line_words):
         if _is_label(word, label, words):
-            rest = [w for w in line_words[index + 1 :] if not _label_like(w.text, _LABEL_WORDS)]
+            rest = [w for w in line_words[index + 1 :] if not _caption_word(w.text)]
             if rest:
                 return Line(line.index, tuple(rest))
             break
@@ -208,14 +225,23 @@ def _value_after(
 
 
 def _viz_lines(ocr: OcrResult) -> list[Line]:
-    """The page's lines outside the MRZ (lines with ``<<`` or of MRZ length are left out)."""
+    """The page's lines outside the MRZ (lines with ``<<`` or of MRZ length are left out),
+    top to bottom when every line's position is known (:attr:`Line.top`), else in Tesseract's
+    reading order.
+
+    A label's value is the line below it (:func:`_value_after`), and Tesseract's block order
+    can put another line between them: the header band of "RÉPUBLIQUE FRANÇAISE" was read
+    after "Given Name(s)" and before "ÉLODIE", and taken for her given names.
+    """
     kept = []
     for line in lines_of(ocr):
         compact = line.text.replace(" ", "")
         if "<<" in compact or len(compact) >= LINE_LENGTH - 4:
             continue
         kept.append(line)
-    return kept
+    if all(line.top is not None for line in kept):
+        kept.sort(key=lambda line: line.top or 0)
+    return [replace(line, index=position) for position, line in enumerate(kept)]
 
 
 def viz_name_lines(ocr: OcrResult) -> tuple[list[Line], str | None, float | None]:
@@ -299,6 +325,29 @@ def _viz_name_check(
     return _combine_names(checks), shown, first_page, tuple(passes)
 
 
+#: ICAO 9303 part 3 §6's transliteration of the letters an MRZ cannot hold (the mrz
+#: library's tables: Latin letters with diacritics, Cyrillic, Greek).
+_ICAO_TRANSLITERATION: Final = {**_GREEK, **_CYRILLIC, **_LATIN}
+
+#: Supports from the most to the least favourable to the claim.
+_SUPPORT_ORDER: Final = (MATCH, WEAK, DIFFERS, NOT_FOUND, CONTRADICTED)
+
+
+def icao_name(name: str) -> str:
+    """``name`` as an MRZ writes it (ICAO 9303 part 3 §6, words separated by spaces):
+    "Käthe Schröder-Gößmann" → "KAETHE SCHROEDER GOESSMANN", "Bjørn Østergård" →
+    "BJOERN OESTERGAARD", "Иван" → "IVAN". Letters without a transliteration are kept."""
+    return transliterate(" ".join(name.split()), _ICAO_TRANSLITERATION, " ")
+
+
+def _claimed_spellings(name: str) -> list[str]:
+    """``name``, and its MRZ transliteration when that folds differently (:func:`icao_name`)."""
+    transliterated = icao_name(name)
+    if names.normalise_name(transliterated) == names.normalise_name(name):
+        return [name]
+    return [name, transliterated]
+
+
 def _mrz_name_check(result: MrzResult, claim: PassportClaim, low_confidence: float) -> FieldCheck:
     mrz = result.mrz
     if mrz is None or not mrz.surname:
@@ -316,14 +365,22 @@ def _mrz_name_check(result: MrzResult, claim: PassportClaim, low_confidence: flo
         _name_line(0, f"{mrz.given_names} {mrz.surname}", confidence),
         _name_line(1, f"{mrz.surname} {mrz.given_names}", confidence),
     ]
-    check = _name_support(
-        claim.full_name,
-        lines,
-        mrz.name,
-        confidence,
-        low_confidence=low_confidence,
-        confirmed=result.name_confirmations >= 2,
-    )
+    # The claim as typed, and as the issuing state transliterated it: "Käthe" is "KAETHE" in
+    # the MRZ, two letters off the typed name folded ("kathe"); "Bjørn" is "BJOERN".
+    checks = [
+        _name_support(
+            claimed,
+            lines,
+            mrz.name,
+            confidence,
+            low_confidence=low_confidence,
+            confirmed=result.name_confirmations >= 2,
+        )
+        for claimed in _claimed_spellings(claim.full_name)
+    ]
+    check = min(checks, key=lambda c: (_SUPPORT_ORDER.index(c.support), c.distance or 0))
+    if check.support == MATCH and check.distance == 0:
+        check = replace(check, value=claim.full_name)
     return replace(check, field="mrz_name", pass_name=result.reading.pass_name)
 
 
