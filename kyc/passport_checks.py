@@ -14,7 +14,10 @@ Rules (issue 11, seed 003's decision rule over the checks):
   makes every check digit valid (the readings of one image share a misread; ICAO 9303 prints
   the data in both zones). Check digits that hold only with a digit no reading showed (a
   character the check digits restored, or put over another digit) go to review too: that is
-  what a tampered, smudged check digit looks like. No MRZ found: review (``MRZ_NOT_READ``).
+  what a tampered, smudged check digit looks like; except a field's own check digit read as
+  a filler ``<`` (the digit merged into the chevron run after it) when the field's data were
+  read and equal what the customer entered and the composite holds with the restored digit.
+  No MRZ found: review (``MRZ_NOT_READ``).
 - ``DOCUMENT_EXPIRY``: the MRZ's expiry when its check digit is valid, else the one entered;
   before the day of the check fails (``DOCUMENT_EXPIRED``); within
   ``KYC_PASSPORT_EXPIRY_WARNING_DAYS`` passes with the code ``DOCUMENT_EXPIRING_SOON``, a
@@ -88,16 +91,48 @@ def _field_detail(check: documents.FieldCheck, passed: str) -> str:
     return ", ".join(parts)
 
 
-def mrz_check(result: Any, *, high_confidence: float, viz_text: str = "") -> CheckResult:
+#: The claim's fields and the MRZ field whose check digit covers each.
+_ENTERED_MRZ_FIELDS: Final = (
+    ("id_number", "document_number"),
+    ("date_of_birth", "date_of_birth"),
+    ("expiry", "expiry_date"),
+)
+
+
+def mrz_check(
+    result: Any,
+    *,
+    high_confidence: float,
+    viz_text: str = "",
+    entered_fields: frozenset[str] = frozenset(),
+) -> CheckResult:
     """The MRZ's check digits; ``result`` is a
     :class:`~smartbank.engines.documents.passport.MrzResult`, ``viz_text`` a reading of the
     whole page (the visual zone's values: a confident failure that the visual zone's own
     value of the field makes valid is a shared misread, so staff look,
-    :func:`~smartbank.engines.documents.passport.viz_repair`)."""
+    :func:`~smartbank.engines.documents.passport.viz_repair`); ``entered_fields`` the MRZ
+    fields (``document_number``, ``date_of_birth``, ``expiry_date``) whose value equals what
+    the customer entered."""
     mrz, reading = result.mrz, result.reading
     if mrz is None or reading is None:
         return CheckResult("MRZ", REVIEW, "MRZ_NOT_READ", "no machine readable zone found")
     corrected = [r for r in reading.repairs if "(check digits)" in r]
+    if mrz.valid and reading.restored and _only_entered_check_digits(reading, entered_fields):
+        # A check digit read as a filler "<" (merged into the chevrons after it), its field
+        # read and equal to the customer's entry, and the composite holding with it: the
+        # customer's claim confirms what the lost digit would have (seed 003: the claim
+        # checked against the card).
+        fields = ", ".join(
+            _CHECK_DIGIT_WORDS[passport.CHECK_DIGIT_POSITIONS[p]] for p in reading.restored
+        )
+        return CheckResult(
+            "MRZ",
+            PASSED,
+            "",
+            f"all five check digits valid; the check digit of the {fields} read as a filler and "
+            f"restored by the composite, the field equal to the entered value, "
+            f"{len(result.readings)} reading(s)",
+        )
     if mrz.valid and reading.restored:
         # The check digits add up only with characters no reading could see: a misprint
         # or a tampered digit may hide there, so staff look (never a rejection).
@@ -129,6 +164,16 @@ def mrz_check(result: Any, *, high_confidence: float, viz_text: str = "") -> Che
             return CheckResult("MRZ", REVIEW, "MRZ_UNCERTAIN", detail)
         return CheckResult("MRZ", FAILED, "MRZ_CHECKSUM_INVALID", detail)
     return CheckResult("MRZ", REVIEW, "MRZ_UNCERTAIN", detail)
+
+
+def _only_entered_check_digits(reading: Any, entered_fields: frozenset[str]) -> bool:
+    """Every restored position of ``reading`` (a TD3 reading) is the check digit of a field
+    in ``entered_fields`` where nothing legible was read (``erased``), not another digit."""
+    return all(
+        passport.CHECK_DIGIT_POSITIONS.get(position) in entered_fields
+        and position in reading.erased
+        for position in reading.restored
+    )
 
 
 def expiry_check(
@@ -175,7 +220,16 @@ def passport_checks(
     """
     valid, code = documents.validate_id_number(documents.PASSPORT, entered.number)
     checks = [
-        mrz_check(reading.mrz, high_confidence=high_confidence, viz_text=reading.page.text),
+        mrz_check(
+            reading.mrz,
+            high_confidence=high_confidence,
+            viz_text=reading.page.text,
+            entered_fields=frozenset(
+                name
+                for field, name in _ENTERED_MRZ_FIELDS
+                if reading.fields[field].support == claims.MATCH
+            ),
+        ),
         expiry_check(reading.mrz, entered=entered.expiry, today=today, warning_days=warning_days),
         CheckResult("ID_NUMBER", PASSED, "", "passport number format valid")
         if valid

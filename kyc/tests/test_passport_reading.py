@@ -209,6 +209,38 @@ def test_check_digits_that_add_up_only_with_a_digit_no_reading_showed_go_to_revi
     assert "position(s) 28" in check.detail
 
 
+def test_a_check_digit_lost_in_the_chevrons_passes_when_its_field_is_what_was_entered():
+    # The same merged check digit, on a page whose expiry the customer entered as printed:
+    # the claim confirms what the lost digit would have checked, and the composite holds.
+    person = passports.holder()
+    first, second = passports.mrz_lines(person)
+    scores = [99.0] * 88
+    scores[44 + 27] = 41.0
+    unread = passport.result_of(
+        [passport.MrzReading("band", first, second[:27] + "<" + second[28:], tuple(scores))]
+    )
+    assert unread.reading.erased == (27,)
+    check = passport_checks.mrz_check(
+        unread, high_confidence=80, entered_fields=frozenset({"expiry_date"})
+    )
+    assert check.status == KycCheck.Status.PASSED and "expiry date" in check.detail
+    # Another field entered as printed says nothing of the expiry's digit.
+    other = passport_checks.mrz_check(
+        unread, high_confidence=80, entered_fields=frozenset({"date_of_birth"})
+    )
+    assert (other.status, other.code) == (KycCheck.Status.REVIEW, "MRZ_UNCERTAIN")
+    # A digit read over another one (a tampered digit looks so) still goes to staff.
+    scores[44 + 27] = 40.0
+    overwritten = passport.result_of(
+        [passport.MrzReading("band", first, passports.tamper(second, 27), tuple(scores))]
+    )
+    assert overwritten.reading.restored == (27,) and overwritten.reading.erased == ()
+    check = passport_checks.mrz_check(
+        overwritten, high_confidence=80, entered_fields=frozenset({"expiry_date"})
+    )
+    assert (check.status, check.code) == (KycCheck.Status.REVIEW, "MRZ_UNCERTAIN")
+
+
 def test_a_date_that_is_no_calendar_date_never_satisfies_a_check_digit():
     # A 0/6 swap can make the check digit hold on month 69: the check digits must not choose it
     assert passport._well_formed("expiry_date", "270906")

@@ -138,6 +138,81 @@ _HINDI_LABELS: Final = {
 """The Hindi halves of an Indian passport's bilingual labels."""
 
 
+@dataclass(frozen=True)
+class IssuingState:
+    """How another state prints its data page: ``code`` its MRZ code (ICAO 9303 part 3: "D" for
+    Germany, else ISO 3166-1 alpha-3), ``header`` the header band's text, ``style`` its
+    captions, date format and nationality line, ``places`` places of birth."""
+
+    code: str
+    header: str
+    style: PageStyle
+    places: tuple[str, ...]
+
+
+#: Other states' pages by the ISO 3166-1 alpha-3 code a customer enters: captions in their
+#: languages (field numbers on British pages), their date formats, long header bands.
+OTHER_STATES: Final = {
+    "DEU": IssuingState(
+        "D",
+        "BUNDESREPUBLIK DEUTSCHLAND",
+        PageStyle(
+            labels=(
+                ("Surname", "Name/Surname/Nom"),
+                ("Given Name(s)", "Vornamen/Given names/Prénoms"),
+                ("Nationality", "Staatsangehörigkeit/Nationality"),
+                ("Date of Birth", "Geburtstag/Date of birth"),
+            ),
+            date_format="%d.%m.%Y",
+            nationality="DEUTSCH",
+        ),
+        ("BERLIN", "MÜNCHEN", "KÖLN", "HAMBURG", "DÜSSELDORF"),
+    ),
+    "GBR": IssuingState(
+        "GBR",
+        "UNITED KINGDOM OF GREAT BRITAIN",
+        PageStyle(
+            photo_side="right",
+            labels=(("Surname", "Surname/Nom (1)"), ("Given Name(s)", "Given names/Prénoms (2)")),
+            date_format="%d %b %Y",
+            nationality="BRITISH CITIZEN",
+        ),
+        ("LONDON", "LEICESTER", "BIRMINGHAM", "BELFAST", "CARDIFF"),
+    ),
+    "FRA": IssuingState(
+        "FRA",
+        "RÉPUBLIQUE FRANÇAISE",
+        PageStyle(
+            labels=(("Surname", "Nom/Surname"), ("Given Name(s)", "Prénoms/Given names")),
+            date_format="%d %m %Y",
+            nationality="FRANÇAISE",
+        ),
+        ("PARIS", "LYON", "NÎMES", "ORLÉANS", "SAINT-ÉTIENNE"),
+    ),
+    "NOR": IssuingState(
+        "NOR",
+        "KONGERIKET NORGE",
+        PageStyle(
+            photo_side="right",
+            labels=(("Surname", "Etternavn/Surname"), ("Given Name(s)", "Fornavn/Given names")),
+            date_format="%d.%m.%Y",
+            nationality="NORSK",
+        ),
+        ("OSLO", "BERGEN", "TROMSØ", "BODØ"),
+    ),
+    "ESP": IssuingState(
+        "ESP",
+        "REINO DE ESPAÑA",
+        PageStyle(
+            labels=(("Surname", "Apellidos/Surname"), ("Given Name(s)", "Nombre/Given names")),
+            date_format="%d %m %Y",
+            nationality="ESPAÑOLA",
+        ),
+        ("MADRID", "MÁLAGA", "CÓRDOBA", "A CORUÑA"),
+    ),
+}
+
+
 def mrz_name(text: str) -> str:
     """A visual-zone name as the MRZ writes it (ICAO 9303 part 3 §4.6): upper case, full stops
     and apostrophes left out ("A.P.J." → "APJ", "D'SOUZA" → "DSOUZA"); the ``mrz`` library

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from .model import Claim, CorpusCard, Printed
+from .names import _STATE_NAMES as STATE_NAMES
 from .people import (
     _distinct_person,
     _one_off,
@@ -21,8 +22,10 @@ from .people import (
     _random_pan,
     _random_passport,
     _random_person,
+    _random_state_person,
     _typed_name,
     _typed_number,
+    _typed_state_name,
     _w,
     format_name,
 )
@@ -68,8 +71,13 @@ def _build(
     pan = id_type == "PAN"
     passport = id_type == "PASSPORT"
     upper = pan or passport  # PAN cards and passports print names in capitals
-    customer = person or _random_person(rng)
-    holder = _distinct_person(rng, customer) if kind == "IMPOSTOR_NAME" else customer
+    # Another state's page: its holder (a name with letters the MRZ transliterates).
+    state = rng.choice(sorted(STATE_NAMES)) if layout == "passport_other_states" else None
+    if state is not None:
+        customer = person or _random_state_person(rng, state)
+    else:
+        customer = person or _random_person(rng)
+    holder = _distinct_person(rng, customer, state) if kind == "IMPOSTOR_NAME" else customer
     style = init_style or _printed_init_style(rng, holder.tokens)
     name = format_name(holder.tokens, style)
     father = format_name(holder.father, _printed_init_style(rng, holder.father))
@@ -88,7 +96,9 @@ def _build(
     selfie_face = face
     if kind == "IMPOSTOR_FACE":
         selfie_face = next(f for f in FACES if f != face)
-    if claim_name is None:
+    if claim_name is None and state is not None:
+        claim_name = _typed_state_name(rng, customer.tokens)
+    elif claim_name is None:
         claim_name = _typed_name(rng, customer.tokens, style, pan=upper)
     typed_number = _typed_number(rng, number, id_type)
     surname = issued = expiry = None
@@ -100,7 +110,7 @@ def _build(
         date_of_birth=holder.dob,
         id_type=id_type,
         id_number=typed_number,
-        nationality="IND" if passport else "",
+        nationality=(state or "IND") if passport else "",
         expiry=expiry,
     )
     printed = Printed(
@@ -116,6 +126,7 @@ def _build(
         surname=surname,
         expiry=expiry,
         issued=issued,
+        issuing_state=state,
     )
     return CorpusCard(
         card_id=card_id,

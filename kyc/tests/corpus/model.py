@@ -57,6 +57,8 @@ class Printed:
             are the words before it, "" for a one-word name); None on cards.
         expiry: passports: the Date of Expiry (also in the MRZ); None on cards.
         issued: passports: the Date of Issue (ten years before the expiry, less a day).
+        issuing_state: ``passport_other_states``: the state's ISO 3166-1 alpha-3 code (a key
+            of ``smartbank.tests.passports.OTHER_STATES``); None: India.
     """
 
     name: str
@@ -69,6 +71,7 @@ class Printed:
     surname: str | None = None
     expiry: datetime.date | None = None
     issued: datetime.date | None = None
+    issuing_state: str | None = None
 
 
 @dataclass(frozen=True)

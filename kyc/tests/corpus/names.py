@@ -151,3 +151,34 @@ _FOREIGN: Final = (
 )
 _FOREIGN_FATHER = "Patrick Michael Peter David Hiroshi Jun Carlos".split()
 _INITIALS = "ABCDGHJKLMNPRSTV"
+
+
+#: Holders of other states' passports (``passport_other_states``): given names by gender and
+#: surnames, as the state prints them, with the letters its MRZ transliterates.
+_STATE_NAMES: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]] = {
+    "DEU": (
+        ("Jürgen", "Björn", "Jörg", "Matthias", "Lukas Günther"),
+        ("Käthe", "Bärbel", "Jana", "Sophie Luise", "Lena"),
+        ("Müller", "Schröder", "Weiß", "Groß", "Köhler", "Schäfer", "Meyer-Lüdenscheid"),
+    ),
+    "GBR": (
+        ("Seán", "Oliver James", "Rhys", "Eoin"),
+        ("Siobhán Mary", "Niamh", "Zoë", "Chloë Anne"),
+        ("O'Neill", "Smith", "Brontë", "Jones", "Gallagher", "Ahmed"),
+    ),
+    "FRA": (
+        ("Jérôme", "François", "Noël", "Loïc", "Jean-Baptiste"),
+        ("Élodie", "Hélène", "Chloé", "Maëlle", "Anaïs"),
+        ("Lefèvre", "Bérard", "Côté", "Dupont-Martin", "Gaillard", "Réaux"),
+    ),
+    "NOR": (
+        ("Bjørn", "Håkon", "Øystein", "Ørjan"),
+        ("Åse", "Sølvi", "Ingrid Marie", "Kari"),
+        ("Østergård", "Bråten", "Løvås", "Hansen", "Sæther"),
+    ),
+    "ESP": (
+        ("José Luis", "Andrés", "Iñigo", "Raúl"),
+        ("María José", "Begoña", "Inés", "Lucía"),
+        ("Núñez", "Ibáñez", "Martínez", "Peña", "García"),
+    ),
+}

@@ -5,6 +5,7 @@ fonts, with the corpus's person, number, dates and face."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from typing import TYPE_CHECKING, Final
 
 from PIL import Image
@@ -27,8 +28,10 @@ _PLACES: Final = (
 def passport_holder(card: CorpusCard, rng: random.Random) -> passports.PassportHolder:
     """The page's holder from ``card.printed`` (a passport layout's card): name words before
     the surname are the given names; sex from the gender; nationality and issuing state
-    India; places of birth and issue drawn from ``rng``."""
+    India, or ``printed.issuing_state``'s; places of birth and issue drawn from ``rng``."""
     printed = card.printed
+    issuer = passports.OTHER_STATES[printed.issuing_state] if printed.issuing_state else None
+    places = issuer.places if issuer else _PLACES
     assert printed.surname is not None and printed.expiry is not None
     assert printed.date_of_birth is not None
     given = printed.name[: len(printed.name) - len(printed.surname)].strip()
@@ -36,20 +39,28 @@ def passport_holder(card: CorpusCard, rng: random.Random) -> passports.PassportH
         surname=printed.surname,
         given_names=given,
         number=printed.id_number,
-        nationality="IND",
+        nationality=issuer.code if issuer else "IND",
+        country=issuer.code if issuer else "IND",
+        issuing_state=issuer.header if issuer else "REPUBLIC OF INDIA",
         date_of_birth=printed.date_of_birth,
         sex="F" if printed.gender == "FEMALE" else "M",
         expiry=printed.expiry,
         issued=printed.issued,
-        place_of_birth=rng.choice(_PLACES),
-        place_of_issue=rng.choice(_PLACES),
+        place_of_birth=rng.choice(places),
+        place_of_issue=rng.choice(places),
     )
 
 
-def _style(layout: str, rng: random.Random) -> passports.PageStyle:
+def _style(card: CorpusCard, rng: random.Random) -> passports.PageStyle:
     """``passport_photo_left``: any Latin family, English labels, DejaVu Sans Mono MRZ;
     ``passport_photo_right``: a Liberation family, bilingual labels, issue fields,
-    Liberation Mono MRZ (see :data:`~.vocabulary.PASSPORT_LAYOUTS`)."""
+    Liberation Mono MRZ; ``passport_other_states``: the state's page in any Latin family
+    (see :data:`~.vocabulary.PASSPORT_LAYOUTS`)."""
+    layout = card.layout
+    if card.printed.issuing_state:
+        regular, bold = FONT_FAMILIES[rng.choice(sorted(FONT_FAMILIES))]
+        state = passports.OTHER_STATES[card.printed.issuing_state].style
+        return replace(state, regular_font=regular, bold_font=bold)
     if layout == "passport_photo_left":
         regular, bold = FONT_FAMILIES[rng.choice(sorted(FONT_FAMILIES))]
         return passports.PageStyle(photo_side="left", regular_font=regular, bold_font=bold)
@@ -68,5 +79,5 @@ def _style(layout: str, rng: random.Random) -> passports.PageStyle:
 def _render_passport(card: CorpusCard, rng: random.Random) -> Image.Image:
     """The data page of ``card``, 1250x880 RGB, undamaged (the MRZ is the printed fields')."""
     holder = passport_holder(card, rng)
-    style = _style(card.layout, rng)
+    style = _style(card, rng)
     return passports.render_passport(holder, photo=cards.face_photo(card.face), style=style)

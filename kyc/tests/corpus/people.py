@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -44,6 +45,7 @@ from .names import (
     _SOUTH_M,
     _SOUTH_PREFIX,
     _SOUTH_SUR,
+    _STATE_NAMES,
 )
 
 Token = tuple[str, str]
@@ -219,13 +221,31 @@ def format_name(tokens: Sequence[Token], init_style: str = "bare", *, hindi: boo
     return " ".join(out)
 
 
+_LATIN_LETTERS: Final = {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ß": "ss", "đ": "d", "ł": "l"}
+
+
+def plain_latin(text: str) -> str:
+    """``text`` with the accents of Latin letters dropped, as a customer types a name on a
+    keyboard without them ("Bjørn Østergård" → "Bjorn Ostergard", "Gößmann" → "Gossmann");
+    other scripts unchanged."""
+    out = []
+    for ch in text:
+        if "\u00c0" <= ch <= "\u024f":
+            ch = _LATIN_LETTERS.get(ch) or "".join(
+                c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
+            )
+        out.append(ch)
+    return "".join(out)
+
+
 def loose_name(text: str) -> str:
-    """Case-, space- and punctuation-free form of a name: letters only, casefolded.
+    """Case-, space-, punctuation- and accent-free form of a name: letters only, casefolded,
+    Latin letters without their accents (:func:`plain_latin`).
 
     Every genuine claim has the same ``loose_name`` as the printed name
-    ("A.P.J. ABDUL KALAM" and "apj abdul kalam" → "apjabdulkalam").
+    ("A.P.J. ABDUL KALAM" and "apj abdul kalam" → "apjabdulkalam"; "KÄTHE" and "Kathe").
     """
-    return "".join(ch for ch in text.casefold() if ch.isalpha())
+    return "".join(ch for ch in plain_latin(text).casefold() if ch.isalpha())
 
 
 def _max_initial_run(tokens: Sequence[Token]) -> int:
@@ -271,10 +291,35 @@ def _typed_name(
     return text.lower()
 
 
-def _distinct_person(rng: random.Random, person: _Person) -> _Person:
+def _random_state_person(rng: random.Random, state: str) -> _Person:
+    """A holder of ``state``'s passport (:data:`.names._STATE_NAMES`): given names, one
+    surname, as the state prints them."""
+    male, female, surnames = _STATE_NAMES[state]
+    gender = rng.choice(("MALE", "FEMALE"))
+    given = rng.choice(male if gender == "MALE" else female)
+    return _Person(
+        tokens=_w(*given.split(), rng.choice(surnames)), gender=gender, dob=_random_dob(rng),
+        father=(),
+    )  # fmt: skip
+
+
+def _typed_state_name(rng: random.Random, tokens: Sequence[Token]) -> str:
+    """A holder of another state's passport types their name: as printed in title case, at
+    times without its accents (a keyboard without them), hyphens as spaces, lower case."""
+    text = format_name(tokens)
+    if rng.random() < 0.25:
+        text = plain_latin(text)
+    if "-" in text and rng.random() < 0.3:
+        text = text.replace("-", " ")
+    if "'" in text and rng.random() < 0.3:
+        text = text.replace("'", "\u2019")
+    return text.lower() if rng.random() < 0.1 else text
+
+
+def _distinct_person(rng: random.Random, person: _Person, state: str | None = None) -> _Person:
     words = {loose_name(w) for kind, w in person.tokens if kind == "w"}
     while True:
-        other = _random_person(rng)
+        other = _random_state_person(rng, state) if state else _random_person(rng)
         other_words = {loose_name(w) for kind, w in other.tokens if kind == "w"}
         if (
             other_words

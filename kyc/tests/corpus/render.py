@@ -29,6 +29,7 @@ _RENDERERS: Final = {
     "pan_new": _render_pan_new,
     "passport_photo_left": _render_passport,
     "passport_photo_right": _render_passport,
+    "passport_other_states": _render_passport,
 }
 
 

@@ -40,7 +40,11 @@ LAYOUTS: Final[tuple[str, ...]] = (
   Birth", a QR code, a signature. Photo on the left.
 """
 
-PASSPORT_LAYOUTS: Final[tuple[str, ...]] = ("passport_photo_left", "passport_photo_right")
+PASSPORT_LAYOUTS: Final[tuple[str, ...]] = (
+    "passport_photo_left",
+    "passport_photo_right",
+    "passport_other_states",
+)
 """Passport data pages (ICAO 9303 TD3, 1250x880, :mod:`smartbank.tests.passports`): kept
 apart from :data:`LAYOUTS`, the ID cards, whose invariants (Verhoeff, PAN structure, card
 size) the corpus's tests check; ``generate_corpus(layouts=ALL_LAYOUTS)`` adds them.
@@ -53,6 +57,11 @@ size) the corpus's tests check; ``generate_corpus(layouts=ALL_LAYOUTS)`` adds th
 - ``passport_photo_right``: photo right, fields from the left edge, the Indian passport's
   bilingual labels ("उपनाम / Surname", Noto Sans Devanagari), Place of Issue and Date of
   Issue added (a third date), a Liberation font family, the MRZ in Liberation Mono.
+- ``passport_other_states``: a page of Germany, Britain, France, Norway or Spain
+  (:data:`smartbank.tests.passports.OTHER_STATES`: the state's header band, captions in its
+  languages, date format and nationality line) in any Latin family, for a holder of that
+  state whose name has letters the MRZ transliterates (ICAO 9303 part 3 §6: "KÄTHE" is
+  ``KAETHE``); the customer types the name with its accents, or at times without them.
 
 Names are printed upper case, the surname being the last word (a one-word name is the
 surname, given names empty: ICAO 9303 part 3 §4.6); the MRZ drops full stops and
@@ -110,6 +119,7 @@ ID_TYPE_OF_LAYOUT: Final[dict[str, str]] = {
     "pan_new": "PAN",
     "passport_photo_left": "PASSPORT",
     "passport_photo_right": "PASSPORT",
+    "passport_other_states": "PASSPORT",
 }
 
 NAMED_CASES: Final[tuple[str, ...]] = (

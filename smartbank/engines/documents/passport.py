@@ -92,6 +92,8 @@ _CHECK_SPANS: Final = {
     "optional_data": ((28, 42), 42),
 }
 _COMPOSITE_SPANS: Final = ((0, 10), (13, 20), (21, 43))
+CHECK_DIGIT_POSITIONS: Final = {digit: name for name, (_, digit) in _CHECK_SPANS.items()}
+"""Line 2 positions (0-based) of the fields' check digits: {9: "document_number", ...}."""
 
 _TO_DIGIT: Final = str.maketrans(
     {"O": "0", "Q": "0", "D": "0", "U": "0", "C": "0", "I": "1", "L": "1", "J": "1",
@@ -160,6 +162,8 @@ class MrzReading:
             valid (:class:`Correction`): the reading is never a confident one.
         restored: line 2 positions where the check digits put a digit no reading showed
             (:class:`Correction`): the line is valid by arithmetic, not by sight.
+        erased: those of ``restored`` where nothing legible was read (an empty slot, a ``<``
+            where a digit must be), not another digit.
     """
 
     pass_name: str
@@ -170,6 +174,7 @@ class MrzReading:
     repairs: tuple[str, ...] = ()
     ambiguous: bool = False
     restored: tuple[int, ...] = ()
+    erased: tuple[int, ...] = ()
 
     @property
     def confidence(self) -> float:
@@ -415,12 +420,14 @@ class Correction:
             digit must be), or over another digit (a 1 read for a 4). The check digits'
             arithmetic supplied them, which is also what a tampered digit would look like;
             the letter/digit twins (O/0, I/1...) are not counted.
+        erased: those of ``restored`` where nothing legible was read.
     """
 
     line: str
     repair: str | None = None
     ambiguous: bool = False
     restored: tuple[int, ...] = ()
+    erased: tuple[int, ...] = ()
 
 
 def _unread(char: str, kind: str, confidence: float, position: int) -> bool:
@@ -522,7 +529,12 @@ def correct_line(second: str, confidences: Sequence[float] | None = None) -> Cor
             or (before.isdigit() and after.isdigit())
         )
     )
-    return Correction(candidate, f"{repair} (check digits)", restored=restored)
+    erased = tuple(
+        position
+        for position in restored
+        if _unread(second[position], _LINE2_FORMAT[position], scores[position], position)
+    )
+    return Correction(candidate, f"{repair} (check digits)", restored=restored, erased=erased)
 
 
 _VIZ_DATE_RE: Final = re.compile(r"\b(\d{2})\s?[/.\-]\s?(\d{2})\s?[/.\-]\s?(\d{4})\b")
@@ -932,6 +944,7 @@ def consensus(readings: Sequence[MrzReading]) -> MrzReading:
         repairs=repairs,
         ambiguous=correction.ambiguous,
         restored=correction.restored,
+        erased=correction.erased,
     )
 
 
