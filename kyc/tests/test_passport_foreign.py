@@ -1,10 +1,10 @@
 """Passports of other states, with real Tesseract: names whose letters the MRZ cannot hold
 (ICAO 9303 part 3 §6 writes "Käthe" as KAETHE, "Bjørn" as BJOERN), captions in two or three
 languages ("Vornamen/Given names/Prénoms"), field numbers ("Surname/Nom (1)"), other date
-formats, and long header bands that Tesseract reads out of order (the states'
-pages are :data:`smartbank.tests.passports.OTHER_STATES`, also the corpus's
-``passport_other_states`` layout). The customer's claim decides as for any passport: the holder is verified, a claim typed
-without the name's accents goes to staff at worst, another person's name is rejected."""
+formats, and long header bands that Tesseract reads out of order (the states' pages are
+:data:`smartbank.tests.passports.OTHER_STATES`, also the corpus's ``passport_other_states``
+layout). The customer's claim decides as for any passport: the holder is verified, a claim
+typed without the name's accents goes to staff at worst, another person's name is rejected."""
 
 import datetime
 from dataclasses import replace
