@@ -38,6 +38,7 @@ from typing import Any, Final
 from smartbank.checks import CheckResult
 from smartbank.engines import documents
 from smartbank.engines.documents import claims, passport
+from smartbank.engines.documents.passport_claims import CLAIM_REPAIR
 
 from .models import KycCheck
 
@@ -147,7 +148,9 @@ def mrz_check(
         )
     if mrz.valid:
         detail = "all five check digits valid"
-        if corrected:
+        if CLAIM_REPAIR in reading.repairs:
+            detail += " with the entered value of a field the reading had one or two digits off"
+        elif corrected:
             detail += ", one look-alike character chosen by the check digits"
         return CheckResult("MRZ", PASSED, "", f"{detail}, {len(result.readings)} reading(s)")
     failed = mrz.failed_checks

@@ -14,9 +14,11 @@ from django.conf import settings
 
 from kyc import passport_checks
 from kyc.pipeline import decide
+from smartbank.engines.documents import passport
 from smartbank.engines.documents.lines import lines_of
 from smartbank.engines.documents.passport_claims import (
     PassportClaim,
+    check_mrz_claim,
     icao_name,
     read_passport,
     viz_name_lines,
@@ -139,3 +141,35 @@ def test_a_labels_value_is_the_line_below_it_whatever_order_tesseract_gives():
 
     _, read, _ = viz_name_lines(ocr)
     assert read == "ÉLODIE DUPONT-MARTIN"
+
+
+def test_a_name_typed_without_accents_matches_the_mrzs_digraphs():
+    person = holder_of("NOR")
+    first, second = passports.mrz_lines(person)
+    result = passport.result_of([passport.MrzReading("band", first, second, (99.0,) * 88)])
+    claim = PassportClaim("Bjorn Ostergard", person.date_of_birth, person.number, "NOR", EXPIRY)
+    assert first.startswith("P<NOROESTERGAARD<<BJOERN")
+    assert check_mrz_claim(result, claim)["mrz_name"].support == "MATCH"
+    other = PassportClaim("Bjorn Olsen", person.date_of_birth, person.number, "NOR", EXPIRY)
+    assert check_mrz_claim(result, other)["mrz_name"].support != "MATCH"
+
+
+def test_a_zone_read_a_line_off_confirms_no_other_name():
+    # Four readings alike of a band found in the wrong place: line 1 shows another name and
+    # at most one check digit of line 2 holds, by chance. That line 1 is no confirmed
+    # contradiction of the holder's name (an uneven light page once read "GRID MARIE").
+    person = holder_of("NOR")
+    _, second = passports.mrz_lines(person)
+    other, _ = passports.mrz_lines(passports.holder(surname="OLSEN", given_names="KARI"))
+    readings = [
+        passport.MrzReading(name, other, second[10:] + "<" * 10, (98.0,) * 88) for name in "abcd"
+    ]
+    result = passport.result_of(readings)
+    holding = ("document_number", "date_of_birth", "expiry_date", "composite")
+    assert result.mrz is not None and sum(result.mrz.check_digits[n] for n in holding) < 2
+    claim = PassportClaim("Bjørn Østergård", person.date_of_birth, person.number, "NOR", EXPIRY)
+    assert check_mrz_claim(result, claim)["mrz_name"].support == "DIFFERS"
+    # The same line 1 over a line 2 read in place is a confirmed other name.
+    placed = [passport.MrzReading(name, other, second, (98.0,) * 88) for name in "abcd"]
+    check = check_mrz_claim(passport.result_of(placed), claim)["mrz_name"]
+    assert check.support == "CONTRADICTED"

@@ -578,6 +578,38 @@ def viz_repair(second: str, failed: Sequence[str], viz_text: str) -> str | None:
     return None
 
 
+def claim_repair(second: str, failed: Sequence[str], entered: dict[str, str]) -> str | None:
+    """Line 2 with each failing field replaced by the customer's entered value, when every
+    check digit (the composite included) then holds; None otherwise.
+
+    ``entered`` maps ``document_number`` (padded with ``<`` to 9), ``date_of_birth`` and
+    ``expiry_date`` (YYMMDD) to what the customer entered. A field's check digit catches
+    every single changed digit (ICAO 9303 part 3 §4.9, weights 7-3-1), so an entered value
+    one or two characters off the reading (``_VIZ_MISREAD``) that satisfies both its own
+    check digit and the composite, both as read, is the value printed: the reading was off
+    (a "7" read as "0" in a monospace MRZ). A value changed in the MRZ by a forger fails
+    with the entered value too, unless the customer enters the original value, which is
+    then what is checked. Only the fields' check digits may fail, not the composite alone.
+    """
+    fields = [name for name in failed if name != "composite"]
+    if not fields:
+        return None
+    line = second
+    for name in fields:
+        value = entered.get(name)
+        (start, stop), _ = _CHECK_SPANS.get(name, ((0, 0), 0))
+        if not value or stop == 0 or len(value) != stop - start:
+            return None
+        if (
+            not 0
+            < sum(x != y for x, y in zip(value, line[start:stop], strict=True))
+            <= _VIZ_MISREAD
+        ):
+            return None
+        line = line[:start] + value + line[stop:]
+    return line if all(_check_digits(line).values()) else None
+
+
 def _mrz_date(text: str, *, birth: bool, today: datetime.date) -> datetime.date | None:
     """YYMMDD as a date: a birth date in the century that puts it in the past, an expiry in
     2000–2099 unless that is over 50 years ahead (ICAO leaves the century to the reader)."""

@@ -41,7 +41,7 @@ from .claims import CONTRADICTED, DIFFERS, MATCH, NAME_CONTRADICTION_SIMILARITY,
 from .claims import FieldCheck as FieldCheck
 from .lines import Line, Word, lines_of, mean_confidence
 from .numbers import CONFUSABLE_CHARACTERS
-from .passport import LINE_LENGTH, Mrz, MrzResult, read_mrz
+from .passport import LINE_LENGTH, Mrz, MrzResult, claim_repair, parse_td3, read_mrz
 
 FIELDS: Final = ("name", "mrz_name", "id_number", "date_of_birth", "expiry", "nationality")
 
@@ -340,6 +340,24 @@ def icao_name(name: str) -> str:
     return transliterate(" ".join(name.split()), _ICAO_TRANSLITERATION, " ")
 
 
+_LOCATING_CHECKS: Final = ("document_number", "date_of_birth", "expiry_date", "composite")
+"""Check digits that hold only on a line 2 read in place (an empty personal number's holds
+on any run of fillers)."""
+
+_DIGRAPHS: Final = (("AE", "A"), ("OE", "O"), ("UE", "U"), ("AA", "A"))
+"""ICAO 9303 part 3 §6's two-letter transliterations (Ä, Ö/Ø, Ü, Å) and the letter a
+keyboard without accents gives instead."""
+
+
+def _undigraphed(text: str) -> str:
+    """``text`` (upper case) with the transliteration digraphs as single letters: compared on
+    both sides, "HAAKON LOEVAAS" and "Hakon Lovas" agree (so do "MUELLER" and "Muller")."""
+    text = text.upper()
+    for digraph, letter in _DIGRAPHS:
+        text = text.replace(digraph, letter)
+    return text
+
+
 def _claimed_spellings(name: str) -> list[str]:
     """``name``, and its MRZ transliteration when that folds differently (:func:`icao_name`)."""
     transliterated = icao_name(name)
@@ -365,18 +383,31 @@ def _mrz_name_check(result: MrzResult, claim: PassportClaim, low_confidence: flo
         _name_line(0, f"{mrz.given_names} {mrz.surname}", confidence),
         _name_line(1, f"{mrz.surname} {mrz.given_names}", confidence),
     ]
+    # A line 2 with fewer than two check digits holding was not read where the zone is (a
+    # band found a line off, characters lost at its start; one misread fails one field and
+    # the composite, the others still hold): its line 1 confirms no other name.
+    located = sum(mrz.check_digits[name] for name in _LOCATING_CHECKS) >= 2
+    confirmed = result.name_confirmations >= 2 and located
     # The claim as typed, and as the issuing state transliterated it: "Käthe" is "KAETHE" in
-    # the MRZ, two letters off the typed name folded ("kathe"); "Bjørn" is "BJOERN".
+    # the MRZ, two letters off the typed name folded ("kathe"); "Bjørn" is "BJOERN". And both
+    # without the transliteration's digraphs, for a name typed without its accents ("Hakon
+    # Lovas" against HAAKON LOEVAAS).
+    pairs = [(claimed, lines) for claimed in _claimed_spellings(claim.full_name)]
+    plain = [
+        _name_line(index, _undigraphed(line.text), confidence) for index, line in enumerate(lines)
+    ]
+    if [line.text for line in plain] != [line.text for line in lines]:
+        pairs.append((_undigraphed(icao_name(claim.full_name)), plain))
     checks = [
         _name_support(
             claimed,
-            lines,
+            candidates,
             mrz.name,
             confidence,
             low_confidence=low_confidence,
-            confirmed=result.name_confirmations >= 2,
+            confirmed=confirmed,
         )
-        for claimed in _claimed_spellings(claim.full_name)
+        for claimed, candidates in pairs
     ]
     check = min(checks, key=lambda c: (_SUPPORT_ORDER.index(c.support), c.distance or 0))
     if check.support == MATCH and check.distance == 0:
@@ -527,6 +558,33 @@ def viz_name_value(viz: FieldCheck, mrz: FieldCheck) -> str | None:
     return " ".join(out)
 
 
+CLAIM_REPAIR: Final = "line 2: a field's misread digits as entered (check digits)"
+"""The repair words of :func:`_claim_repaired` (``MrzReading.repairs``)."""
+
+
+def _claim_repaired(
+    result: MrzResult, claim: PassportClaim, *, today: datetime.date | None
+) -> MrzResult:
+    """``result`` with its failing fields taken from the claim when the check digits choose
+    the claimed values (:func:`.passport.claim_repair`), else unchanged."""
+    mrz, reading = result.mrz, result.reading
+    if mrz is None or reading is None or mrz.valid:
+        return result
+    entered = {
+        "document_number": claim.number.upper().ljust(9, "<"),
+        "date_of_birth": f"{claim.date_of_birth:%y%m%d}",
+        "expiry_date": f"{claim.expiry:%y%m%d}" if claim.expiry else "",
+    }
+    line = claim_repair(reading.second, mrz.failed_checks, entered)
+    repaired = parse_td3(reading.first, line, today=today) if line else None
+    if line is None or repaired is None or not repaired.valid:
+        return result
+    fixed = replace(
+        reading, second=line, repairs=(*reading.repairs, CLAIM_REPAIR), restored=(), erased=()
+    )
+    return replace(result, mrz=repaired, reading=fixed)
+
+
 def read_passport(
     image: Image.Image,
     claim: PassportClaim,
@@ -546,6 +604,7 @@ def read_passport(
         smartbank.engines.ocr.OcrEngineError: Tesseract missing, failing or timing out.
     """
     result = read_mrz(image, today=today, settled=_mrz_settled(claim, low_confidence))
+    result = _claim_repaired(result, claim, today=today)
     fields = check_mrz_claim(result, claim, low_confidence=low_confidence)
     name, shown, page, passes = _viz_name_check(image, claim, low_confidence)
     name = replace(name, value=viz_name_value(name, fields["mrz_name"]))
