@@ -241,6 +241,29 @@ def test_a_check_digit_lost_in_the_chevrons_passes_when_its_field_is_what_was_en
     assert (check.status, check.code) == (KycCheck.Status.REVIEW, "MRZ_UNCERTAIN")
 
 
+def test_the_check_digits_choose_the_entered_value_of_a_field_read_a_digit_off():
+    # Four readings alike, all confident, read the expiry's 7 as 0: the entered expiry makes
+    # its check digit and the composite hold as read, so it is the printed value.
+    from smartbank.engines.documents.passport_claims import _claim_repaired
+
+    person = passports.holder(expiry=datetime.date(2032, 1, 7))
+    first, second = passports.mrz_lines(person)
+    misread = second[:21] + "320100" + second[27:]
+    readings = [passport.MrzReading(n, first, misread, (97.0,) * 88) for n in "abcd"]
+    result = passport.result_of(readings)
+    assert result.mrz.failed_checks == ["expiry_date", "composite"]
+
+    repaired = _claim_repaired(result, claim_of(person), today=TODAY)
+    assert repaired.mrz.valid and repaired.reading.second == second
+    check = passport_checks.mrz_check(repaired, high_confidence=80)
+    assert check.status == KycCheck.Status.PASSED and "entered value" in check.detail
+    # Another expiry entered (one day later) holds with no check digit: nothing changes.
+    later = claim_of(person, expiry=datetime.date(2032, 1, 8))
+    assert _claim_repaired(result, later, today=TODAY) is result
+    # Nothing entered for the field: nothing is chosen.
+    assert passport.claim_repair(misread, ["expiry_date", "composite"], {}) is None
+
+
 def test_a_date_that_is_no_calendar_date_never_satisfies_a_check_digit():
     # A 0/6 swap can make the check digit hold on month 69: the check digits must not choose it
     assert passport._well_formed("expiry_date", "270906")
