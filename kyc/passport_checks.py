@@ -17,6 +17,9 @@ Rules (issue 11, seed 003's decision rule over the checks):
   what a tampered, smudged check digit looks like; except a field's own check digit read as
   a filler ``<`` (the digit merged into the chevron run after it) when the field's data were
   read and equal what the customer entered and the composite holds with the restored digit.
+  A field read one or two characters off whose entered value makes its check digit and the
+  composite hold as read was taken from the claim before this check
+  (:func:`smartbank.engines.documents.passport.claim_repair`): it passes, so noted.
   No MRZ found: review (``MRZ_NOT_READ``).
 - ``DOCUMENT_EXPIRY``: the MRZ's expiry when its check digit is valid, else the one entered;
   before the day of the check fails (``DOCUMENT_EXPIRED``); within
