@@ -133,9 +133,9 @@ def mrz_check(
             "MRZ",
             PASSED,
             "",
-            f"all five check digits valid; the check digit of the {fields} read as a filler and "
-            f"restored by the composite, the field equal to the entered value, "
-            f"{len(result.readings)} reading(s)",
+            f"all five check digits valid; the check digit of the {fields} restored by the "
+            "composite (read as a filler, its field equal to the entered value, or an empty "
+            f"personal number's), {len(result.readings)} reading(s)",
         )
     if mrz.valid and reading.restored:
         # The check digits add up only with characters no reading could see: a misprint
@@ -172,14 +172,26 @@ def mrz_check(
     return CheckResult("MRZ", REVIEW, "MRZ_UNCERTAIN", detail)
 
 
+#: Line 2 positions of the optional data (personal number) and of its check digit.
+_OPTIONAL_DATA: Final = slice(28, 42)
+_OPTIONAL_CHECK: Final = 42
+
+
 def _only_entered_check_digits(reading: Any, entered_fields: frozenset[str]) -> bool:
     """Every restored position of ``reading`` (a TD3 reading) is the check digit of a field
-    in ``entered_fields`` where nothing legible was read (``erased``), not another digit."""
-    return all(
-        passport.CHECK_DIGIT_POSITIONS.get(position) in entered_fields
-        and position in reading.erased
-        for position in reading.restored
-    )
+    in ``entered_fields`` where nothing legible was read (``erased``), not another digit; or
+    the check digit of an empty optional data field (fillers only: ICAO 9303 part 4 prints
+    ``0`` or ``<`` there), which guards no data a forger could change."""
+
+    def explained(position: int) -> bool:
+        if position == _OPTIONAL_CHECK:
+            return not reading.second[_OPTIONAL_DATA].strip("<")
+        return (
+            passport.CHECK_DIGIT_POSITIONS.get(position) in entered_fields
+            and position in reading.erased
+        )
+
+    return all(explained(position) for position in reading.restored)
 
 
 def expiry_check(

@@ -264,6 +264,36 @@ def test_the_check_digits_choose_the_entered_value_of_a_field_read_a_digit_off()
     assert passport.claim_repair(misread, ["expiry_date", "composite"], {}) is None
 
 
+def test_an_empty_personal_numbers_check_digit_restored_passes_and_a_real_ones_does_not():
+    from mrz.generator.td3 import TD3CodeGenerator
+
+    first, second = passports.mrz_lines(passports.holder())
+    assert second[28:42] == "<" * 14 and second[42] in "0<"
+    scores = [99.0] * 88
+    scores[44 + 42] = 40.0
+    misread = second[:42] + "9" + second[43:]  # a speck made the filler's 0 a 9
+    result = passport.result_of([passport.MrzReading("band", first, misread, tuple(scores))])
+    assert result.mrz.valid and result.reading.restored == (42,)
+    check = passport_checks.mrz_check(result, high_confidence=80)
+    assert check.status == KycCheck.Status.PASSED and "personal number" in check.detail
+
+    # A personal number printed: its check digit guards data, so staff look.
+    person = passports.holder()
+    code = TD3CodeGenerator(
+        "P", "IND", "ARMSTRONG", "NEIL", person.number, "IND",
+        f"{person.date_of_birth:%y%m%d}", "M", f"{person.expiry:%y%m%d}", "AB1234567",
+    )  # fmt: skip
+    first, second = str(code).splitlines()
+    unread = [99.0] * 88
+    unread[44 + 42] = 0.0  # nothing legible in the slot: the check digits restore it
+    result = passport.result_of(
+        [passport.MrzReading("band", first, second[:42] + "<" + second[43:], tuple(unread))]
+    )
+    assert result.mrz.valid and result.reading.restored == (42,)
+    check = passport_checks.mrz_check(result, high_confidence=80)
+    assert (check.status, check.code) == (KycCheck.Status.REVIEW, "MRZ_UNCERTAIN")
+
+
 def test_a_date_that_is_no_calendar_date_never_satisfies_a_check_digit():
     # A 0/6 swap can make the check digit hold on month 69: the check digits must not choose it
     assert passport._well_formed("expiry_date", "270906")
