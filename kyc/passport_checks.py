@@ -41,7 +41,7 @@ from typing import Any, Final
 from smartbank.checks import CheckResult
 from smartbank.engines import documents
 from smartbank.engines.documents import claims, passport
-from smartbank.engines.documents.passport_claims import CLAIM_REPAIR
+from smartbank.engines.documents.passport_claims import CHECKED_FIELDS, CLAIM_REPAIR
 
 from .models import KycCheck
 
@@ -93,14 +93,6 @@ def _field_detail(check: documents.FieldCheck, passed: str) -> str:
     if check.confirmations > 1:
         parts.append(f"confirmed by {check.confirmations} readings")
     return ", ".join(parts)
-
-
-#: The claim's fields and the MRZ field whose check digit covers each.
-_ENTERED_MRZ_FIELDS: Final = (
-    ("id_number", "document_number"),
-    ("date_of_birth", "date_of_birth"),
-    ("expiry", "expiry_date"),
-)
 
 
 def mrz_check(
@@ -172,9 +164,8 @@ def mrz_check(
     return CheckResult("MRZ", REVIEW, "MRZ_UNCERTAIN", detail)
 
 
-#: Line 2 positions of the optional data (personal number) and of its check digit.
-_OPTIONAL_DATA: Final = slice(28, 42)
-_OPTIONAL_CHECK: Final = 42
+#: Line 2 span of the optional data (personal number) and position of its check digit.
+(_OPTIONAL_START, _OPTIONAL_STOP), _OPTIONAL_CHECK = passport.CHECK_SPANS["optional_data"]
 
 
 def _only_entered_check_digits(reading: Any, entered_fields: frozenset[str]) -> bool:
@@ -185,7 +176,7 @@ def _only_entered_check_digits(reading: Any, entered_fields: frozenset[str]) -> 
 
     def explained(position: int) -> bool:
         if position == _OPTIONAL_CHECK:
-            return not reading.second[_OPTIONAL_DATA].strip("<")
+            return not reading.second[_OPTIONAL_START:_OPTIONAL_STOP].strip("<")
         return (
             passport.CHECK_DIGIT_POSITIONS.get(position) in entered_fields
             and position in reading.erased
@@ -243,8 +234,8 @@ def passport_checks(
             high_confidence=high_confidence,
             viz_text=reading.page.text,
             entered_fields=frozenset(
-                name
-                for field, name in _ENTERED_MRZ_FIELDS
+                check
+                for field, (check, _) in CHECKED_FIELDS.items()
                 if reading.fields[field].support == claims.MATCH
             ),
         ),

@@ -169,19 +169,27 @@ def _claimed(loan_application_id: Any, *, limit: int) -> list[LoanApplication]:
     up to ``limit - 1`` other SUBMITTED ones, oldest first, that no other worker holds
     (``SKIP LOCKED``: two workers never claim the same). ``[]`` when the application is past
     its checks. Raises ``LoanApplication.DoesNotExist``."""
-    rows = LoanApplication.objects.select_related("product", "customer")
-    own = rows.select_for_update(of=("self",)).get(pk=loan_application_id)
+    own = _CLAIMABLE.select_for_update(of=("self",)).get(pk=loan_application_id)
     if own.status not in (Status.SUBMITTED, Status.PROCESSING):
         return []
     if limit <= 1:
         return [own]
-    others = (
-        rows.select_for_update(skip_locked=True, of=("self",))
-        .filter(status=Status.SUBMITTED)
-        .exclude(pk=own.pk)
-        .order_by("created_at")[: limit - 1]
+    return [own, *_waiting(limit - 1, exclude=own.pk)]
+
+
+#: Applications with what their checks read (product, customer).
+_CLAIMABLE = LoanApplication.objects.select_related("product", "customer")
+
+
+def _waiting(limit: int, *, exclude: Any = None) -> list[LoanApplication]:
+    """Up to ``limit`` SUBMITTED applications, oldest first, row-locked, that no other worker
+    holds (``SKIP LOCKED``: two workers never claim the same); ``exclude`` a pk left out."""
+    rows = _CLAIMABLE.select_for_update(skip_locked=True, of=("self",)).filter(
+        status=Status.SUBMITTED
     )
-    return [own, *others]
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude)
+    return list(rows.order_by("created_at")[:limit])
 
 
 def loan_applications_decide(*, loan_application_id: Any, limit: int) -> str | None:
@@ -232,12 +240,7 @@ def loan_applications_decide_waiting(*, limit: int) -> int:
     """
     doorbell_answer(CHECKS_DOORBELL)
     with transaction.atomic():
-        batch = list(
-            LoanApplication.objects.select_related("product", "customer")
-            .select_for_update(skip_locked=True, of=("self",))
-            .filter(status=Status.SUBMITTED)
-            .order_by("created_at")[:limit]
-        )
+        batch = _waiting(limit)
         if len(batch) == limit:
             if celery_app.conf.task_always_eager:  # the next batch would run inside this one
                 transaction.on_commit(lambda: doorbell_ring(CHECKS_DOORBELL))

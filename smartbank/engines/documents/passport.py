@@ -92,6 +92,8 @@ _CHECK_SPANS: Final = {
     "optional_data": ((28, 42), 42),
 }
 _COMPOSITE_SPANS: Final = ((0, 10), (13, 20), (21, 43))
+CHECK_SPANS: Final = _CHECK_SPANS
+"""Each field's line 2 span (0-based, end exclusive) and its check digit's position."""
 CHECK_DIGIT_POSITIONS: Final = {digit: name for name, (_, digit) in _CHECK_SPANS.items()}
 """Line 2 positions (0-based) of the fields' check digits: {9: "document_number", ...}."""
 

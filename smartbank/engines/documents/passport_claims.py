@@ -71,7 +71,7 @@ _FUZZY_LABEL_LENGTH: Final = 5
 """Label words this long or longer still count as labels when read one character off
 ("Neme(s)" for "Name(s)", "Expicy" for "Expiry"); shorter ones only exactly."""
 # Fields the check digits cover, the check digit's name, and the MRZ value.
-_CHECKED: Final = {
+CHECKED_FIELDS: Final = {
     "id_number": ("document_number", "ID_NUMBER"),
     "date_of_birth": ("date_of_birth", "DOB"),
     "expiry": ("expiry_date", "EXPIRY"),
@@ -456,7 +456,7 @@ def _claimed(claim: PassportClaim, field: str) -> str:
 def _mrz_field_check(
     result: MrzResult, claim: PassportClaim, field: str, low_confidence: float
 ) -> FieldCheck:
-    prefix = _CHECKED[field][1] if field in _CHECKED else "NATIONALITY"
+    prefix = CHECKED_FIELDS[field][1] if field in CHECKED_FIELDS else "NATIONALITY"
     mrz, reading = result.mrz, result.reading
     if mrz is None or reading is None:
         return FieldCheck(field, NOT_FOUND, f"{prefix}_NOT_READ", pass_name=MRZ_READING_NAME)
@@ -466,8 +466,8 @@ def _mrz_field_check(
         equal = value.translate(_TYPED_TWINS) == claimed.translate(_TYPED_TWINS)
     else:
         equal = value == claimed
-    if field in _CHECKED:
-        check_name = _CHECKED[field][0]
+    if field in CHECKED_FIELDS:
+        check_name = CHECKED_FIELDS[field][0]
         trusted = mrz.check_digits[check_name]
         confidence = reading.field_confidence(check_name)
     else:
@@ -570,11 +570,8 @@ def _claim_repaired(
     mrz, reading = result.mrz, result.reading
     if mrz is None or reading is None or mrz.valid:
         return result
-    entered = {
-        "document_number": claim.number.upper().ljust(9, "<"),
-        "date_of_birth": f"{claim.date_of_birth:%y%m%d}",
-        "expiry_date": f"{claim.expiry:%y%m%d}" if claim.expiry else "",
-    }
+    entered = {check: _claimed(claim, field) for field, (check, _) in CHECKED_FIELDS.items()}
+    entered["document_number"] = entered["document_number"].upper().ljust(9, "<")
     line = claim_repair(reading.second, mrz.failed_checks, entered)
     repaired = parse_td3(reading.first, line, today=today) if line else None
     if line is None or repaired is None or not repaired.valid:
