@@ -6,7 +6,10 @@ PY_SYS ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-APT_PACKAGES := python3-venv tesseract-ocr tesseract-ocr-eng fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 fonts-noto-core libmagic1 postgresql redis-server chromium chromium-driver clamav-daemon
+# Tesseract's models for the Latin letters of other states' passports (smartbank/engines/ocr.py
+# STATE_LANGUAGES): a page's visual zone is read in its issuing state's language.
+OCR_STATE_LANGUAGES := deu fra spa ita por nld nor swe dan fin isl
+APT_PACKAGES := python3-venv tesseract-ocr tesseract-ocr-eng $(addprefix tesseract-ocr-,$(OCR_STATE_LANGUAGES)) fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 fonts-noto-core libmagic1 postgresql redis-server chromium chromium-driver clamav-daemon
 TEST_DATABASE_URL ?= postgres://smartbank:smartbank@127.0.0.1:5432/smartbank
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 TEST_CACHE_URL ?= redis://127.0.0.1:6379/7

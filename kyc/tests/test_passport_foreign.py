@@ -14,6 +14,7 @@ from django.conf import settings
 
 from kyc import passport_checks
 from kyc.pipeline import decide
+from smartbank.engines import ocr
 from smartbank.engines.documents import passport
 from smartbank.engines.documents.lines import lines_of
 from smartbank.engines.documents.passport_claims import (
@@ -23,7 +24,7 @@ from smartbank.engines.documents.passport_claims import (
     read_passport,
     viz_name_lines,
 )
-from smartbank.engines.ocr import OcrResult, OcrWord
+from smartbank.engines.ocr import OcrResult, OcrWord, state_language
 from smartbank.tests import cards, passports
 
 TODAY = datetime.date.today()
@@ -173,3 +174,55 @@ def test_a_zone_read_a_line_off_confirms_no_other_name():
     placed = [passport.MrzReading(name, other, second, (98.0,) * 88) for name in "abcd"]
     check = check_mrz_claim(passport.result_of(placed), claim)["mrz_name"]
     assert check.support == "CONTRADICTED"
+
+
+def test_a_pages_visual_zone_is_read_in_its_states_letters():
+    # English's model reads this page's name as "HAKON LOvAS": the name matched the claim up
+    # to OCR, but staff saw letters the page does not print. Norway's model reads them as
+    # printed. Needs tesseract-ocr-nor, which make's APT_PACKAGES install.
+    assert state_language("NOR") == "nor+eng"
+    person = passports.holder(
+        country="NOR",
+        nationality="NOR",
+        issuing_state=passports.OTHER_STATES["NOR"].header,
+        surname="LØVÅS",
+        given_names="HÅKON",
+        expiry=EXPIRY,
+        place_of_birth="BERGEN",
+    )
+    drawn = passports.render_passport(
+        person, photo=cards.face_photo("astronaut"), style=passports.OTHER_STATES["NOR"].style
+    )
+    claim = PassportClaim("Hakon Lovas", person.date_of_birth, person.number, "NOR", EXPIRY)
+    reading = read_passport(drawn, claim, low_confidence=settings.KYC_OCR_LOW_CONFIDENCE)
+    assert reading.viz_name == "HÅKON LØVÅS"  # what staff see: the page's own letters
+    assert reading.fields["name"].support == "MATCH"
+    typed = replace(claim, full_name="Håkon Løvås")
+    reading = read_passport(drawn, typed, low_confidence=settings.KYC_OCR_LOW_CONFIDENCE)
+    assert (reading.fields["name"].support, reading.fields["name"].distance) == ("MATCH", 0)
+
+
+@pytest.mark.parametrize(
+    ("state", "language"),
+    [("D", "deu+eng"), ("D<<", "deu+eng"), ("FRA", "fra+eng"), ("ESP", "spa+eng"),
+     ("IND", "eng"), ("GBR", "eng"), ("", "eng"), (None, "eng")],
+)  # fmt: skip
+def test_the_language_of_a_page_is_its_issuing_states_when_installed(state, language):
+    assert state_language(state) == language
+
+
+def test_a_states_model_not_installed_reads_in_english(monkeypatch):
+    monkeypatch.setattr(ocr, "_installed_languages", lambda: frozenset({"eng", "osd"}))
+    assert state_language("NOR") == "eng"
+
+
+def test_a_misread_caption_among_slash_joined_captions_is_still_a_caption():
+    # "Etternavn/Surname" read "Ettemavn/Sumame": neither half spells its caption.
+    rows = [("Ettemavn/Sumame", 190), ("LØVÅS", 216), ("Fornavn/Given names", 265), ("HÅKON", 291)]
+    words = []
+    for text, top in rows:
+        for n, token in enumerate(text.split()):
+            words.append(OcrWord(token, 95.0, (400 + 100 * n, top, 480 + 100 * n, top + 24)))
+    ocr_result = OcrResult("\n".join(text for text, _ in rows), tuple(words), 95.0)
+    _, read, _ = viz_name_lines(ocr_result)
+    assert read == "HÅKON LØVÅS"

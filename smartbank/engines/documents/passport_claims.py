@@ -34,7 +34,7 @@ from mrz.generator.dictionaries.latin_based import transliteration as _LATIN
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
-from smartbank.engines.ocr import OcrResult, ocr_image
+from smartbank.engines.ocr import OcrResult, ocr_image, state_language
 
 from . import names
 from .claims import CONTRADICTED, DIFFERS, MATCH, NAME_CONTRADICTION_SIMILARITY, NOT_FOUND, WEAK
@@ -205,7 +205,12 @@ def _caption_word(text: str) -> bool:
 
 
 def _is_label(word: Word, label: re.Pattern[str], words: Sequence[str]) -> bool:
-    return bool(label.search(word.text)) or _label_like(word.text, words)
+    """``word`` is the label (``label`` or one of ``words`` up to OCR), alone or as one part
+    of slash-joined captions: "Etternavn/Sumame" is Norway's "Etternavn/Surname"."""
+    if label.search(word.text) or _label_like(word.text, words):
+        return True
+    parts = [part for part in word.text.split("/") if part]
+    return len(parts) > 1 and any(_label_like(part, words) for part in parts)
 
 
 def _value_after(
@@ -297,14 +302,14 @@ def _combine_names(checks: Sequence[FieldCheck]) -> FieldCheck:
 
 
 def _viz_name_check(
-    image: Image.Image, claim: PassportClaim, low_confidence: float
+    image: Image.Image, claim: PassportClaim, low_confidence: float, language: str
 ) -> tuple[FieldCheck, str | None, OcrResult, tuple[str, ...]]:
     checks: list[FieldCheck] = []
     shown: str | None = None
     first_page: OcrResult | None = None
     passes: list[str] = []
     for variant in VIZ_READINGS:
-        ocr = ocr_image(image, variant=variant)
+        ocr = ocr_image(image, variant=variant, language=language)
         first_page = first_page or ocr
         passes.append(variant)
         candidates, read, confidence = viz_name_lines(ocr)
@@ -593,9 +598,10 @@ def read_passport(
 
     The MRZ is read until every check digit is valid and every field matches the claim, or a
     second reading confirms what differs (:func:`.passport.read_mrz`); the visual zone's name
-    with up to three page readings until it matches. ``low_confidence`` (0–100) is the
-    confidence below which a contradicting value only DIFFERS (settings
-    KYC_OCR_LOW_CONFIDENCE).
+    with up to three page readings until it matches, in the MRZ's issuing state's language
+    when its Tesseract model is installed (:func:`smartbank.engines.ocr.state_language`).
+    ``low_confidence`` (0–100) is the confidence below which a contradicting value only
+    DIFFERS (settings KYC_OCR_LOW_CONFIDENCE).
 
     Raises:
         smartbank.engines.ocr.OcrEngineError: Tesseract missing, failing or timing out.
@@ -603,7 +609,9 @@ def read_passport(
     result = read_mrz(image, today=today, settled=_mrz_settled(claim, low_confidence))
     result = _claim_repaired(result, claim, today=today)
     fields = check_mrz_claim(result, claim, low_confidence=low_confidence)
-    name, shown, page, passes = _viz_name_check(image, claim, low_confidence)
+    # The visual zone in the issuing state's letters: "LØVÅS" is no word of English's model.
+    language = state_language(result.mrz.issuing_country if result.mrz else None)
+    name, shown, page, passes = _viz_name_check(image, claim, low_confidence, language)
     name = replace(name, value=viz_name_value(name, fields["mrz_name"]))
     return PassportReading(
         fields={"name": name, **fields},
