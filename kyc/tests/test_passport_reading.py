@@ -241,6 +241,38 @@ def test_a_check_digit_lost_in_the_chevrons_passes_when_its_field_is_what_was_en
     assert (check.status, check.code) == (KycCheck.Status.REVIEW, "MRZ_UNCERTAIN")
 
 
+def test_a_digit_one_reading_of_four_saw_where_the_others_saw_fillers_is_doubted():
+    # The monospace "7" of the expiry's check digit read "<" by three readings and "1" by
+    # one (a French page, rotated): the lone "1" is no majority, so the digit is one no
+    # reading could see, and the expiry entered as printed passes as for a lost digit.
+    first, second = passports.mrz_lines(passports.holder())
+    scores = (99.0,) * 88
+    lost = second[:27] + "<" + second[28:]
+    misread = passports.tamper(second, 27)
+    readings = [
+        passport.MrzReading(name, first, line, scores)
+        for name, line in (("band", lost), ("lines", lost), ("band_otsu", misread), ("x2", lost))
+    ]
+    result = passport.result_of(readings)
+    assert result.mrz.valid and result.reading.erased == (27,)
+    check = passport_checks.mrz_check(
+        result, high_confidence=80, entered_fields=frozenset({"expiry_date"})
+    )
+    assert check.status == KycCheck.Status.PASSED
+    # Three readings of four showing the other digit are a digit read over the printed one.
+    readings = [
+        passport.MrzReading(name, first, line, scores)
+        for name, line in (("band", misread), ("lines", misread), ("band_otsu", misread),
+                           ("x2", lost))
+    ]  # fmt: skip
+    result = passport.result_of(readings)
+    assert result.reading.erased == ()
+    check = passport_checks.mrz_check(
+        result, high_confidence=80, entered_fields=frozenset({"expiry_date"})
+    )
+    assert check.status != KycCheck.Status.PASSED
+
+
 def test_the_check_digits_choose_the_entered_value_of_a_field_read_a_digit_off():
     # Four readings alike, all confident, read the expiry's 7 as 0: the entered expiry makes
     # its check digit and the composite hold as read, so it is the printed value.

@@ -929,7 +929,8 @@ def _canonical(second: str) -> str:
 def _vote(readings: Sequence[MrzReading]) -> MrzReading:
     """The readings' vote, slot by slot: each slot takes the character most readings gave
     (the higher total confidence on a tie) at the mean confidence of the readings that gave
-    it, or 0 when they are not a majority (a slot the readings disagree on is doubted)."""
+    it, or 0 when they are not a majority of all the readings (a slot the readings disagree
+    on is doubted)."""
     if len(readings) == 1:
         return readings[0]
     chars: list[str] = []
@@ -946,7 +947,9 @@ def _vote(readings: Sequence[MrzReading]) -> MrzReading:
         winner = max(votes, key=lambda char: (len(votes[char]), sum(votes[char])))
         agreeing = votes[winner]
         chars.append(winner)
-        majority = 2 * len(agreeing) > sum(len(v) for v in votes.values())
+        # Of every reading, the fillers set aside included: a digit one reading of four saw
+        # where three saw none is doubted, not confirmed (a "7" read as "<", "<", "J", "<").
+        majority = 2 * len(agreeing) > len(readings)
         scores.append(round(sum(agreeing) / len(agreeing), 2) if majority else 0.0)
     text = "".join(chars)
     return MrzReading(
