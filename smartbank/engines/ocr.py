@@ -15,7 +15,6 @@ OCR text is personal data: never log it.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -293,14 +292,18 @@ def warm_up() -> None:
     _run_tesseract(sample, "--oem 1 --psm 7")  # its dictionaries load on the first reading
 
 
-@functools.cache
+_LANGUAGES: dict[str, frozenset[str]] = {}
+
+
 def _installed_languages() -> frozenset[str]:
-    """The language models Tesseract has (``tesseract --list-langs``, asked once a process);
-    empty when the program cannot be run."""
-    try:
-        return frozenset(pytesseract.get_languages(config=""))
-    except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, OSError):
-        return frozenset()
+    """The language models Tesseract has (``tesseract --list-langs``, kept once a process
+    has the answer); empty, and asked again next time, when the program cannot be run."""
+    if "installed" not in _LANGUAGES:
+        try:
+            _LANGUAGES["installed"] = frozenset(pytesseract.get_languages(config=""))
+        except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, OSError):
+            return frozenset()
+    return _LANGUAGES["installed"]
 
 
 def state_language(issuing_state: str | None) -> str:
