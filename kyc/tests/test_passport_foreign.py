@@ -124,6 +124,15 @@ def test_the_mrz_spelling_of_a_name_is_icao_9303s_transliteration():
     assert icao_name("Rahul Sharma") == "RAHUL SHARMA"
 
 
+def page_of(rows: list[tuple[str, int]]) -> OcrResult:
+    """An OCR result of ``rows`` (text, top in pixels), one line each, words 100 px apart."""
+    words = []
+    for text, top in rows:
+        for n, token in enumerate(text.split()):
+            words.append(OcrWord(token, 95.0, (400 + 100 * n, top, 480 + 100 * n, top + 24)))
+    return OcrResult("\n".join(text for text, _ in rows), tuple(words), 95.0)
+
+
 def test_a_labels_value_is_the_line_below_it_whatever_order_tesseract_gives():
     # Tesseract's block order put the header band between the caption and its value.
     rows = [
@@ -133,11 +142,7 @@ def test_a_labels_value_is_the_line_below_it_whatever_order_tesseract_gives():
         ("RÉPUBLIQUE FRANÇAISE PASSPORT", 32),
         ("ÉLODIE", 291),
     ]
-    words = []
-    for text, top in rows:
-        for n, token in enumerate(text.split()):
-            words.append(OcrWord(token, 95.0, (400 + 100 * n, top, 480 + 100 * n, top + 24)))
-    ocr = OcrResult("\n".join(text for text, _ in rows), tuple(words), 95.0)
+    ocr = page_of(rows)
     assert [line.top for line in lines_of(ocr)] == [190, 216, 265, 32, 291]
 
     _, read, _ = viz_name_lines(ocr)
@@ -219,10 +224,5 @@ def test_a_states_model_not_installed_reads_in_english(monkeypatch):
 def test_a_misread_caption_among_slash_joined_captions_is_still_a_caption():
     # "Etternavn/Surname" read "Ettemavn/Sumame": neither half spells its caption.
     rows = [("Ettemavn/Sumame", 190), ("LØVÅS", 216), ("Fornavn/Given names", 265), ("HÅKON", 291)]
-    words = []
-    for text, top in rows:
-        for n, token in enumerate(text.split()):
-            words.append(OcrWord(token, 95.0, (400 + 100 * n, top, 480 + 100 * n, top + 24)))
-    ocr_result = OcrResult("\n".join(text for text, _ in rows), tuple(words), 95.0)
-    _, read, _ = viz_name_lines(ocr_result)
+    _, read, _ = viz_name_lines(page_of(rows))
     assert read == "HÅKON LØVÅS"

@@ -280,8 +280,10 @@ _in_process = {"available": True}
 
 def warm_up() -> None:
     """Load Tesseract's model into this process now (a worker process as it starts, issue
-    13), not in the first case's wait; nothing when the library cannot be loaded (the
-    ``tesseract`` program is used)."""
+    13), not in the first case's wait, and ask which language models are installed
+    (:func:`state_language`), so forked children inherit the answer; nothing more when the
+    library cannot be loaded (the ``tesseract`` program is used)."""
+    _installed_languages()
     try:
         tesseract.warm_up(OCR_LANGUAGE)
     except tesseract.TesseractUnavailable:

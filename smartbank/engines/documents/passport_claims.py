@@ -194,13 +194,19 @@ def _label_like(text: str, labels: Sequence[str]) -> bool:
     return False
 
 
+def _slash_parts(text: str) -> list[str]:
+    """The captions of one word that joins several with slashes, as multilingual pages print
+    them ("Vornamen/Given" → ["Vornamen", "Given"]); a word without slashes is one part."""
+    return [part for part in text.split("/") if part]
+
+
 def _caption_word(text: str) -> bool:
     """``text`` (one word as read) belongs to a caption, not to a value: a label word, a
     field number, or label words joined by slashes, as multilingual pages print them
     ("names/Prénoms" of "Vornamen/Given names/Prénoms")."""
     if _FIELD_NUMBER_RE.fullmatch(text) or _label_like(text, _LABEL_WORDS):
         return True
-    parts = [part for part in text.split("/") if part]
+    parts = _slash_parts(text)
     return len(parts) > 1 and all(_label_like(part, _LABEL_WORDS) for part in parts)
 
 
@@ -209,7 +215,7 @@ def _is_label(word: Word, label: re.Pattern[str], words: Sequence[str]) -> bool:
     of slash-joined captions: "Etternavn/Sumame" is Norway's "Etternavn/Surname"."""
     if label.search(word.text) or _label_like(word.text, words):
         return True
-    parts = [part for part in word.text.split("/") if part]
+    parts = _slash_parts(word.text)
     return len(parts) > 1 and any(_label_like(part, words) for part in parts)
 
 
