@@ -47,12 +47,13 @@ def loan_application_event_build(
     *,
     application: LoanApplication,
     type: str,  # noqa: A002 - the event's field name
-    created_at: datetime.datetime,
+    created_at: datetime.datetime | None = None,
     actor: Any = None,
     data: dict[str, Any] | None = None,
 ) -> LoanApplicationEvent:
-    """An unsaved event of ``application`` that happened at ``created_at``, for
-    :func:`loan_application_events_bulk_record` (rows inserted in bulk: sample data)."""
+    """An unsaved event of ``application``, for :func:`loan_application_events_bulk_record`
+    (rows inserted in bulk: sample data, which gives when it happened as ``created_at``) or
+    :func:`smartbank.db.insert_statement` (the submission; stamped when built)."""
     return LoanApplicationEvent(
         application=application, type=type, actor=actor, data=data or {}, created_at=created_at
     )

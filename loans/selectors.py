@@ -369,22 +369,22 @@ def loan_application_count_awaiting_decision() -> int:
     return LoanApplication.objects.filter(status=LoanApplication.Status.REVIEW).count()
 
 
-def loan_application_duplicate_exists(
+def loan_application_duplicates(
     *,
     customer: Any,
     email: str,
     loan_amount: Decimal,
     loan_purpose: str,
-) -> bool:
-    """True when the same applicant (the registered customer, else the email, any case) has a
-    PENDING or APPROVED application for the same amount and purpose (any case)."""
+) -> QuerySet[LoanApplication]:
+    """The same applicant's (the registered customer, else the email, any case) PENDING or
+    APPROVED applications for the same amount and purpose (any case): a submission is refused
+    while there is one (seed 001's "409: Conflict (duplicate entry)")."""
     qs = LoanApplication.objects.filter(
         final_status__in=[StageStatus.PENDING, StageStatus.APPROVED],
         loan_amount=loan_amount,
         loan_purpose__iexact=loan_purpose.strip(),
     )
-    qs = qs.filter(customer=customer) if customer is not None else qs.filter(email__iexact=email)
-    return qs.exists()
+    return qs.filter(customer=customer) if customer is not None else qs.filter(email__iexact=email)
 
 
 def loan_application_emi(*, application: LoanApplication) -> Decimal:

@@ -5,11 +5,102 @@
 loan decisions of 20 fields that cost about 20 ms of Python per batch, two thirds of the
 batch's time (issue 13, ``bench/results-notes.md``). On PostgreSQL this is one ``UPDATE ...
 FROM (VALUES ...)``; elsewhere (SQLite, the embedded default) Django's ``bulk_update``.
+
+:func:`insert_statement` and :func:`statements_run` write what one service creates (a loan
+application, its audit event, its roll-up counts, its outbox message) in one round trip on
+PostgreSQL instead of one per row; :func:`exists_after_lock` takes an advisory lock and asks a
+question in one. Each round trip on the submission path cost the web process and PostgreSQL
+a context switch and a statement's overhead (issue 13, target 6).
 """
 
+import hashlib
 from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 from django.db import connections, models, router
+from django.db.models.sql import InsertQuery
+
+
+class Statement(NamedTuple):
+    """One SQL statement with ``%s`` placeholders and its parameters, prepared for the
+    database (``get_db_prep_save`` applied)."""
+
+    sql: str
+    params: Sequence[Any]
+
+
+def insert_statement(obj: models.Model) -> Statement:
+    """The ``INSERT`` that ``obj.save()`` would send for the unsaved ``obj``, without running
+    it (see :func:`statements_run`).
+
+    As ``save()``: ``auto_now``/``auto_now_add`` fields are stamped on ``obj`` now, values go
+    through each field's ``get_db_prep_save`` (JSON, decimals, encrypted fields), an
+    ``AutoField`` primary key that is ``None`` is left to the database (and stays ``None`` on
+    ``obj``: nothing is read back). No signals are sent and ``save()`` overrides are not
+    called: use it for models whose ``save()`` adds nothing to an insert.
+    """
+    meta = obj._meta
+    fields = [f for f in meta.local_concrete_fields if not f.generated]
+    if obj.pk is None and meta.auto_field is not None:
+        fields = [f for f in fields if f is not meta.auto_field]
+    query = InsertQuery(type(obj))
+    query.insert_values(fields, [obj])
+    alias = router.db_for_write(type(obj))
+    ((sql, params),) = query.get_compiler(using=alias).as_sql()
+    return Statement(sql, params)
+
+
+def statements_run(
+    statements: Sequence[Statement], *, saved: Sequence[models.Model] = (), using: str = "default"
+) -> None:
+    """Run ``statements`` in order in the current transaction, then mark the instances in
+    ``saved`` (those :func:`insert_statement` built them for) as saved.
+
+    On PostgreSQL they go in one round trip: psycopg2 binds the parameters on the client and
+    sends the statements joined by ``;``; the first that fails raises (``IntegrityError`` for
+    a unique key) and nothing after it runs. Elsewhere (SQLite, whose driver runs one statement
+    per call) one call each. Raises what the database raises.
+    """
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(statements) > 1:
+            cursor.execute(
+                ";\n".join(s.sql for s in statements), [p for s in statements for p in s.params]
+            )
+        else:
+            for statement in statements:
+                cursor.execute(statement.sql, statement.params)
+    for obj in saved:
+        obj._state.adding = False
+        obj._state.db = using
+
+
+def advisory_lock_key(name: str) -> int:
+    """A PostgreSQL advisory lock key (signed 64-bit) for ``name``: the first 8 bytes of its
+    SHA-256."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+def exists_after_lock(name: str, queryset: models.QuerySet) -> bool:
+    """Take the transaction-scoped advisory lock ``name`` (``pg_advisory_xact_lock``: held
+    until the transaction ends, so writers of the same ``name`` run one at a time), then say
+    whether ``queryset`` has a row, reading what committed while this one waited for the lock.
+
+    On PostgreSQL one round trip: the two statements of one query string each take their own
+    snapshot under READ COMMITTED, the ``SELECT`` after the lock is granted. Elsewhere (SQLite,
+    which serialises every writer anyway) no lock and ``queryset.exists()``. Call it inside a
+    transaction.
+    """
+    alias = queryset.db
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        return queryset.exists()
+    sql, params = queryset.query.exists().get_compiler(using=alias).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT pg_advisory_xact_lock(%s);\n{sql}", [advisory_lock_key(name), *params]
+        )
+        return cursor.fetchone() is not None
 
 
 def rows_update(objs: Sequence[models.Model], fields: Sequence[str]) -> int:

@@ -96,19 +96,33 @@ def outbox_enqueue(
     ``doorbell`` (not in eager mode) the commit rings it instead of publishing the row
     (:func:`doorbell_ring`); the row waits for the batch that decides its record.
     """
+    message = outbox_message_build(task_name, *args, swept=swept)
+    message.save(force_insert=True)
+    outbox_publish_on_commit(message, doorbell=doorbell)
+    return message
+
+
+def outbox_message_build(task_name: str, *args: str, swept: bool = False) -> OutboxMessage:
+    """The unsaved row of :func:`outbox_enqueue` (``KeyError`` for an unknown task name), for
+    a service that inserts it with its own rows (:func:`smartbank.db.statements_run`), then
+    calls :func:`outbox_publish_on_commit`."""
     _task(task_name)
-    message = OutboxMessage.objects.create(
+    return OutboxMessage(
         task_name=task_name,
         args=list(args),
         entity_id=str(args[0])[:64] if args else "",
         swept=swept,
     )
+
+
+def outbox_publish_on_commit(message: OutboxMessage, *, doorbell: Doorbell | None = None) -> None:
+    """After the current transaction commits, publish the inserted ``message`` or ring
+    ``doorbell`` for it (:func:`outbox_enqueue`'s second half)."""
     if doorbell is not None and not app.conf.task_always_eager:
         _task(doorbell.task_name)
         transaction.on_commit(lambda: doorbell_ring(doorbell, message=message))
     else:
         transaction.on_commit(lambda: outbox_publish(message))
-    return message
 
 
 def doorbell_ring(doorbell: Doorbell, *, message: OutboxMessage | None = None) -> bool:

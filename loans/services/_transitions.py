@@ -4,7 +4,8 @@
 from typing import Any
 
 from smartbank.celery import enqueue_on_commit
-from smartbank.outbox import Doorbell
+from smartbank.models import OutboxMessage
+from smartbank.outbox import Doorbell, outbox_message_build, outbox_publish_on_commit
 from smartbank.transitions import lock
 
 from ..models import LoanApplication
@@ -31,3 +32,15 @@ def enqueue_checks(application: LoanApplication, *, doorbell: bool = False) -> N
     enqueue_on_commit(
         CHECKS_TASK, str(application.pk), doorbell=CHECKS_DOORBELL if doorbell else None
     )
+
+
+def checks_message_build(application: LoanApplication) -> OutboxMessage:
+    """The unsaved checks message of ``application``, for a service that inserts it with the
+    application (then :func:`checks_publish_on_commit`)."""
+    return outbox_message_build(CHECKS_TASK, str(application.pk))
+
+
+def checks_publish_on_commit(message: OutboxMessage, *, doorbell: bool = False) -> None:
+    """After commit, publish the inserted checks ``message``, or with ``doorbell`` ring
+    :data:`CHECKS_DOORBELL` for it, as :func:`enqueue_checks` does."""
+    outbox_publish_on_commit(message, doorbell=CHECKS_DOORBELL if doorbell else None)

@@ -1,7 +1,7 @@
 """The dashboards' roll-ups (:mod:`loans.models.rollups`) kept in step with the applications.
 
-- :func:`rollup_application_added`: the submission service adds a new application's
-  contribution in its own transaction.
+- :func:`rollup_application_added`: the statements adding a new application's contribution,
+  which the submission service runs in its transaction with the application's insert.
 - :func:`rollup_application_moved`: registered with
   :func:`smartbank.transitions.transition_hook`, so every status move of an application (the
   stages' results, staff decisions, reprocessing) moves its contribution from the old group to
@@ -28,6 +28,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from smartbank.db import Statement, statements_run
 from smartbank.transitions import transition_hook
 
 from ..models import ROLLUP_SHARDS, LoanApplication, LoanDailyRollup, LoanStatusRollup
@@ -92,10 +93,9 @@ def _deltas(
     return {key: d for key, d in deltas.items() if any(d)}
 
 
-def _upsert(model: type[models.Model], shard: int, deltas: dict[Key, list[Any]]) -> None:
-    """Add ``deltas`` to ``model``'s rows of ``shard`` in one statement (rows created at 0)."""
-    if not deltas:
-        return
+def _upsert(model: type[models.Model], shard: int, deltas: dict[Key, list[Any]]) -> Statement:
+    """The statement adding ``deltas`` (non-empty) to ``model``'s rows of ``shard`` (rows
+    created at 0)."""
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     key = [*model.KEY, "shard"]
@@ -111,24 +111,16 @@ def _upsert(model: type[models.Model], shard: int, deltas: dict[Key, list[Any]])
     params: list[Any] = []
     for group in sorted(deltas):
         params += [*group, shard, *deltas[group]]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    return Statement(sql, params)
 
 
-def _apply(
-    application: LoanApplication,
-    *,
-    before: Mapping[str, Any] | None,
-    after: Mapping[str, Any] | None,
-) -> None:
-    _apply_many(application.pk.int % ROLLUP_SHARDS, [(before, after)])
-
-
-def _apply_many(
+def _statements(
     shard: int, changes: list[tuple[Mapping[str, Any] | None, Mapping[str, Any] | None]]
-) -> None:
-    """Add the deltas of every ``(before, after)`` in ``changes`` to ``shard``: one statement
-    per table (the shard is only where the sum is spread; readers add the shards up)."""
+) -> list[Statement]:
+    """The statements adding the deltas of every ``(before, after)`` in ``changes`` to
+    ``shard``: one per table whose groups change (the shard is only where the sum is spread;
+    readers add the shards up)."""
+    statements = []
     for model, part in ((LoanStatusRollup, _status_part), (LoanDailyRollup, _daily_part)):
         total: dict[Key, list[Any]] = {}
         for before, after in changes:
@@ -137,16 +129,17 @@ def _apply_many(
                 total[key] = (
                     delta if old is None else [x + y for x, y in zip(old, delta, strict=True)]
                 )
-        _upsert(model, shard, {key: d for key, d in total.items() if any(d)})
+        deltas = {key: d for key, d in total.items() if any(d)}
+        if deltas:
+            statements.append(_upsert(model, shard, deltas))
+    return statements
 
 
-def rollup_application_added(application: LoanApplication) -> None:
-    """Count the just-created ``application`` in the roll-ups (call in its transaction)."""
-    _apply(
-        application,
-        before=None,
-        after={name: getattr(application, name) for name in ROLLUP_FIELDS},
-    )
+def rollup_application_added(application: LoanApplication) -> list[Statement]:
+    """The statements counting the new ``application`` in the roll-ups, to run in the
+    transaction that inserts it (:func:`smartbank.db.statements_run`, after its insert)."""
+    after = {name: getattr(application, name) for name in ROLLUP_FIELDS}
+    return _statements(application.pk.int % ROLLUP_SHARDS, [(None, after)])
 
 
 @transition_hook(LoanApplication, fields=ROLLUP_FIELDS, bulk=True)
@@ -159,7 +152,8 @@ def rollup_application_moved(
     when the moves changed none of :data:`ROLLUP_FIELDS` (checks starting). The step's first
     application picks the shard."""
     if moved:
-        _apply_many(moved[0][0].pk.int % ROLLUP_SHARDS, [(b, a) for _, b, a in moved])
+        shard = moved[0][0].pk.int % ROLLUP_SHARDS
+        statements_run(_statements(shard, [(b, a) for _, b, a in moved]))
 
 
 def _recomputed() -> tuple[dict[Key, tuple[Any, ...]], dict[Key, tuple[Any, ...]]]:

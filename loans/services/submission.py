@@ -1,7 +1,6 @@
 """Submission of a loan application by a customer or an integrator."""
 
 import datetime
-import hashlib
 import logging
 import secrets
 import string
@@ -9,23 +8,24 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import StepUp
 from accounts.services.step_up import step_up_consume
+from smartbank.db import exists_after_lock, insert_statement, statements_run
 from smartbank.errors import ApplicationError, ConflictError
 
 from .. import rules
 from ..countries import country_region, country_resolve
-from ..events import loan_application_event_record
+from ..events import loan_application_event_build
 from ..models import LoanApplication, LoanApplicationEvent, LoanProduct, Region
 from ..selectors import (
     customer_profile_for,
-    loan_application_duplicate_exists,
+    loan_application_duplicates,
     loan_product_default,
 )
-from ._transitions import enqueue_checks
+from ._transitions import checks_message_build, checks_publish_on_commit
 from .rollups import rollup_application_added
 
 logger = logging.getLogger(__name__)
@@ -70,19 +70,6 @@ def _text(value: str, *, field: str, max_length: int) -> str:
     return value
 
 
-def _applicant_lock(*, key: str) -> None:
-    """Serialise submissions of one applicant (transaction-scoped PostgreSQL advisory lock),
-    so two identical requests at once cannot both pass the duplicate check."""
-    if connection.vendor != "postgresql":  # SQLite serialises every write anyway
-        return
-    digest = hashlib.sha256(f"loan-applicant:{key}".encode()).digest()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest[:8], "big", signed=True)]
-        )
-
-
-@transaction.atomic
 def loan_application_submit(
     *,
     submitted_by: Any,
@@ -130,7 +117,14 @@ def loan_application_submit(
 
     Returns the SUBMITTED application. Raises :class:`ApplicationError` with ``field`` for
     invalid input, and :class:`ConflictError` ``DUPLICATE_APPLICATION`` (409) when the same
-    applicant has a PENDING or APPROVED application for the same amount and purpose.
+    applicant has a PENDING or APPROVED application for the same amount and purpose
+    (:func:`loans.selectors.loan_application_duplicates`; submissions of one applicant are
+    serialised by an advisory lock, so two identical requests at once cannot both pass).
+
+    The application, its SUBMITTED event, its roll-up counts and its checks message are
+    written in one transaction, in one round trip on PostgreSQL
+    (:func:`smartbank.db.statements_run`; issue 13). An ``application_id`` already taken (an
+    8-character suffix drawn twice) rolls that attempt back and draws again, up to 5 times.
     """
     product = product or loan_product_default()
     if product is None or not product.is_active:
@@ -191,21 +185,6 @@ def loan_application_submit(
         )
         applicant_key = f"email:{email.casefold()}"
 
-    _applicant_lock(key=applicant_key)
-    if loan_application_duplicate_exists(
-        customer=customer, email=email, loan_amount=loan_amount, loan_purpose=loan_purpose
-    ):
-        raise ConflictError(
-            "This applicant already has a pending or approved application for the same amount"
-            " and purpose.",
-            code="DUPLICATE_APPLICATION",
-        )
-    step_up = None
-    if step_up_id is not None:
-        step_up = step_up_consume(
-            step_up_id=step_up_id, user=submitted_by, action=StepUp.Action.LOAN_APPLICATION
-        )
-
     fields = {
         "customer": customer,
         "submitted_by": submitted_by,
@@ -227,29 +206,59 @@ def loan_application_submit(
         "documents": documents,
     }
     for attempt in range(5):
+        application = LoanApplication(application_id=application_id_generate(), **fields)
         try:
             with transaction.atomic():
-                application = LoanApplication.objects.create(
-                    application_id=application_id_generate(), **fields
-                )
+                _application_file(application, applicant_key=applicant_key, step_up_id=step_up_id)
             break
-        except IntegrityError:  # an 8-character suffix collided: draw again
-            if attempt == 4:
+        except IntegrityError:
+            # An 8-character suffix drawn twice: draw again; any other conflict is raised.
+            taken = LoanApplication.objects.filter(application_id=application.application_id)
+            if attempt == 4 or not taken.exists():
                 raise
-    loan_application_event_record(
+    logger.info("loan application %s submitted", application.application_id)
+    return application
+
+
+def _application_file(application: LoanApplication, *, applicant_key: str, step_up_id: Any) -> None:
+    """Check for a duplicate under the applicant's lock, use up the step-up, and write the
+    unsaved ``application`` with its event, roll-ups and checks message (call in a
+    transaction: a failure leaves nothing written)."""
+    duplicates = loan_application_duplicates(
+        customer=application.customer,
+        email=application.email,
+        loan_amount=application.loan_amount,
+        loan_purpose=application.loan_purpose,
+    )
+    if exists_after_lock(f"loan-applicant:{applicant_key}", duplicates):
+        raise ConflictError(
+            "This applicant already has a pending or approved application for the same amount"
+            " and purpose.",
+            code="DUPLICATE_APPLICATION",
+        )
+    step_up = None
+    if step_up_id is not None:
+        step_up = step_up_consume(
+            step_up_id=step_up_id,
+            user=application.submitted_by,
+            action=StepUp.Action.LOAN_APPLICATION,
+        )
+    event = loan_application_event_build(
         application=application,
         type=EventType.SUBMITTED,
-        actor=submitted_by,
+        actor=application.submitted_by,
         data={
             "status": application.status,
-            "product": product.code,
-            "loan_amount": str(loan_amount),
-            "tenure_months": tenure_months,
-            "registered_customer": customer is not None,
+            "product": application.product.code,
+            "loan_amount": str(application.loan_amount),
+            "tenure_months": application.tenure_months,
+            "registered_customer": application.customer is not None,
             **({"step_up": {"id": str(step_up.pk), "method": step_up.method}} if step_up else {}),
         },
     )
-    rollup_application_added(application)
-    logger.info("loan application %s submitted", application.application_id)
-    enqueue_checks(application, doorbell=True)
-    return application
+    message = checks_message_build(application)
+    statements = [insert_statement(application)]  # stamps created_at, which the roll-ups read
+    statements += [insert_statement(event), *rollup_application_added(application)]
+    statements.append(insert_statement(message))
+    statements_run(statements, saved=[application, event, message])
+    checks_publish_on_commit(message, doorbell=True)

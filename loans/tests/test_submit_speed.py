@@ -9,13 +9,18 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
 from loans.api.serializers import LoanApplicationSerializer, LoanApplicationStaffSerializer
 from loans.api.views import LoanApplicationListCreateApi
-from loans.models import LoanApplication, LoanProduct
+from loans.models import LoanApplication, LoanApplicationEvent, LoanProduct
 from loans.selectors import loan_product_default
+from loans.services import submission
+from loans.services._transitions import CHECKS_TASK
+from loans.services.rollups import rollups_differences
 from smartbank.models import Notification, OutboxMessage
 from smartbank.tests.threads import run_in_threads
 
@@ -233,3 +238,61 @@ def test_every_query_on_the_applications_table_has_an_index_and_no_index_is_extr
     single_columns = {d.rsplit("(", 1)[1].rstrip(")") for d in definitions if ", " not in d}
     for column in ("region", "country_code", "final_status", "customer_id", "email"):
         assert column not in single_columns, column
+
+
+def test_a_submission_writes_its_rows_in_one_round_trip_after_its_duplicate_check(
+    django_capture_on_commit_callbacks,
+):
+    """The application, its SUBMITTED event, its roll-up counts and its checks message arrive
+    together; on PostgreSQL the lock and duplicate check are one round trip and the rows one
+    more (the savepoint pair is the test's own transaction around the service's)."""
+    product, partner = default_product(), integrator()
+    with CaptureQueriesContext(connection) as queries:
+        application = submit(submitted_by=partner, product=product)
+
+    stored = LoanApplication.objects.get(application_id=application.application_id)
+    assert stored.pk == application.pk and stored.status == LoanApplication.Status.SUBMITTED
+    event = LoanApplicationEvent.objects.get(application=stored)
+    assert (event.type, event.actor, event.data["loan_amount"]) == (
+        "SUBMITTED",
+        partner,
+        "250000.00",
+    )
+    assert OutboxMessage.objects.get(entity_id=str(stored.pk)).task_name == CHECKS_TASK
+    assert rollups_differences() == []
+    if connection.vendor == "postgresql":
+        sent = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+        assert len(sent) == 2, sent
+        assert sent[0].startswith("SELECT pg_advisory_xact_lock(")
+        assert sent[1].count("INSERT INTO") == 5  # application, event, 2 roll-ups, outbox
+
+
+def test_an_application_id_drawn_twice_is_drawn_again_and_nothing_of_the_attempt_stays(
+    monkeypatch,
+):
+    first = submit(email="first@example.com")
+    drawn = iter([first.application_id, "LOAN-20261203-NEWONE00"])
+    monkeypatch.setattr(submission, "application_id_generate", lambda: next(drawn))
+
+    second = submit(email="second@example.com")
+
+    assert second.application_id == "LOAN-20261203-NEWONE00"
+    assert LoanApplication.objects.get(application_id=first.application_id).email == (
+        "first@example.com"
+    )
+    assert LoanApplicationEvent.objects.filter(application=second).count() == 1
+    assert OutboxMessage.objects.filter(entity_id=str(second.pk)).count() == 1
+    assert LoanApplication.objects.count() == 2
+    assert rollups_differences() == []
+
+
+def test_another_integrity_error_is_raised_not_retried(monkeypatch):
+    """A conflict that is not a drawn id (here a check constraint: a malformed id) is not
+    hidden by drawing again."""
+    monkeypatch.setattr(submission, "application_id_generate", lambda: "NOT-AN-ID")
+
+    with pytest.raises(IntegrityError):
+        submit()
+
+    assert LoanApplication.objects.count() == 0
+    assert OutboxMessage.objects.count() == 0
