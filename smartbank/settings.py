@@ -135,6 +135,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The API's rate limits count here, so the cache must be one all web processes share: by
 # default the Redis make run starts (database 1; the broker uses 0).
 CACHES = {"default": env.cache_url("CACHE_URL", default="redis://127.0.0.1:6380/1")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Django's, keeping its redis-py client between calls (smartbank/cache.py, issue 13).
+    CACHES["default"]["BACKEND"] = "smartbank.cache.RedisCache"
 # The dashboard's covering indexes (INCLUDE columns) are a PostgreSQL optimisation; the
 # embedded SQLite setup builds them without the extra columns, which is fine for a demo.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
