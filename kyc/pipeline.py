@@ -395,6 +395,7 @@ def _passport_outcome(
             id_image=loaded.id_document,
             other_encodings=other_encodings,
         ),
+        together=settings.KYC_ENGINES_SIDE_BY_SIDE,
     )
     checks = checks + passport_checks.passport_checks(
         reading=reading,
@@ -464,6 +465,7 @@ def kyc_case_run_pipeline(*, case: KycCase) -> PipelineOutcome:
             id_image=loaded.id_document,
             other_encodings=other_encodings,
         ),
+        together=settings.KYC_ENGINES_SIDE_BY_SIDE,
     )
     primary = reading.primary
     if not any(r.ocr.text.strip() for r in reading.readings):

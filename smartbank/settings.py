@@ -257,6 +257,11 @@ KYC_FACE_REVIEW_MAX = env.float("KYC_FACE_REVIEW_MAX", default=0.60)
 KYC_FACE_DUPLICATE_MAX = env.float("KYC_FACE_DUPLICATE_MAX", default=0.45)
 KYC_NAME_MAX_DISTANCE = env.int("KYC_NAME_MAX_DISTANCE", default=2)
 KYC_OCR_LOW_CONFIDENCE = env.float("KYC_OCR_LOW_CONFIDENCE", default=60.0)
+# Tesseract beside dlib in two threads (true), or after it (false, the default): side by side a
+# lone case is decided ~20 % sooner, but takes 1.2 cores, so on a machine whose cores all have
+# a busy worker (make run: two on two) it gains nothing and a second worker adds less
+# (issue 13, smartbank/engines/overlap.py). True where cores outnumber busy workers.
+KYC_ENGINES_SIDE_BY_SIDE = env.bool("KYC_ENGINES_SIDE_BY_SIDE", default=False)
 KYC_TASK_MAX_RETRIES = env.int("KYC_TASK_MAX_RETRIES", default=3)
 
 # --- Celery ---------------------------------------------------------------------------------

@@ -164,3 +164,24 @@ def test_tesseract_running_past_its_deadline_is_an_engine_error(
 
     with pytest.raises(tesseract.TesseractFailed):
         tesseract.image_to_data(large, language="eng", psm=3, timeout=0.001)
+
+
+def test_one_after_the_other_gives_the_same_text_and_faces(hopper_card: Image.Image) -> None:
+    assert side_by_side(
+        lambda: ocr.ocr_image(hopper_card),
+        lambda: faces.analyse_id_photo(hopper_card),
+        together=False,
+    ) == side_by_side(
+        lambda: ocr.ocr_image(hopper_card), lambda: faces.analyse_id_photo(hopper_card)
+    )
+
+
+def test_one_after_the_other_an_engine_error_still_lets_the_other_run() -> None:
+    finished = []
+
+    def failing_ocr() -> None:
+        raise OcrEngineError("Tesseract failed with status 1")
+
+    with pytest.raises(OcrEngineError, match="status 1"):
+        side_by_side(failing_ocr, lambda: finished.append("faces"), together=False)
+    assert finished == ["faces"]
