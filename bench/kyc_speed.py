@@ -20,9 +20,10 @@ generated secrets; the duplicate-face search off, since every customer has one o
    the broker together at its commit, where the clock starts) to one worker process, then to
    two (``--concurrency=1`` each, as ``make run`` on two cores); throughput with two ÷
    (2 × one).
-   Beside it, two ceilings: the cores one worker keeps busy (Tesseract in a thread beside
-   dlib) against the machine's, and the raw engines alone in one process and then in two at
-   once, with nothing else running: the scaling this machine gives the work itself.
+   Beside it, two ceilings: the cores one worker keeps busy (more than one only with
+   ``KYC_ENGINES_SIDE_BY_SIDE``, Tesseract in a thread beside dlib) against the machine's,
+   and the raw engines alone in one process and then in two at once, with nothing else
+   running: the scaling this machine gives the work itself.
 
 Targets: p50 ≤ 0.75× the anchor, p95 ≤ 1.0×; scaling ≥ 0.9. Not a test: CI does not run it.
 """
@@ -253,8 +254,8 @@ def main() -> None:
         database_ms = 1000 * (postgres_cpu_seconds() - database_cpu) / args.documents
         scaling = two / (2 * one)
         # Two workers cannot use more than the machine's cores: when one worker already keeps
-        # more than half of them busy (OCR in a thread beside dlib, target 1), 2 x one is out of
-        # reach whatever the code does.
+        # more than half of them busy (OCR in a thread beside dlib: KYC_ENGINES_SIDE_BY_SIDE),
+        # 2 x one is out of reach whatever the code does.
         cores = os.cpu_count() or 1
         ceiling = min(1.0, cores / (2 * one_cores)) if one_cores else 1.0
         stop(processes)  # the machine otherwise idle for its own scaling
