@@ -12,7 +12,7 @@ import http.client
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -52,14 +52,31 @@ def postgres_cpu_seconds() -> float:
     window is what the database spent on it, when nothing else uses it meanwhile."""
     import psutil
 
+    return cpu_seconds(
+        p for p in psutil.process_iter(["name"]) if p.info["name"] in ("postgres", "postmaster")
+    )
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU-seconds so far of process ``pid`` and its children (gunicorn's
+    master and workers)."""
+    import psutil
+
+    root = psutil.Process(pid)
+    return cpu_seconds((root, *root.children(recursive=True)))
+
+
+def cpu_seconds(processes: Iterable[Any]) -> float:
+    """User + system CPU-seconds so far of the psutil ``processes`` (those gone are left out)."""
+    import psutil
+
     total = 0.0
-    for process in psutil.process_iter(["name"]):
-        if process.info["name"] in ("postgres", "postmaster"):
-            try:
-                times = process.cpu_times()
-            except psutil.Error:
-                continue
-            total += times.user + times.system
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
     return total
 
 

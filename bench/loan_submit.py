@@ -43,7 +43,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import Row, clients_run, emit, postgres_cpu_seconds  # noqa: E402
+from bench._common import (  # noqa: E402
+    Row,
+    clients_run,
+    emit,
+    postgres_cpu_seconds,
+    tree_cpu_seconds,
+)
 from bench._world import bench_world  # noqa: E402
 from bench.loadtest import run as world  # noqa: E402
 
@@ -115,22 +121,6 @@ def load(
     return clients_run(
         HOST, port, clients=clients, seconds=seconds, send=send, ok=(200, 201), rate=rate
     )
-
-
-def tree_cpu_seconds(pid: int) -> float:
-    """User + system CPU-seconds so far of process ``pid`` and its children (gunicorn's
-    master and workers)."""
-    import psutil
-
-    root = psutil.Process(pid)
-    total = 0.0
-    for process in (root, *root.children(recursive=True)):
-        try:
-            times = process.cpu_times()
-        except psutil.Error:
-            continue
-        total += times.user + times.system
-    return total
 
 
 def integrator_token() -> str:
