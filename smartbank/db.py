@@ -44,9 +44,12 @@ def insert_statement(obj: models.Model) -> Statement:
     ``obj``: nothing is read back). No signals are sent and ``save()`` overrides are not
     called: use it for models whose ``save()`` adds nothing to an insert. The SQL is compiled
     by Django's own insert compiler the first time (and whenever a value is an expression);
-    later rows of plain values only prepare their parameters (~0.1 ms less per row).
+    later rows of plain values only prepare their parameters (~0.1 ms less per row). Raises
+    ``ValueError`` for a proxy or a multi-table child, whose row is not one INSERT.
     """
     model, meta = type(obj), obj._meta
+    if meta.proxy or meta.parents:
+        raise ValueError(f"{meta.label}: a proxy or multi-table child is not one INSERT")
     alias = router.db_for_write(model)
     with_pk = not (obj.pk is None and meta.auto_field is not None)
     shape = (model, alias, with_pk)

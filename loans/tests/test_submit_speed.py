@@ -16,11 +16,12 @@ from rest_framework.renderers import JSONRenderer
 
 from loans.api.serializers import LoanApplicationSerializer, LoanApplicationStaffSerializer
 from loans.api.views import LoanApplicationListCreateApi
-from loans.models import LoanApplication, LoanApplicationEvent, LoanProduct
+from loans.models import ApprovalLogEntry, LoanApplication, LoanApplicationEvent, LoanProduct
 from loans.selectors import loan_product_default
 from loans.services import submission
 from loans.services._transitions import CHECKS_TASK
 from loans.services.rollups import rollups_differences
+from smartbank.db import insert_statement
 from smartbank.models import Notification, OutboxMessage
 from smartbank.tests.threads import run_in_threads
 
@@ -296,3 +297,10 @@ def test_another_integrity_error_is_raised_not_retried(monkeypatch):
 
     assert LoanApplication.objects.count() == 0
     assert OutboxMessage.objects.count() == 0
+
+
+def test_a_proxy_model_is_refused_by_the_one_statement_insert():
+    """``insert_statement`` writes one table: a proxy (or a multi-table child) is refused
+    rather than written partly."""
+    with pytest.raises(ValueError, match="proxy or multi-table child"):
+        insert_statement(ApprovalLogEntry(type="APPROVED", data={}))
