@@ -262,8 +262,11 @@ def _application_file(application: LoanApplication, *, applicant_key: str, step_
         },
     )
     message = checks_message_build(application)
-    statements = [insert_statement(application)]  # stamps created_at, which the roll-ups read
-    statements += [insert_statement(event), *rollup_application_added(application)]
-    statements.append(insert_statement(message))
+    statements = [
+        insert_statement(application),  # first: it stamps created_at, which the roll-ups read
+        insert_statement(event),
+        *rollup_application_added(application),
+        insert_statement(message),
+    ]
     statements_run(statements, saved=[application, event, message])
     checks_publish_on_commit(message, doorbell=True)
