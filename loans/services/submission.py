@@ -21,8 +21,9 @@ from ..countries import country_region, country_resolve
 from ..events import loan_application_event_build
 from ..models import LoanApplication, LoanApplicationEvent, LoanProduct, Region
 from ..selectors import (
+    LOAN_APPLICATION_DUPLICATE_OF_CUSTOMER,
+    LOAN_APPLICATION_DUPLICATE_OF_EMAIL,
     customer_profile_for,
-    loan_application_duplicates,
     loan_product_default,
 )
 from ._transitions import checks_message_build, checks_publish_on_commit
@@ -229,13 +230,14 @@ def _application_file(application: LoanApplication, *, applicant_key: str, step_
     """Check for a duplicate under the applicant's lock, use up the step-up, and write the
     unsaved ``application`` with its event, roll-ups and checks message (call in a
     transaction: a failure leaves nothing written)."""
-    duplicates = loan_application_duplicates(
-        customer=application.customer,
-        email=application.email,
-        loan_amount=application.loan_amount,
-        loan_purpose=application.loan_purpose,
+    if application.customer_id is not None:
+        applicant = LOAN_APPLICATION_DUPLICATE_OF_CUSTOMER, application.customer_id
+    else:
+        applicant = LOAN_APPLICATION_DUPLICATE_OF_EMAIL, application.email
+    alias, duplicate = applicant[0].statement(
+        applicant[1], application.loan_amount, application.loan_purpose
     )
-    if exists_after_lock(f"loan-applicant:{applicant_key}", duplicates):
+    if exists_after_lock(f"loan-applicant:{applicant_key}", duplicate, using=alias):
         raise ConflictError(
             "This applicant already has a pending or approved application for the same amount"
             " and purpose.",
