@@ -460,13 +460,15 @@ def watchlist_targets(*, imports: list[WatchlistImport]) -> TargetIndex:
     """Screening targets of the given imports (a :class:`~loans.screening.TargetIndex`, a
     sequence of :class:`Target`); ``meta`` names the entry, list and dataset.
 
-    Cached per process by the imports' ids and versions: an import is written once, in one
-    transaction (:func:`loans.watchlists.watchlist_import`), and a new version is a new import,
-    so a worker builds the name index of a large list (an OpenSanctions export) once, from the
-    names normalised at import (``WatchlistEntry.search_names``, one query), and afterwards
-    fetches only the targets a screening finds (one query by primary key).
+    Cached per process by the imports' ids, versions and creation times: an import is written
+    once, in one transaction (:func:`loans.watchlists.watchlist_import`), and a new version is
+    a new import, so a worker builds the name index of a large list (an OpenSanctions export)
+    once, from the names normalised at import (``WatchlistEntry.search_names``, one query), and
+    afterwards fetches only the targets a screening finds (one query by primary key).
     """
-    key = tuple(sorted((i.pk, i.version) for i in imports))
+    # created_at too: SQLite hands a deleted last row's id to the next insert, so an id and a
+    # version can come back as another import.
+    key = tuple(sorted((i.pk, i.version, i.created_at) for i in imports))
     cached = _TARGETS_CACHE.get(key)
     if cached is None:
         cached = _watchlist_targets_load(imports)

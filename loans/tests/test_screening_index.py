@@ -151,3 +151,25 @@ def test_a_new_version_of_the_list_replaces_the_index_the_workers_screen_with(tm
     assert not screen(name="Li Wei", targets=after, threshold=88)
     hits = screen(name="Jing Chen", targets=after, threshold=88)
     assert [(h.target.key, h.target.meta["version"]) for h in hits] == [("Q4", "v2")]
+
+
+@pytest.mark.django_db
+def test_an_import_that_comes_back_with_a_deleted_ones_id_and_version_is_indexed_anew(tmp_path):
+    """SQLite gives a deleted last row's id to the next insert: the same id and version are
+    then another import, whose names the workers must screen with."""
+    first = _import(tmp_path, PEOPLE, "v1")
+    assert screen(
+        name="Li Wei", targets=watchlist_targets(imports=[first]), threshold=88
+    )  # cached now
+    pk = first.pk
+    WatchlistEntry.objects.filter(watchlist=first).delete()
+    first.delete()
+
+    again = _import(tmp_path, [{"id": "Q4", "schema": "Person", "name": "Chen Jing"}], "v1")
+    type(again).objects.filter(pk=again.pk).update(id=pk)  # as SQLite would have numbered it
+    WatchlistEntry.objects.filter(watchlist_id=again.pk).update(watchlist_id=pk)
+    again = type(again).objects.get(pk=pk)
+    targets = watchlist_targets(imports=[again])
+
+    assert not screen(name="Li Wei", targets=targets, threshold=88)
+    assert [h.target.key for h in screen(name="Jing Chen", targets=targets, threshold=88)] == ["Q4"]
