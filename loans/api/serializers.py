@@ -49,7 +49,7 @@ class FieldsBuiltOnce:
         return fields
 
 
-#: ``{field class: whether a copy of its ``__dict__`` is its copy}``.
+#: Whether a copy of a field class's instance ``__dict__`` is the instance's copy, by class.
 _PLAIN: dict[type, bool] = {}
 
 

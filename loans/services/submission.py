@@ -231,11 +231,11 @@ def _application_file(application: LoanApplication, *, applicant_key: str, step_
     unsaved ``application`` with its event, roll-ups and checks message (call in a
     transaction: a failure leaves nothing written)."""
     if application.customer_id is not None:
-        applicant = LOAN_APPLICATION_DUPLICATE_OF_CUSTOMER, application.customer_id
+        duplicates, applicant = LOAN_APPLICATION_DUPLICATE_OF_CUSTOMER, application.customer_id
     else:
-        applicant = LOAN_APPLICATION_DUPLICATE_OF_EMAIL, application.email
-    alias, duplicate = applicant[0].statement(
-        applicant[1], application.loan_amount, application.loan_purpose
+        duplicates, applicant = LOAN_APPLICATION_DUPLICATE_OF_EMAIL, application.email
+    alias, duplicate = duplicates.statement(
+        applicant, application.loan_amount, application.loan_purpose
     )
     if exists_after_lock(f"loan-applicant:{applicant_key}", duplicate, using=alias):
         raise ConflictError(
